@@ -29,6 +29,25 @@ extern "C" {
 #define PRESSO_PROTO_MAX_RAW          160
 #define PRESSO_PROTO_MAX_FRAME        (PRESSO_PROTO_MAX_RAW + PRESSO_PROTO_MAX_RAW / 254 + 2)
 
+/* Value ranges checked by presso_proto_msg_check() (and so by the encoder and decoder). */
+#define PRESSO_PROTO_MAX_TARGET_DMMHG 3000   /* targets, limits and ceiling: 300.0 mmHg */
+#define PRESSO_PROTO_MAX_STEP_DS      1200   /* inflate, hold, deflate, rest: 120.0 s each */
+#define PRESSO_PROTO_MAX_RAMP_S       600
+#define PRESSO_PROTO_MAX_DURATION_S   7200
+#define PRESSO_PROTO_MAX_PRETHERAPY_CYCLES 20
+#define PRESSO_PROTO_MIN_TELEMETRY_HZ 50
+#define PRESSO_PROTO_MAX_TELEMETRY_HZ 1000
+#define PRESSO_PROTO_DEFAULT_TELEMETRY_HZ 100
+#define PRESSO_PROTO_ACK_ALARM_ALL    0      /* ACK_ALARM code 0: every latched alarm */
+#define PRESSO_PROTO_ALARM_FLAGS_MASK 0x07FF /* telemetry alarm_flags: bits 0..10, codes 1..11 */
+
+/* Timing (PROTOCOL.md, "Timing"). */
+#define PRESSO_PROTO_REPLY_TIMEOUT_MS 100    /* every command is answered within this */
+#define PRESSO_PROTO_RETRIES          3      /* host resends a command up to 3 times, same seq */
+#define PRESSO_PROTO_HEARTBEAT_MS     250    /* host sends HEARTBEAT when idle for this long */
+#define PRESSO_PROTO_WATCHDOG_MS      1000   /* device vents after this long without a frame */
+#define PRESSO_PROTO_LINK_TIMEOUT_MS  500    /* host declares the link lost after this silence */
+
 typedef enum {
   /* host → device */
   PRESSO_PROTO_MSG_HELLO        = 0x01,
@@ -111,6 +130,7 @@ typedef enum {
   PRESSO_PROTO_NAK_BAD_STATE    = 3,   /* e.g. START with no program, LOAD while running */
   PRESSO_PROTO_NAK_BAD_VALUE    = 4,   /* a field outside its documented range */
   PRESSO_PROTO_NAK_VERSION      = 5,   /* HELLO with a protocol version the device cannot speak */
+  PRESSO_PROTO_NAK_NO_HELLO     = 6,   /* a command other than HELLO, VENT or HEARTBEAT before HELLO */
 } presso_proto_nak_code;
 
 typedef struct {
@@ -179,7 +199,7 @@ typedef struct {
   uint32_t inlet_valves;     /* bit i set: chamber i's inlet valve open */
   uint32_t vent_valves;      /* bit i set: chamber i's vent valve open */
   uint8_t  compressor_pct;   /* 0..100 */
-  uint8_t  alarm_flags;      /* bit (code - 1) set while that alarm is active, codes 1..8 */
+  uint16_t alarm_flags;      /* bit (code - 1) set while that alarm is active, codes 1..11 */
   int16_t  pressure_dmmhg[PRESSO_PROTO_MAX_CHAMBERS];
 } presso_proto_telemetry;
 
@@ -241,14 +261,38 @@ void                presso_proto_decoder_init   (presso_proto_decoder   *dec);
 /* Consumes bytes from data until a frame ends or data runs out; returns how many were
  * consumed.  Call again with the rest of the chunk until it returns NEED_MORE.  On OK *out
  * holds the message; on an error the bad frame is dropped and decoding carries on with the
- * next byte, so one bad frame never costs the next good one. */
+ * next byte, so one bad frame never costs the next good one.
+ * On ERR_TYPE, ERR_LENGTH and ERR_VALUE the frame's CRC was good: out->type and out->seq hold
+ * its type and seq (so a device can NAK it), the rest of *out is unspecified.
+ * Empty frames (two delimiters in a row) are skipped silently: senders may lead with 0x00. */
 size_t              presso_proto_decoder_feed   (presso_proto_decoder   *dec,
                                                  const uint8_t          *data,
                                                  size_t                  len,
                                                  presso_proto_msg       *out,
                                                  presso_proto_status    *status);
 
+/* Checks every field of msg against its range (PROTOCOL.md, "Messages").  Returns
+ * PRESSO_PROTO_OK, PRESSO_PROTO_ERR_TYPE for an unknown type or PRESSO_PROTO_ERR_VALUE. */
+presso_proto_status presso_proto_msg_check      (const presso_proto_msg *msg);
+
+/* True when a and b carry the same message: type, seq and every field that goes on the wire
+ * (entries past n_chambers or n_outlets, and text after its NUL, are not compared). */
+bool                presso_proto_msg_equal      (const presso_proto_msg *a,
+                                                 const presso_proto_msg *b);
+
+/* The NAK code a device answers a bad frame with: UNKNOWN_TYPE, BAD_LENGTH or BAD_VALUE for
+ * ERR_TYPE, ERR_LENGTH and ERR_VALUE; 0 for the others (not answered: no trustworthy seq). */
+presso_proto_nak_code presso_proto_nak_for_status (presso_proto_status status);
+
+/* Priority an event code is raised with (PROTOCOL.md, "Events"); INFO for unknown codes. */
+presso_proto_priority presso_proto_event_priority (presso_proto_event_code code);
+
+/* Names for logs and diagnostics (not translated); "unknown" for values out of range. */
 const char         *presso_proto_status_name    (presso_proto_status     status);
+const char         *presso_proto_msg_type_name  (presso_proto_msg_type   type);
+const char         *presso_proto_nak_name       (presso_proto_nak_code   code);
+const char         *presso_proto_mode_name      (presso_proto_mode       mode);
+const char         *presso_proto_priority_name  (presso_proto_priority   priority);
 const char         *presso_proto_state_name     (presso_proto_state      state);
 const char         *presso_proto_phase_name     (presso_proto_phase      phase);
 const char         *presso_proto_event_name     (presso_proto_event_code code);

@@ -188,6 +188,243 @@ feed_all (presso_proto_decoder *dec, const uint8_t *data, gsize len, gsize chunk
     }
 }
 
+/* The example frames of hw/protocol/PROTOCOL.md, section 8, in its order: the spec and the
+ * codec must agree byte for byte.  vector_msg (i) builds the message of vectors[i]. */
+typedef struct {
+  const char *name;
+  const char *raw;      /* type | seq | body | crc-le */
+  const char *wire;     /* COBS + 0x00 */
+} vector;
+
+static const vector vectors[] = {
+  { "HELLO",
+      "01 01 01 bc d8",
+      "06 01 01 01 bc d8 00" },
+  { "IDENTITY",
+      "81 00 01 50 72 65 73 73 6f 20 4c 79 6d 70 68 20 "
+      "31 32 00 00 00 00 00 00 00 00 00 50 4c 31 32 2d "
+      "30 30 30 30 34 32 00 00 00 00 00 00 00 00 00 00 "
+      "00 00 00 31 2e 30 2e 30 00 00 00 00 00 00 00 00 "
+      "00 00 00 0c dc 05 64 00 02 01 00 06 02 06 06 e3 "
+      "d8",
+      "02 81 11 01 50 72 65 73 73 6f 20 4c 79 6d 70 68 "
+      "20 31 32 01 01 01 01 01 01 01 01 0c 50 4c 31 32 "
+      "2d 30 30 30 30 34 32 01 01 01 01 01 01 01 01 01 "
+      "01 01 01 06 31 2e 30 2e 30 01 01 01 01 01 01 01 "
+      "01 01 01 05 0c dc 05 64 03 02 01 07 06 02 06 06 "
+      "e3 d8 00" },
+  { "SET_LIMITS",
+      "17 02 20 03 af 96",
+      "07 17 02 20 03 af 96 00" },
+  { "ACK",
+      "82 01 02 d5 8a",
+      "06 82 01 02 d5 8a 00" },
+  { "LOAD_PROGRAM",
+      "10 03 01 06 3f 00 00 00 00 00 00 00 00 1e 00 32 "
+      "00 14 00 64 00 3c 00 08 07 58 02 44 02 30 02 1c "
+      "02 08 02 f4 01 80 e0",
+      "06 10 03 01 06 3f 01 01 01 01 01 01 01 02 1e 02 "
+      "32 02 14 02 64 02 3c 11 08 07 58 02 44 02 30 02 "
+      "1c 02 08 02 f4 01 80 e0 00" },
+  { "START",
+      "11 04 c9 6d",
+      "05 11 04 c9 6d 00" },
+  { "NAK",
+      "83 02 04 03 e3 50",
+      "07 83 02 04 03 e3 50 00" },
+  { "PAUSE",
+      "12 05 bb 28",
+      "05 12 05 bb 28 00" },
+  { "RESUME",
+      "13 06 e9 2b",
+      "05 13 06 e9 2b 00" },
+  { "HEARTBEAT",
+      "16 07 3d c4",
+      "05 16 07 3d c4 00" },
+  { "STOP",
+      "14 08 b0 53",
+      "05 14 08 b0 53 00" },
+  { "VENT",
+      "15 09 a0 70",
+      "05 15 09 a0 70 00" },
+  { "ACK_ALARM",
+      "18 0a 06 53 a9",
+      "06 18 0a 06 53 a9 00" },
+  { "TELEMETRY",
+      "84 35 91 82 0b 00 02 01 01 03 00 f5 00 13 06 82 "
+      "00 00 00 3c 0f 00 00 40 00 00 0c 56 02 91 01 0c "
+      "00 fd ff 00 00 00 00 5a 02 7c 01 0f 00 00 00 02 "
+      "00 01 00 28 ed",
+      "06 84 35 91 82 0b 05 02 01 01 03 02 f5 04 13 06 "
+      "82 01 01 03 3c 0f 01 02 40 01 07 0c 56 02 91 01 "
+      "0c 03 fd ff 01 01 01 06 5a 02 7c 01 0f 01 01 02 "
+      "02 02 01 03 28 ed 00" },
+  { "EVENT",
+      "85 36 9a 82 0b 00 01 03 02 db 02 21 86",
+      "06 85 36 9a 82 0b 08 01 03 02 db 02 21 86 00" },
+};
+
+static presso_proto_msg
+vector_msg (int i)
+{
+  static const int16_t pressures[12] = { 598, 401, 12, -3, 0, 0, 602, 380, 15, 0, 2, 1 };
+  static const struct { uint8_t type, seq; } header[] = {
+    { PRESSO_PROTO_MSG_HELLO, 1 }, { PRESSO_PROTO_MSG_IDENTITY, 0 },
+    { PRESSO_PROTO_MSG_SET_LIMITS, 2 }, { PRESSO_PROTO_MSG_ACK, 1 },
+    { PRESSO_PROTO_MSG_LOAD_PROGRAM, 3 }, { PRESSO_PROTO_MSG_START, 4 },
+    { PRESSO_PROTO_MSG_NAK, 2 }, { PRESSO_PROTO_MSG_PAUSE, 5 },
+    { PRESSO_PROTO_MSG_RESUME, 6 }, { PRESSO_PROTO_MSG_HEARTBEAT, 7 },
+    { PRESSO_PROTO_MSG_STOP, 8 }, { PRESSO_PROTO_MSG_VENT, 9 },
+    { PRESSO_PROTO_MSG_ACK_ALARM, 10 }, { PRESSO_PROTO_MSG_TELEMETRY, 0x35 },
+    { PRESSO_PROTO_MSG_EVENT, 0x36 },
+  };
+  presso_proto_msg m;
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (header) == G_N_ELEMENTS (vectors));
+  g_assert_cmpint (i, <, (int) G_N_ELEMENTS (header));
+  memset (&m, 0, sizeof m);
+  m.type = header[i].type;
+  m.seq = header[i].seq;
+
+  switch (m.type)
+    {
+    case PRESSO_PROTO_MSG_HELLO:
+      m.u.hello.proto_version = 1;
+      break;
+    case PRESSO_PROTO_MSG_IDENTITY:
+      m.u.identity.proto_version = 1;
+      strcpy (m.u.identity.model, "Presso Lymph 12");
+      strcpy (m.u.identity.serial, "PL12-000042");
+      strcpy (m.u.identity.firmware, "1.0.0");
+      m.u.identity.n_chambers = 12;
+      m.u.identity.ceiling_dmmhg = 1500;
+      m.u.identity.telemetry_hz = 100;
+      m.u.identity.n_outlets = 2;
+      m.u.identity.outlets[0] = (presso_proto_outlet) { PRESSO_PROTO_GARMENT_BOOT_LEFT, 0, 6 };
+      m.u.identity.outlets[1] = (presso_proto_outlet) { PRESSO_PROTO_GARMENT_BOOT_RIGHT, 6, 6 };
+      break;
+    case PRESSO_PROTO_MSG_SET_LIMITS:
+      m.u.limits.max_dmmhg = 800;
+      break;
+    case PRESSO_PROTO_MSG_ACK:
+      m.u.ack.seq = 2;
+      break;
+    case PRESSO_PROTO_MSG_LOAD_PROGRAM:
+      m.u.program.mode = PRESSO_PROTO_MODE_SEQUENTIAL;
+      m.u.program.n_chambers = 6;
+      m.u.program.chamber_mask = 0x3F;
+      for (int c = 0; c < 6; c++)
+        m.u.program.target_dmmhg[c] = (int16_t) (600 - 20 * c);
+      m.u.program.inflate_ds = 30;
+      m.u.program.hold_ds = 50;
+      m.u.program.deflate_ds = 20;
+      m.u.program.rest_ds = 100;
+      m.u.program.ramp_s = 60;
+      m.u.program.duration_s = 1800;
+      break;
+    case PRESSO_PROTO_MSG_NAK:
+      m.u.nak.seq = 4;
+      m.u.nak.code = PRESSO_PROTO_NAK_BAD_STATE;
+      break;
+    case PRESSO_PROTO_MSG_ACK_ALARM:
+      m.u.ack_alarm.code = PRESSO_PROTO_EVENT_WATCHDOG_VENT;
+      break;
+    case PRESSO_PROTO_MSG_TELEMETRY:
+      m.u.telemetry.device_time_ms = 754321;
+      m.u.telemetry.state = PRESSO_PROTO_STATE_RUNNING;
+      m.u.telemetry.phase = PRESSO_PROTO_PHASE_INFLATE;
+      m.u.telemetry.active_chamber = 1;
+      m.u.telemetry.n_chambers = 12;
+      m.u.telemetry.cycle = 3;
+      m.u.telemetry.elapsed_s = 245;
+      m.u.telemetry.remaining_s = 1555;
+      m.u.telemetry.inlet_valves = 0x082;
+      m.u.telemetry.vent_valves = 0xF3C;
+      m.u.telemetry.compressor_pct = 64;
+      m.u.telemetry.alarm_flags = 0;
+      for (int c = 0; c < 12; c++)
+        m.u.telemetry.pressure_dmmhg[c] = pressures[c];
+      break;
+    case PRESSO_PROTO_MSG_EVENT:
+      m.u.event.device_time_ms = 754330;
+      m.u.event.code = PRESSO_PROTO_EVENT_OVER_PRESSURE;
+      m.u.event.priority = PRESSO_PROTO_PRIORITY_HIGH;
+      m.u.event.chamber = 2;
+      m.u.event.value_dmmhg = 731;
+      break;
+    default:                    /* START, PAUSE, RESUME, HEARTBEAT, STOP, VENT: no body */
+      break;
+    }
+  return m;
+}
+
+static gsize
+parse_hex (const char *hex, uint8_t *out, gsize out_size)
+{
+  g_auto(GStrv) parts = g_strsplit (hex, " ", -1);
+  gsize n = 0;
+
+  for (char **p = parts; *p != NULL; p++)
+    {
+      if (**p == '\0')
+        continue;
+      g_assert_cmpuint (n, <, out_size);
+      out[n++] = (uint8_t) g_ascii_strtoull (*p, NULL, 16);
+    }
+  return n;
+}
+
+static void
+test_vector (gconstpointer data)
+{
+  int i = GPOINTER_TO_INT (data);
+  presso_proto_msg m = vector_msg (i);
+  uint8_t raw[256], wire[256], frame[PRESSO_PROTO_MAX_FRAME], crc_le[2];
+  gsize raw_len = parse_hex (vectors[i].raw, raw, sizeof raw);
+  gsize wire_len = parse_hex (vectors[i].wire, wire, sizeof wire);
+  gsize len;
+  uint16_t crc;
+
+  g_assert_cmpstr (presso_proto_msg_type_name (m.type), ==, vectors[i].name);
+
+  /* Encoding the example message gives exactly the documented bytes. */
+  len = presso_proto_encode (&m, frame, sizeof frame);
+  g_assert_cmpmem (frame, len, wire, wire_len);
+
+  /* The raw frame's CRC is the documented one, and the reference COBS of the raw frame is the
+   * documented wire form. */
+  crc = presso_proto_crc16 (raw, raw_len - 2);
+  crc_le[0] = crc & 0xFF;
+  crc_le[1] = crc >> 8;
+  g_assert_cmpmem (raw + raw_len - 2, 2, crc_le, 2);
+  len = frame_raw (raw, raw_len - 2, TRUE, frame);
+  g_assert_cmpmem (frame, len, wire, wire_len);
+
+  /* Decoding the documented bytes gives the message back, whole and one byte at a time. */
+  for (gsize chunk = 0; chunk <= 1; chunk++)
+    {
+      presso_proto_decoder dec;
+      outcomes o = { 0 };
+
+      presso_proto_decoder_init (&dec);
+      feed_all (&dec, wire, wire_len, chunk, &o);
+      g_assert_cmpuint (o.n, ==, 1);
+      g_assert_cmpint (o.status[0], ==, PRESSO_PROTO_OK);
+      g_assert_true (presso_proto_msg_equal (&o.msg[0], &m));
+    }
+}
+
+static void
+test_crc_vector (void)
+{
+  /* PROTOCOL.md section 12: the CRC check value, and that the CRC travels little-endian. */
+  uint8_t raw[8];
+  gsize n = parse_hex (vectors[0].raw, raw, sizeof raw);
+
+  g_assert_cmphex (presso_proto_crc16 ((const uint8_t *) "123456789", 9), ==, 0x29B1);
+  g_assert_cmphex (presso_proto_crc16 (raw, n - 2), ==, raw[n - 2] | (raw[n - 1] << 8));
+}
+
 static void
 test_crc (void)
 {
@@ -654,6 +891,12 @@ main (int argc, char **argv)
                          presso_proto_msg_type_name (all_types[i]));
       g_test_add_data_func (path, GUINT_TO_POINTER (all_types[i]), test_roundtrip);
     }
+  for (gsize i = 0; i < G_N_ELEMENTS (vectors); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/presso/proto/vectors/%s", vectors[i].name);
+      g_test_add_data_func (path, GINT_TO_POINTER ((int) i), test_vector);
+    }
+  g_test_add_func ("/presso/proto/vectors/crc", test_crc_vector);
   g_test_add_func ("/presso/proto/telemetry-size", test_telemetry_size);
   g_test_add_func ("/presso/proto/byte-order", test_byte_order);
   g_test_add_func ("/presso/proto/encode-rejects", test_encode_rejects);

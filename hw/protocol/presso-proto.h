@@ -200,7 +200,7 @@ typedef struct {
   uint32_t vent_valves;      /* bit i set: chamber i's vent valve open */
   uint8_t  compressor_pct;   /* 0..100 */
   uint16_t alarm_flags;      /* bit (code - 1) set while that alarm is active, codes 1..11 */
-  int16_t  pressure_dmmhg[PRESSO_PROTO_MAX_CHAMBERS];
+  int16_t  pressure_dmmhg[PRESSO_PROTO_MAX_CHAMBERS];  /* INT16_MIN: no valid reading */
 } presso_proto_telemetry;
 
 typedef struct {

@@ -1,0 +1,664 @@
+/* presso-ctl.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * presso-ctl: the device layer from a terminal, for technicians and tests.
+ */
+#define G_LOG_DOMAIN "presso-ctl"
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "presso-device.h"
+#include "presso-presets.h"
+#include "presso-serial-port.h"
+
+/* Exit codes, documented in --help. */
+enum {
+  EXIT_OK           = 0,
+  EXIT_FAILED       = 1,
+  EXIT_USAGE        = 2,
+  EXIT_NO_PORT      = 3,
+  EXIT_SILENT       = 4,
+  EXIT_MISMATCH     = 5,
+  EXIT_FAULT        = 6,
+  EXIT_INTERRUPTED  = 130,
+};
+
+/* How long a controlled stop may take before presso-ctl vents instead. */
+#define STOP_TIMEOUT_S 30
+/* How long "vent" waits for the device to confirm. */
+#define VENT_CONFIRM_MS 2000
+
+typedef enum {
+  STEP_CONNECT,
+  STEP_LOAD,
+  STEP_START,
+  STEP_STREAM,
+  STEP_STOP,
+  STEP_DONE,
+} Step;
+
+typedef struct
+{
+  GMainLoop            *loop;
+  PressoDevice         *device;
+  const char           *command;
+  const PressoPreset   *preset;
+  presso_proto_program  program;
+  double                seconds;
+  double                limit_mmhg;
+  int                   exit_code;
+  Step                  step;
+  gint64                stream_start_us;
+  guint                 run_timer;
+  guint                 guard_timer;
+  gboolean              header_printed;
+  gboolean              vented;
+  gboolean              interrupted;
+  int                   signal_exit;
+} Ctl;
+
+static char *opt_port;
+static char *opt_preset;
+static double opt_seconds = -1;
+static double opt_limit = 0;
+static gboolean opt_verbose;
+
+static const GOptionEntry entries[] = {
+  { "port", 'p', 0, G_OPTION_ARG_FILENAME, &opt_port,
+    N_("Serial port or pty of the device (e.g. /dev/presso-0, or presso-sim's --link)"), N_("PATH") },
+  { "preset", 0, 0, G_OPTION_ARG_STRING, &opt_preset,
+    N_("Program to run (see “presets”)"), N_("NAME") },
+  { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &opt_seconds,
+    N_("How long to run before stopping"), N_("S") },
+  { "limit", 0, 0, G_OPTION_ARG_DOUBLE, &opt_limit,
+    N_("Client's pressure cap sent before the program"), N_("MMHG") },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+    N_("Print the device layer's messages on stderr"), NULL },
+  { NULL }
+};
+
+static void
+quit (Ctl *ctl,
+      int  exit_code)
+{
+  if (ctl->exit_code == EXIT_OK)
+    ctl->exit_code = exit_code;
+  ctl->step = STEP_DONE;
+  g_main_loop_quit (ctl->loop);
+}
+
+static int
+exit_code_for_error (const GError *error)
+{
+  if (error->domain != PRESSO_DEVICE_ERROR)
+    return EXIT_FAILED;
+
+  switch (error->code)
+    {
+    case PRESSO_DEVICE_ERROR_NO_PORT:
+    case PRESSO_DEVICE_ERROR_OPEN:
+      return EXIT_NO_PORT;
+    case PRESSO_DEVICE_ERROR_SILENT:
+      return EXIT_SILENT;
+    case PRESSO_DEVICE_ERROR_PROTOCOL_MISMATCH:
+      return EXIT_MISMATCH;
+    default:
+      return EXIT_FAULT;
+    }
+}
+
+static void
+fail (Ctl          *ctl,
+      const GError *error)
+{
+  g_printerr ("presso-ctl: %s\n", error->message);
+  quit (ctl, exit_code_for_error (error));
+}
+
+static void
+vent (Ctl *ctl)
+{
+  if (ctl->vented)
+    return;
+  ctl->vented = TRUE;
+  presso_device_emergency_vent (ctl->device);
+}
+
+/* ------------------------------------------------------------------ info */
+
+static void
+print_info (Ctl *ctl)
+{
+  const presso_proto_identity *id = presso_device_get_identity (ctl->device);
+
+  g_print ("%s: %s\n", _("Port"), opt_port);
+  g_print ("%s: %s\n", _("Model"), id->model);
+  g_print ("%s: %s\n", _("Serial number"), id->serial);
+  g_print ("%s: %s\n", _("Firmware"), id->firmware);
+  g_print ("%s: %u\n", _("Protocol version"), id->proto_version);
+  g_print ("%s: %u\n", _("Chambers"), id->n_chambers);
+  g_print ("%s: %u\n", _("Outlets"), id->n_outlets);
+  for (guint i = 0; i < id->n_outlets && i < PRESSO_PROTO_MAX_OUTLETS; i++)
+    {
+      const presso_proto_outlet *o = &id->outlets[i];
+
+      g_print ("  %u: %s, %s %u–%u\n", i + 1, presso_proto_garment_name (o->garment),
+               _("chambers"), o->first_chamber, o->first_chamber + MAX (o->n_chambers, 1) - 1);
+    }
+  g_print ("%s: %.1f mmHg\n", _("Pressure ceiling"), id->ceiling_dmmhg / 10.0);
+  g_print ("%s: %u Hz\n", _("Telemetry rate"), id->telemetry_hz);
+  g_print ("%s: %s\n", _("State"), presso_device_state_to_string (presso_device_get_state (ctl->device)));
+}
+
+/* ------------------------------------------------------------------ run */
+
+static void
+print_header (Ctl *ctl)
+{
+  g_autoptr(GString) line = g_string_new ("time_ms,state,phase,cycle,active_chamber");
+
+  for (guint i = 0; i < ctl->program.n_chambers; i++)
+    g_string_append_printf (line, ",p%u", i);
+  for (guint i = 0; i < ctl->program.n_chambers; i++)
+    g_string_append_printf (line, ",t%u", i);
+  g_string_append_c (line, '\n');
+  fputs (line->str, stdout);
+  fflush (stdout);
+  ctl->header_printed = TRUE;
+}
+
+static void
+on_telemetry_cb (PressoDevice          *device,
+                 const PressoTelemetry *t,
+                 Ctl                   *ctl)
+{
+  g_autoptr(GString) line = NULL;
+
+  if (ctl->step != STEP_STREAM && ctl->step != STEP_STOP)
+    return;
+  if (!ctl->header_printed)
+    print_header (ctl);
+  if (ctl->stream_start_us == 0)
+    ctl->stream_start_us = t->host_time_us;
+
+  line = g_string_new (NULL);
+  g_string_append_printf (line, "%" G_GINT64_FORMAT ",%s,%s,%u,",
+                          (t->host_time_us - ctl->stream_start_us) / 1000,
+                          presso_proto_state_name (t->device_state),
+                          presso_proto_phase_name (t->phase), t->cycle);
+  if (t->active_chamber != PRESSO_PROTO_NO_CHAMBER)
+    g_string_append_printf (line, "%u", t->active_chamber);
+  for (guint i = 0; i < ctl->program.n_chambers; i++)
+    {
+      if (i < t->n_chambers && !isnan (t->pressure_mmhg[i]))
+        g_string_append_printf (line, ",%.1f", t->pressure_mmhg[i]);
+      else
+        g_string_append (line, ",");
+    }
+  for (guint i = 0; i < ctl->program.n_chambers; i++)
+    g_string_append_printf (line, ",%.1f", ctl->program.target_dmmhg[i] / 10.0);
+  g_string_append_c (line, '\n');
+  fputs (line->str, stdout);
+  fflush (stdout);
+}
+
+static void
+on_alarm_cb (PressoDevice            *device,
+             const PressoDeviceEvent *event,
+             Ctl                     *ctl)
+{
+  if (event->chamber != PRESSO_PROTO_NO_CHAMBER)
+    g_printerr ("presso-ctl: %s: %s (%s %u, %.1f mmHg)\n", _("alarm"),
+                presso_device_event_describe (event->code), _("chamber"), event->chamber,
+                event->value_mmhg);
+  else
+    g_printerr ("presso-ctl: %s: %s\n", _("alarm"), presso_device_event_describe (event->code));
+
+  if (g_str_equal (ctl->command, "run") && ctl->step != STEP_DONE &&
+      event->priority >= PRESSO_PROTO_PRIORITY_HIGH)
+    {
+      vent (ctl);
+      quit (ctl, EXIT_FAULT);
+    }
+}
+
+static void
+on_state_changed_cb (PressoDevice *device,
+                     GParamSpec   *pspec,
+                     Ctl          *ctl)
+{
+  PressoDeviceState state = presso_device_get_state (device);
+
+  if (opt_verbose)
+    g_printerr ("presso-ctl: %s: %s\n", _("state"), presso_device_state_to_string (state));
+
+  if (!g_str_equal (ctl->command, "run") || ctl->step == STEP_DONE)
+    return;
+
+  if (state == PRESSO_DEVICE_STATE_FAULT || state == PRESSO_DEVICE_STATE_DISCONNECTED)
+    {
+      const char *why = presso_device_get_status_message (device);
+
+      if (ctl->step == STEP_CONNECT)
+        return;
+      g_printerr ("presso-ctl: %s%s%s\n",
+                  state == PRESSO_DEVICE_STATE_FAULT ? _("The device is in fault") : _("The device was disconnected"),
+                  why ? ": " : "", why ? why : "");
+      vent (ctl);
+      quit (ctl, EXIT_FAULT);
+      return;
+    }
+
+  /* The program ended by itself, or the controlled stop is over. */
+  if ((ctl->step == STEP_STREAM || ctl->step == STEP_STOP) && state == PRESSO_DEVICE_STATE_READY)
+    quit (ctl, EXIT_OK);
+}
+
+static void
+on_stop_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!presso_device_stop_finish (PRESSO_DEVICE (object), result, &error))
+    {
+      if (ctl->step == STEP_DONE)
+        return;
+      g_printerr ("presso-ctl: %s: %s\n", _("Cannot stop the program, venting"), error->message);
+      vent (ctl);
+      quit (ctl, EXIT_FAULT);
+    }
+}
+
+static gboolean
+on_stop_timeout_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->guard_timer = 0;
+  g_printerr ("presso-ctl: %s\n", _("The device did not finish stopping in time, venting"));
+  vent (ctl);
+  quit (ctl, EXIT_FAULT);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_run_elapsed_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->run_timer = 0;
+  if (ctl->step != STEP_STREAM)
+    return G_SOURCE_REMOVE;
+
+  ctl->step = STEP_STOP;
+  presso_device_stop_async (ctl->device, NULL, on_stop_cb, ctl);
+  ctl->guard_timer = g_timeout_add_seconds (STOP_TIMEOUT_S, on_stop_timeout_cb, ctl);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_start_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!presso_device_start_finish (PRESSO_DEVICE (object), result, &error))
+    {
+      if (ctl->step != STEP_DONE)
+        fail (ctl, error);
+      return;
+    }
+
+  ctl->step = STEP_STREAM;
+  print_header (ctl);
+  ctl->run_timer = g_timeout_add ((guint) (ctl->seconds * 1000), on_run_elapsed_cb, ctl);
+}
+
+static void
+on_load_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!presso_device_load_program_finish (PRESSO_DEVICE (object), result, &error))
+    {
+      if (ctl->step != STEP_DONE)
+        fail (ctl, error);
+      return;
+    }
+
+  ctl->step = STEP_START;
+  presso_device_start_async (ctl->device, NULL, on_start_cb, ctl);
+}
+
+static void
+on_limits_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!presso_device_set_limits_finish (PRESSO_DEVICE (object), result, &error))
+    fail (ctl, error);
+}
+
+static void
+begin_run (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = presso_device_get_n_chambers (ctl->device);
+
+  if (!presso_preset_build_program (ctl->preset, n, &ctl->program, &error))
+    {
+      g_printerr ("presso-ctl: %s\n", error->message);
+      quit (ctl, EXIT_FAILED);
+      return;
+    }
+  /* The device ends the program by itself a little after we mean to stop it. */
+  ctl->program.duration_s = (guint16) CLAMP (ceil (ctl->seconds) + 5, 1, 7200);
+
+  if (presso_device_get_state (ctl->device) == PRESSO_DEVICE_STATE_FAULT)
+    {
+      g_printerr ("presso-ctl: %s\n", _("The device is in fault: acknowledge its alarm first"));
+      quit (ctl, EXIT_FAULT);
+      return;
+    }
+
+  ctl->step = STEP_LOAD;
+  if (ctl->limit_mmhg > 0)
+    presso_device_set_limits_async (ctl->device, ctl->limit_mmhg, NULL, on_limits_cb, ctl);
+  presso_device_load_program_async (ctl->device, &ctl->program, NULL, on_load_cb, ctl);
+}
+
+/* ------------------------------------------------------------------ vent */
+
+static gboolean
+vent_confirmed (PressoDevice *device)
+{
+  const PressoTelemetry *t = presso_device_get_last_telemetry (device);
+
+  if (t == NULL)
+    return FALSE;
+  if (t->device_state == PRESSO_PROTO_STATE_VENTING || t->device_state == PRESSO_PROTO_STATE_FAULT)
+    return TRUE;
+  return t->inlet_valves == 0 && t->compressor_pct == 0;
+}
+
+static void
+on_vent_telemetry_cb (PressoDevice          *device,
+                      const PressoTelemetry *t,
+                      Ctl                   *ctl)
+{
+  if (ctl->step == STEP_DONE || !ctl->vented || !vent_confirmed (device))
+    return;
+
+  g_print ("%s (%s: %s)\n", _("Vented"), _("device state"), presso_proto_state_name (t->device_state));
+  quit (ctl, EXIT_OK);
+}
+
+static gboolean
+on_vent_timeout_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->guard_timer = 0;
+  g_printerr ("presso-ctl: %s\n", _("The device did not confirm the vent"));
+  quit (ctl, EXIT_FAULT);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------ connect */
+
+static void
+on_connect_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!presso_device_connect_finish (PRESSO_DEVICE (object), result, &error))
+    {
+      fail (ctl, error);
+      return;
+    }
+
+  if (g_str_equal (ctl->command, "info"))
+    {
+      print_info (ctl);
+      quit (ctl, EXIT_OK);
+    }
+  else if (g_str_equal (ctl->command, "vent"))
+    {
+      ctl->step = STEP_STREAM;
+      if (!presso_device_emergency_vent (ctl->device))
+        {
+          g_printerr ("presso-ctl: %s\n", _("Cannot send the vent command"));
+          quit (ctl, EXIT_FAULT);
+          return;
+        }
+      ctl->vented = TRUE;
+      g_signal_connect (ctl->device, "telemetry", G_CALLBACK (on_vent_telemetry_cb), ctl);
+      ctl->guard_timer = g_timeout_add (VENT_CONFIRM_MS, on_vent_timeout_cb, ctl);
+    }
+  else
+    begin_run (ctl);
+}
+
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  g_printerr ("presso-ctl: %s\n", _("Interrupted: venting the device"));
+  ctl->interrupted = TRUE;
+  vent (ctl);
+  quit (ctl, EXIT_INTERRUPTED);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------ list, presets */
+
+static int
+cmd_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) ports = presso_serial_port_list (&error);
+  guint n;
+
+  if (ports == NULL)
+    {
+      g_printerr ("presso-ctl: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
+  n = g_list_model_get_n_items (ports);
+  if (n == 0)
+    g_printerr ("presso-ctl: %s\n", _("No serial ports found"));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PressoSerialPortInfo) info = g_list_model_get_item (ports, i);
+
+      if (presso_serial_port_info_is_usb (info))
+        g_print ("%s\t%04x:%04x\t%s\t%s\t%s\n",
+                 presso_serial_port_info_get_name (info),
+                 presso_serial_port_info_get_vid (info),
+                 presso_serial_port_info_get_pid (info),
+                 presso_serial_port_info_get_product (info) ?: "",
+                 presso_serial_port_info_get_serial (info) ?: "",
+                 presso_serial_port_info_get_manufacturer (info) ?: "");
+      else
+        g_print ("%s\t-\t%s\t\t\n",
+                 presso_serial_port_info_get_name (info),
+                 presso_serial_port_info_get_description (info) ?: "");
+    }
+
+  return EXIT_OK;
+}
+
+static int
+cmd_presets (void)
+{
+  for (guint i = 0; i < presso_presets_get_n_items (); i++)
+    {
+      const PressoPreset *preset = presso_presets_get_item (i);
+
+      if (opt_verbose)
+        g_print ("%s\t%s\t%s\n", preset->name, _(preset->title), _(preset->summary));
+      else
+        g_print ("%s\n", preset->name);
+    }
+
+  return EXIT_OK;
+}
+
+static void
+log_handler (const char     *log_domain,
+             GLogLevelFlags  log_level,
+             const char     *message,
+             gpointer        user_data)
+{
+  if (opt_verbose || (log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING)))
+    g_printerr ("presso-ctl: [%s] %s\n", log_domain ? log_domain : "", message);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *description = NULL;
+  Ctl ctl = { 0 };
+  guint sigint, sigterm;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("COMMAND — drive a Presso compression device"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Commands:\n"
+      "  list                              serial ports with USB VID:PID, product, serial number\n"
+      "  presets                           program names, one per line (-v: with descriptions)\n"
+      "  --port PATH info                  the device's identity\n"
+      "  --port PATH run --preset NAME --seconds S [--limit MMHG]\n"
+      "                                    run a program, telemetry as CSV on stdout, then stop\n"
+      "  --port PATH vent                  emergency vent: every chamber open to air now"));
+  description = g_strdup_printf (_("Exit status: %d success, %d failure, %d usage error, "
+                                   "%d no such port or cannot open it, %d no answer from the device, "
+                                   "%d protocol version mismatch, %d device fault or alarm, "
+                                   "%d interrupted (the device was vented)."),
+                                 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_PORT, EXIT_SILENT,
+                                 EXIT_MISMATCH, EXIT_FAULT, EXIT_INTERRUPTED);
+  g_option_context_set_description (context, description);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("presso-ctl: %s\n%s\n", error->message, _("Try “presso-ctl --help”."));
+      return EXIT_USAGE;
+    }
+
+  g_log_set_default_handler (log_handler, NULL);
+
+  if (argc != 2)
+    {
+      g_printerr ("presso-ctl: %s\n%s\n", argc < 2 ? _("No command given") : _("Too many arguments"),
+                  _("Try “presso-ctl --help”."));
+      return EXIT_USAGE;
+    }
+
+  ctl.command = argv[1];
+  if (g_str_equal (ctl.command, "list"))
+    return cmd_list ();
+  if (g_str_equal (ctl.command, "presets"))
+    return cmd_presets ();
+  if (!g_str_equal (ctl.command, "info") && !g_str_equal (ctl.command, "run") &&
+      !g_str_equal (ctl.command, "vent"))
+    {
+      g_printerr ("presso-ctl: %s: %s\n%s\n", _("Unknown command"), ctl.command,
+                  _("Try “presso-ctl --help”."));
+      return EXIT_USAGE;
+    }
+  if (opt_port == NULL)
+    {
+      g_printerr ("presso-ctl: %s\n", _("This command needs --port PATH"));
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (ctl.command, "run"))
+    {
+      if (opt_preset == NULL || opt_seconds <= 0 || opt_seconds > 7200)
+        {
+          g_printerr ("presso-ctl: %s\n", _("“run” needs --preset NAME and --seconds S (0 < S ≤ 7200)"));
+          return EXIT_USAGE;
+        }
+      ctl.preset = presso_presets_lookup (opt_preset);
+      if (ctl.preset == NULL)
+        {
+          g_printerr ("presso-ctl: %s: %s\n", _("Unknown preset"), opt_preset);
+          return EXIT_USAGE;
+        }
+      ctl.seconds = opt_seconds;
+      ctl.limit_mmhg = opt_limit;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  ctl.loop = loop;
+  ctl.device = presso_device_new (opt_port);
+  presso_device_set_auto_reconnect (ctl.device, FALSE);
+  g_signal_connect (ctl.device, "telemetry", G_CALLBACK (on_telemetry_cb), &ctl);
+  g_signal_connect (ctl.device, "alarm", G_CALLBACK (on_alarm_cb), &ctl);
+  g_signal_connect (ctl.device, "notify::state", G_CALLBACK (on_state_changed_cb), &ctl);
+  sigint = g_unix_signal_add (SIGINT, on_signal_cb, &ctl);
+  sigterm = g_unix_signal_add (SIGTERM, on_signal_cb, &ctl);
+
+  presso_device_connect_async (ctl.device, NULL, on_connect_cb, &ctl);
+  if (ctl.step != STEP_DONE)
+    g_main_loop_run (loop);
+
+  g_clear_handle_id (&ctl.run_timer, g_source_remove);
+  g_clear_handle_id (&ctl.guard_timer, g_source_remove);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+
+  /* A vent just sent needs a moment to leave and be confirmed before the port closes. */
+  if (ctl.vented)
+    {
+      gint64 deadline = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
+
+      while (g_get_monotonic_time () < deadline && presso_device_get_vent_pending (ctl.device))
+        g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_signal_handlers_disconnect_by_data (ctl.device, &ctl);
+  presso_device_disconnect (ctl.device);
+  g_clear_object (&ctl.device);
+
+  return ctl.exit_code;
+}

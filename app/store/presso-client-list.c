@@ -1,0 +1,667 @@
+/* presso-client-list.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A reload costs one FTS5 query for the matching ids (none for an empty query) and a pass over
+ * the store's name order of all clients (an array, shared by every list): no join, no sort in
+ * SQL.  Rows are read PAGE_SIZE at a time when the view asks for them.  A client object is
+ * reused for as long as someone holds it, so after a reload the view keeps its rows and
+ * selection, and the rows of a client just edited update in place.
+ */
+
+#define G_LOG_DOMAIN "presso-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "presso-client-list.h"
+#include "presso-store-private.h"
+
+#define PAGE_SIZE 100
+#define N_PAGES   16
+
+typedef struct
+{
+  guint          index;     /* G_MAXUINT: free */
+  guint64        last_used;
+  guint          n;
+  PressoClient **items;
+} Page;
+
+struct _PressoClientList
+{
+  GObject      parent_instance;
+
+  PressoStore *store;
+  gulong       clients_changed_id;
+  char        *query;
+  gboolean     show_archived;
+
+  gint64      *ids;
+  guint        n_ids;
+
+  Page         pages[N_PAGES];
+  guint64      clock;
+  GHashTable  *live;        /* client id → GWeakRef * to a PressoClient handed out */
+};
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_QUERY,
+  PROP_SHOW_ARCHIVED,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (PressoClientList, presso_client_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+#define Q10 "?,?,?,?,?,?,?,?,?,?"
+#define Q100 Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10
+static const char page_sql[] =
+  "SELECT " PRESSO_STORE_CLIENT_COLUMNS " FROM clients WHERE id IN (" Q100 ")";
+G_STATIC_ASSERT (PAGE_SIZE == 100);
+
+static void
+weak_ref_free (gpointer data)
+{
+  GWeakRef *ref = data;
+
+  g_weak_ref_clear (ref);
+  g_free (ref);
+}
+
+static void
+page_clear (Page *page)
+{
+  for (guint i = 0; i < page->n; i++)
+    g_clear_object (&page->items[i]);
+  g_clear_pointer (&page->items, g_free);
+  page->n = 0;
+  page->index = G_MAXUINT;
+  page->last_used = 0;
+}
+
+static void
+clear_pages (PressoClientList *self)
+{
+  for (guint i = 0; i < N_PAGES; i++)
+    page_clear (&self->pages[i]);
+}
+
+static PressoClient *
+lookup_live (PressoClientList *self,
+             gint64            id)
+{
+  GWeakRef *ref = g_hash_table_lookup (self->live, &id);
+
+  return ref ? g_weak_ref_get (ref) : NULL;
+}
+
+static void
+prune_live (PressoClientList *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PressoClient *client = g_weak_ref_get (value);
+
+      if (client == NULL)
+        g_hash_table_iter_remove (&iter);
+      else
+        g_object_unref (client);
+    }
+}
+
+static void
+remember_live (PressoClientList *self,
+               PressoClient     *client)
+{
+  gint64 *key = g_new (gint64, 1);
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  /* Keeps the table about the size of what the pages and the view hold. */
+  if (g_hash_table_size (self->live) >= 4 * N_PAGES * PAGE_SIZE)
+    prune_live (self);
+
+  *key = presso_client_get_id (client);
+  g_weak_ref_init (ref, client);
+  g_hash_table_replace (self->live, key, ref);
+}
+
+/* Reads the rows of @ids (at most PAGE_SIZE), into the live objects when there are some, and
+ * stores them in @out (may be NULL) in the order of @ids. */
+static void
+read_rows (PressoClientList  *self,
+           const gint64      *ids,
+           guint              n,
+           PressoClient     **out)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt;
+
+  g_assert (n <= PAGE_SIZE);
+
+  stmt = _presso_store_statement (self->store, page_sql, &error);
+  if (stmt != NULL)
+    {
+      for (guint i = 0; i < PAGE_SIZE; i++)
+        sqlite3_bind_int64 (stmt, i + 1, i < n ? ids[i] : -1);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          PressoClient *client = lookup_live (self, id);
+
+          if (client == NULL)
+            {
+              client = presso_client_new ();
+              _presso_store_read_client (stmt, client);
+              remember_live (self, client);
+            }
+          else
+            _presso_store_read_client (stmt, client);
+
+          if (out)
+            {
+              for (guint i = 0; i < n; i++)
+                if (ids[i] == id && out[i] == NULL)
+                  {
+                    out[i] = g_object_ref (client);
+                    break;
+                  }
+            }
+          g_object_unref (client);
+        }
+      sqlite3_reset (stmt);
+    }
+  else
+    g_warning ("Could not read clients: %s", error->message);
+
+  if (out == NULL)
+    return;
+  /* A row deleted since the ids were read still needs an item at its position. */
+  for (guint i = 0; i < n; i++)
+    if (out[i] == NULL)
+      {
+        out[i] = presso_client_new ();
+        presso_client_set_id (out[i], ids[i]);
+      }
+}
+
+static Page *
+get_page (PressoClientList *self,
+          guint             index)
+{
+  Page *victim = &self->pages[0];
+  guint first;
+
+  for (guint i = 0; i < N_PAGES; i++)
+    {
+      Page *page = &self->pages[i];
+
+      if (page->index == index)
+        {
+          page->last_used = ++self->clock;
+          return page;
+        }
+      if (page->last_used < victim->last_used)
+        victim = page;
+    }
+
+  page_clear (victim);
+  first = index * PAGE_SIZE;
+  victim->index = index;
+  victim->n = MIN (PAGE_SIZE, self->n_ids - first);
+  victim->items = g_new0 (PressoClient *, victim->n);
+  victim->last_used = ++self->clock;
+  read_rows (self, self->ids + first, victim->n, victim->items);
+  return victim;
+}
+
+/* Re-reads every client object still in use, so views show what was just saved. */
+static void
+refresh_live (PressoClientList *self)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  prune_live (self);
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_array_append_val (ids, *(gint64 *) key);
+  for (guint i = 0; i < ids->len; i += PAGE_SIZE)
+    read_rows (self, &g_array_index (ids, gint64, i), MIN (PAGE_SIZE, ids->len - i), NULL);
+}
+
+/* Each word typed is a prefix; words are ANDed.  Every word is quoted as an FTS5 string (its
+ * quotes doubled), so nothing typed can be read as FTS5 syntax.  Folded like the indexed names
+ * so "Ødegaard" and "odegaard" find the same people.  NULL when nothing searchable was typed. */
+static char *
+build_match (const char *query)
+{
+  g_autofree char *folded = presso_fold_text (query);
+  GString *match = g_string_new (NULL);
+  const char *p = folded;
+
+  while (*p)
+    {
+      const char *start, *end;
+      gboolean searchable = FALSE;
+
+      while (*p && g_unichar_isspace (g_utf8_get_char (p)))
+        p = g_utf8_next_char (p);
+      start = p;
+      while (*p && !g_unichar_isspace (g_utf8_get_char (p)))
+        {
+          if (g_unichar_isalnum (g_utf8_get_char (p)))
+            searchable = TRUE;
+          p = g_utf8_next_char (p);
+        }
+      end = p;
+      if (!searchable)
+        continue;
+
+      if (match->len)
+        g_string_append (match, " AND ");
+      g_string_append_c (match, '"');
+      for (const char *c = start; c < end; c++)
+        {
+          if (*c == '"')
+            g_string_append_c (match, '"');
+          g_string_append_c (match, *c);
+        }
+      g_string_append (match, "\"*");
+    }
+
+  if (match->len == 0)
+    {
+      g_string_free (match, TRUE);
+      return NULL;
+    }
+  return g_string_free (match, FALSE);
+}
+
+/* The matching ids in list order.  (transfer full) */
+static gint64 *
+query_ids (PressoClientList *self,
+           guint            *n_out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *match = build_match (self->query);
+  g_autofree guint8 *hit = NULL;
+  const PressoClientOrder *order;
+  sqlite3_stmt *stmt;
+  gint64 *ids;
+  guint n = 0;
+  int rc;
+
+  *n_out = 0;
+  order = _presso_store_get_client_order (self->store, &error);
+  if (order == NULL)
+    {
+      g_warning ("Could not list clients: %s", error->message);
+      return NULL;
+    }
+
+  if (match == NULL)
+    {
+      ids = g_new (gint64, self->show_archived ? order->n : order->n_active);
+      for (guint i = 0; i < order->n; i++)
+        if (self->show_archived || !order->archived[i])
+          ids[n++] = order->ids[i];
+      *n_out = n;
+      return ids;
+    }
+
+  stmt = _presso_store_statement (self->store,
+                                  "SELECT rowid FROM client_search WHERE client_search MATCH ?",
+                                  &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not search clients: %s", error->message);
+      return NULL;
+    }
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  hit = g_malloc0 (order->n + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint rank = _presso_client_order_rank (order, sqlite3_column_int64 (stmt, 0));
+
+      if (rank != G_MAXUINT)
+        hit[rank] = 1;
+    }
+  if (rc != SQLITE_DONE)
+    g_warning ("Could not search clients for “%s”: %s", match,
+               sqlite3_errmsg (_presso_store_get_db (self->store)));
+  sqlite3_reset (stmt);
+
+  ids = g_new (gint64, 64);
+  for (guint i = 0, allocated = 64; i < order->n; i++)
+    if (hit[i] && (self->show_archived || !order->archived[i]))
+      {
+        if (n == allocated)
+          ids = g_renew (gint64, ids, allocated *= 2);
+        ids[n++] = order->ids[i];
+      }
+  *n_out = n;
+  return ids;
+}
+
+static void
+on_clients_changed_cb (PressoStore      *store,
+                       PressoClientList *self)
+{
+  refresh_live (self);
+  presso_client_list_reload (self);
+}
+
+/* ------------------------------------------------------------------ GListModel */
+
+static GType
+presso_client_list_get_item_type (GListModel *model)
+{
+  return PRESSO_TYPE_CLIENT;
+}
+
+static guint
+presso_client_list_get_n_items (GListModel *model)
+{
+  return PRESSO_CLIENT_LIST (model)->n_ids;
+}
+
+static gpointer
+presso_client_list_get_item (GListModel *model,
+                             guint       position)
+{
+  PressoClientList *self = PRESSO_CLIENT_LIST (model);
+  Page *page;
+
+  if (position >= self->n_ids)
+    return NULL;
+  page = get_page (self, position / PAGE_SIZE);
+  return g_object_ref (page->items[position % PAGE_SIZE]);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = presso_client_list_get_item_type;
+  iface->get_n_items = presso_client_list_get_n_items;
+  iface->get_item = presso_client_list_get_item;
+}
+
+/* ------------------------------------------------------------------ GObject */
+
+static void
+presso_client_list_constructed (GObject *object)
+{
+  PressoClientList *self = PRESSO_CLIENT_LIST (object);
+
+  G_OBJECT_CLASS (presso_client_list_parent_class)->constructed (object);
+
+  g_return_if_fail (PRESSO_IS_STORE (self->store));
+  self->clients_changed_id = g_signal_connect (self->store, "clients-changed",
+                                               G_CALLBACK (on_clients_changed_cb), self);
+  self->ids = query_ids (self, &self->n_ids);
+}
+
+static void
+presso_client_list_dispose (GObject *object)
+{
+  PressoClientList *self = PRESSO_CLIENT_LIST (object);
+
+  if (self->store)
+    g_clear_signal_handler (&self->clients_changed_id, self->store);
+  clear_pages (self);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (presso_client_list_parent_class)->dispose (object);
+}
+
+static void
+presso_client_list_finalize (GObject *object)
+{
+  PressoClientList *self = PRESSO_CLIENT_LIST (object);
+
+  g_clear_pointer (&self->live, g_hash_table_unref);
+  g_free (self->ids);
+  g_free (self->query);
+
+  G_OBJECT_CLASS (presso_client_list_parent_class)->finalize (object);
+}
+
+static void
+presso_client_list_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  PressoClientList *self = PRESSO_CLIENT_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_QUERY:
+      g_value_set_string (value, self->query);
+      break;
+    case PROP_SHOW_ARCHIVED:
+      g_value_set_boolean (value, self->show_archived);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->n_ids);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_client_list_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  PressoClientList *self = PRESSO_CLIENT_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_QUERY:
+      presso_client_list_set_query (self, g_value_get_string (value));
+      break;
+    case PROP_SHOW_ARCHIVED:
+      presso_client_list_set_show_archived (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_client_list_class_init (PressoClientListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = presso_client_list_constructed;
+  object_class->dispose = presso_client_list_dispose;
+  object_class->finalize = presso_client_list_finalize;
+  object_class->get_property = presso_client_list_get_property;
+  object_class->set_property = presso_client_list_set_property;
+
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, PRESSO_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_QUERY] =
+    g_param_spec_string ("query", NULL, NULL, "",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_ARCHIVED] =
+    g_param_spec_boolean ("show-archived", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+presso_client_list_init (PressoClientList *self)
+{
+  self->query = g_strdup ("");
+  self->live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, weak_ref_free);
+  for (guint i = 0; i < N_PAGES; i++)
+    self->pages[i].index = G_MAXUINT;
+}
+
+/* ------------------------------------------------------------------ public API */
+
+/**
+ * presso_client_list_new:
+ * @store: the store to list clients from
+ *
+ * Returns: (transfer full): every active client, in name order
+ */
+PressoClientList *
+presso_client_list_new (PressoStore *store)
+{
+  g_return_val_if_fail (PRESSO_IS_STORE (store), NULL);
+
+  return g_object_new (PRESSO_TYPE_CLIENT_LIST, "store", store, NULL);
+}
+
+/**
+ * presso_client_list_get_store:
+ * @self: a client list
+ *
+ * Returns: (transfer none): the store
+ */
+PressoStore *
+presso_client_list_get_store (PressoClientList *self)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENT_LIST (self), NULL);
+
+  return self->store;
+}
+
+const char *
+presso_client_list_get_query (PressoClientList *self)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENT_LIST (self), NULL);
+
+  return self->query;
+}
+
+/**
+ * presso_client_list_set_query:
+ * @self: a client list
+ * @query: (nullable): what the user typed; "" or %NULL lists every client
+ *
+ * Filters the list, at once (a reload).
+ */
+void
+presso_client_list_set_query (PressoClientList *self,
+                              const char       *query)
+{
+  g_return_if_fail (PRESSO_IS_CLIENT_LIST (self));
+
+  if (query == NULL)
+    query = "";
+  if (g_strcmp0 (self->query, query) == 0)
+    return;
+  g_free (self->query);
+  self->query = g_strdup (query);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUERY]);
+  if (self->store)
+    presso_client_list_reload (self);
+}
+
+gboolean
+presso_client_list_get_show_archived (PressoClientList *self)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENT_LIST (self), FALSE);
+
+  return self->show_archived;
+}
+
+void
+presso_client_list_set_show_archived (PressoClientList *self,
+                                      gboolean          show)
+{
+  g_return_if_fail (PRESSO_IS_CLIENT_LIST (self));
+
+  show = !!show;
+  if (self->show_archived == show)
+    return;
+  self->show_archived = show;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_ARCHIVED]);
+  if (self->store)
+    presso_client_list_reload (self);
+}
+
+/**
+ * presso_client_list_reload:
+ * @self: a client list
+ *
+ * Runs the query again and tells the view what changed ("items-changed" for the range between
+ * the first and the last position that differ; nothing when the list is the same).
+ */
+void
+presso_client_list_reload (PressoClientList *self)
+{
+  g_autofree gint64 *old_ids = NULL;
+  guint old_n, prefix = 0, suffix = 0;
+
+  g_return_if_fail (PRESSO_IS_CLIENT_LIST (self));
+
+  old_ids = g_steal_pointer (&self->ids);
+  old_n = self->n_ids;
+  self->ids = query_ids (self, &self->n_ids);
+  clear_pages (self);
+
+  while (prefix < old_n && prefix < self->n_ids && old_ids[prefix] == self->ids[prefix])
+    prefix++;
+  while (suffix < old_n - prefix && suffix < self->n_ids - prefix
+         && old_ids[old_n - 1 - suffix] == self->ids[self->n_ids - 1 - suffix])
+    suffix++;
+
+  if (prefix == old_n && prefix == self->n_ids)
+    return;
+  g_list_model_items_changed (G_LIST_MODEL (self), prefix,
+                              old_n - prefix - suffix, self->n_ids - prefix - suffix);
+  if (old_n != self->n_ids)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/**
+ * presso_client_list_find:
+ * @self: a client list
+ * @client_id: a client id
+ *
+ * Returns: the position of @client_id in the list, or -1
+ */
+int
+presso_client_list_find (PressoClientList *self,
+                         gint64            client_id)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENT_LIST (self), -1);
+
+  for (guint i = 0; i < self->n_ids; i++)
+    if (self->ids[i] == client_id)
+      return (int) i;
+  return -1;
+}

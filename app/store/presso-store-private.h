@@ -1,0 +1,61 @@
+/* presso-store-private.h
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What the files of app/store/ share: the SQLite connection, cached statements, transactions
+ * and the name order of all clients.  Nothing outside app/store/ includes this.
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "presso-store.h"
+
+G_BEGIN_DECLS
+
+/* The columns _presso_store_read_client() expects, in order, from column 0. */
+#define PRESSO_STORE_CLIENT_COLUMNS \
+  "id, version, first_name, last_name, birth_date, sex, phone, email, address, " \
+  "referring_doctor, emergency_contact, notes, consent_data_date, consent_photos, archived, " \
+  "created_at, updated_at, created_by, updated_by"
+
+/* Every client, archived or not, in list order (name_key, id), with the position of each id:
+ * rebuilt after a client write, shared by every PressoClientList. */
+typedef struct
+{
+  gint64  *ids;
+  guint8  *archived;
+  guint    n;
+  guint    n_active;
+  /* rank_by_id[id] is the position of id in ids, or G_MAXUINT; NULL when the ids are too sparse
+   * for an array, then rank_table maps them. */
+  guint   *rank_by_id;
+  gint64   max_id;
+  GHashTable *rank_table;
+} PressoClientOrder;
+
+sqlite3      *_presso_store_get_db           (PressoStore   *self);
+/* A prepared statement for @sql (a string literal: cached by address), reset and unbound. */
+sqlite3_stmt *_presso_store_statement        (PressoStore   *self,
+                                              const char    *sql,
+                                              GError       **error);
+/* Nestable: only the outermost pair issues BEGIN IMMEDIATE / COMMIT, and "clients-changed"
+ * is emitted once, after the outermost commit. */
+gboolean      _presso_store_begin            (PressoStore   *self,
+                                              GError       **error);
+gboolean      _presso_store_commit           (PressoStore   *self,
+                                              GError       **error);
+void          _presso_store_rollback         (PressoStore   *self);
+gboolean      _presso_store_fail             (PressoStore   *self,
+                                              GError       **error,
+                                              const char    *doing);
+void          _presso_store_read_client      (sqlite3_stmt  *stmt,
+                                              PressoClient  *client);
+const PressoClientOrder *
+              _presso_store_get_client_order (PressoStore   *self,
+                                              GError       **error);
+guint         _presso_client_order_rank      (const PressoClientOrder *order,
+                                              gint64         id);
+
+G_END_DECLS

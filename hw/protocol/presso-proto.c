@@ -746,9 +746,23 @@ presso_proto_decoder_feed (presso_proto_decoder *dec,
   while (i < len)
     {
       const uint8_t *start = data + i;
-      const uint8_t *zero = memchr (start, 0x00, len - i);
-      size_t n = zero != NULL ? (size_t) (zero - start) : len - i;
+      const uint8_t *zero = NULL;
+      size_t n;
       presso_proto_status st;
+
+      /* A few bytes at a time (a UART interrupt, a slow read): a plain loop beats the calls. */
+      if (len - i <= 16)
+        {
+          for (size_t k = 0; k < len - i; k++)
+            if (start[k] == 0x00)
+              {
+                zero = start + k;
+                break;
+              }
+        }
+      else
+        zero = memchr (start, 0x00, len - i);
+      n = zero != NULL ? (size_t) (zero - start) : len - i;
 
       if (!dec->overflow)
         {
@@ -757,6 +771,8 @@ presso_proto_decoder_feed (presso_proto_decoder *dec,
               dec->overflow = true;
               dec->len = 0;
             }
+          else if (n == 1)
+            dec->buf[dec->len++] = *start;
           else
             {
               memcpy (dec->buf + dec->len, start, n);

@@ -1,0 +1,347 @@
+/* presso-application.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application: command line (--demo, --database), app-wide actions and accelerators, the
+ * colour scheme setting, and opening the clinic database before the window shows it.
+ */
+#define G_LOG_DOMAIN "presso-application"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "presso-application.h"
+#include "presso-preferences-window.h"
+#include "presso-resources.h"
+#include "presso-store.h"
+#include "presso-window.h"
+
+struct _PressoApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+
+  /* Command line */
+  char           *database_path;
+  gboolean        demo;
+  gint64          staff_id;
+  gboolean        bench_first_frame;
+};
+
+G_DEFINE_FINAL_TYPE (PressoApplication, presso_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open the demo clinic (a separate database filled with made-up clients)"), NULL },
+  { "database", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Open the clinic database at PATH"), N_("PATH") },
+  /* Signs in straight as one staff member: for benchmarks and screenshots, which cannot pick
+   * from the list.  It goes away (or asks for the PIN) when staff PINs exist. */
+  { "staff", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT64, NULL, NULL, NULL },
+  /* Prints the monotonic time of the main window's first painted frame, then quits. */
+  { "bench-first-frame", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, NULL, NULL, NULL },
+  { NULL }
+};
+
+void
+presso_ui_ensure_resources (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      presso_register_resource ();
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static void
+apply_color_scheme (PressoApplication *self)
+{
+  AdwStyleManager *style_manager = adw_style_manager_get_default ();
+  AdwColorScheme scheme;
+
+  switch (g_settings_get_enum (self->settings, "color-scheme"))
+    {
+    case 1:
+      scheme = ADW_COLOR_SCHEME_FORCE_LIGHT;
+      break;
+    case 2:
+      scheme = ADW_COLOR_SCHEME_FORCE_DARK;
+      break;
+    default:
+      scheme = ADW_COLOR_SCHEME_DEFAULT;
+      break;
+    }
+  adw_style_manager_set_color_scheme (style_manager, scheme);
+}
+
+static void
+on_color_scheme_changed_cb (GSettings         *settings,
+                            const char        *key,
+                            PressoApplication *self)
+{
+  apply_color_scheme (self);
+}
+
+static void
+on_after_paint_cb (GdkFrameClock     *frame_clock,
+                   PressoApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, on_after_paint_cb, self);
+  g_print ("{\"first-frame-monotonic-us\": %" G_GINT64_FORMAT "}\n", g_get_monotonic_time ());
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+on_window_realize_cb (GtkWidget         *window,
+                      PressoApplication *self)
+{
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (on_after_paint_cb), self, 0);
+}
+
+static PressoStore *
+open_store (PressoApplication  *self,
+            char              **path,
+            GError            **error)
+{
+  if (self->demo)
+    {
+      *path = presso_store_demo_path ();
+      return presso_store_open_demo (error);
+    }
+  if (self->database_path != NULL)
+    *path = g_strdup (self->database_path);
+  else
+    *path = presso_store_default_path ();
+  return presso_store_open (*path, error);
+}
+
+static void
+presso_application_quit_action (GSimpleAction *action,
+                                GVariant      *parameter,
+                                gpointer       user_data)
+{
+  PressoApplication *self = user_data;
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
+
+  /* Closing the windows first lets them save their size. */
+  for (GList *l = windows; l != NULL; )
+    {
+      GtkWindow *window = l->data;
+      l = l->next;
+      gtk_window_close (window);
+    }
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+presso_application_preferences_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  PressoApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWindow *preferences = presso_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (preferences, parent);
+  gtk_window_present (preferences);
+}
+
+static void
+presso_application_about_action (GSimpleAction *action,
+                                 GVariant      *parameter,
+                                 gpointer       user_data)
+{
+  PressoApplication *self = user_data;
+  static const char *developers[] = { N_("The Presso developers"), NULL };
+  const char *translated[G_N_ELEMENTS (developers)] = { _(developers[0]), NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  adw_show_about_window (parent,
+                         "application-name", _("Presso"),
+                         "application-icon", APP_ID,
+                         "developer-name", _("The Presso developers"),
+                         "developers", translated,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Client records, screening, bookings and compression "
+                                       "device control for pressotherapy practices."),
+                         "website", "https://github.com/presso/presso",
+                         "issue-url", "https://github.com/presso/presso/issues",
+                         "copyright", _("© 2026 The Presso developers"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         /* Translators: put your names here, one a line */
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static const GActionEntry app_actions[] = {
+  { "quit", presso_application_quit_action },
+  { "preferences", presso_application_preferences_action },
+  { "about", presso_application_about_action },
+};
+
+static int
+presso_application_handle_local_options (GApplication *application,
+                                         GVariantDict *options)
+{
+  PressoApplication *self = PRESSO_APPLICATION (application);
+  const char *path = NULL;
+
+  if (g_variant_dict_lookup (options, "database", "^&ay", &path))
+    self->database_path = g_strdup (path);
+  g_variant_dict_lookup (options, "demo", "b", &self->demo);
+  g_variant_dict_lookup (options, "staff", "x", &self->staff_id);
+  g_variant_dict_lookup (options, "bench-first-frame", "b", &self->bench_first_frame);
+
+  if (self->demo && self->database_path != NULL)
+    {
+      g_printerr ("%s\n", _("Use either --demo or --database, not both."));
+      return EXIT_FAILURE;
+    }
+
+  /* Each presso process opens its own database: a second window on another file (or the demo
+   * next to the real clinic) must not be handed over to the first process. */
+  return G_APPLICATION_CLASS (presso_application_parent_class)->handle_local_options (application, options);
+}
+
+static void
+presso_application_startup (GApplication *application)
+{
+  PressoApplication *self = PRESSO_APPLICATION (application);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *find_accels[] = { "<Control>f", NULL };
+  static const char *new_client_accels[] = { "<Control>n", NULL };
+
+  presso_ui_ensure_resources ();
+
+  G_APPLICATION_CLASS (presso_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.find", find_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-client",
+                                         new_client_accels);
+
+  g_signal_connect_object (self->settings, "changed::color-scheme",
+                           G_CALLBACK (on_color_scheme_changed_cb), self, 0);
+  apply_color_scheme (self);
+}
+
+static void
+presso_application_activate (GApplication *application)
+{
+  PressoApplication *self = PRESSO_APPLICATION (application);
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  store = open_store (self, &path, &error);
+  window = GTK_WINDOW (presso_window_new (self, store));
+  if (store == NULL)
+    presso_window_show_store_error (PRESSO_WINDOW (window), path, error);
+  else if (self->staff_id > 0)
+    {
+      g_autoptr(PressoStaff) staff = presso_store_get_staff (store, self->staff_id, &error);
+
+      if (staff != NULL)
+        presso_window_sign_in (PRESSO_WINDOW (window), staff);
+      else
+        g_warning ("Cannot sign in as staff %" G_GINT64_FORMAT ": %s",
+                   self->staff_id, error->message);
+    }
+
+  if (self->bench_first_frame)
+    g_signal_connect_object (window, "realize", G_CALLBACK (on_window_realize_cb), self, 0);
+
+  gtk_window_present (window);
+}
+
+static void
+presso_application_dispose (GObject *object)
+{
+  PressoApplication *self = PRESSO_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (presso_application_parent_class)->dispose (object);
+}
+
+static void
+presso_application_finalize (GObject *object)
+{
+  PressoApplication *self = PRESSO_APPLICATION (object);
+
+  g_clear_pointer (&self->database_path, g_free);
+
+  G_OBJECT_CLASS (presso_application_parent_class)->finalize (object);
+}
+
+static void
+presso_application_class_init (PressoApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = presso_application_dispose;
+  object_class->finalize = presso_application_finalize;
+
+  app_class->handle_local_options = presso_application_handle_local_options;
+  app_class->startup = presso_application_startup;
+  app_class->activate = presso_application_activate;
+}
+
+static void
+presso_application_init (PressoApplication *self)
+{
+  self->settings = g_settings_new (APP_ID);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Run a pressotherapy practice."));
+}
+
+/**
+ * presso_application_new:
+ *
+ * Returns: (transfer full): the application
+ */
+PressoApplication *
+presso_application_new (void)
+{
+  presso_ui_ensure_resources ();
+
+  return g_object_new (PRESSO_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", "/io/github/presso/Presso",
+                       NULL);
+}
+
+/**
+ * presso_application_get_settings:
+ *
+ * Returns: (transfer none): the application's settings (schema io.github.presso.Presso)
+ */
+GSettings *
+presso_application_get_settings (PressoApplication *self)
+{
+  g_return_val_if_fail (PRESSO_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}

@@ -1,0 +1,489 @@
+/* presso-window.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window.  It shows one of three things: the staff list (who is using Presso), the
+ * practice's areas in an AdwViewStack once someone has signed in, or why the clinic database
+ * could not be opened.
+ *
+ * Areas plug in with presso_window_add_page().  A page that has a "store" property and/or a
+ * "staff" property gets them bound from the window (so a page sees who is signed in and
+ * follows "Switch User"); a page that installs a "page.find" action gets Ctrl+F.
+ */
+#define G_LOG_DOMAIN "presso-window"
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "presso-clients-page.h"
+#include "presso-staff-picker.h"
+#include "presso-window.h"
+
+struct _PressoWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  PressoStore          *store;
+  PressoStaff          *staff;
+  GSettings            *settings;
+
+  /* Template widgets */
+  GtkStack             *mode_stack;
+  PressoStaffPicker    *staff_picker;
+  AdwViewStack         *view_stack;
+  GtkMenuButton        *staff_button;
+  AdwAvatar            *staff_avatar;
+  GtkLabel             *staff_label;
+  GtkLabel             *staff_popover_name;
+  GtkLabel             *staff_popover_role;
+  AdwStatusPage        *error_page;
+};
+
+G_DEFINE_FINAL_TYPE (PressoWindow, presso_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_STORE,
+  PROP_STAFF,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_action_enabled (PressoWindow *self,
+                    const char   *name,
+                    gboolean      enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_mode (PressoWindow *self)
+{
+  gboolean signed_in = self->staff != NULL;
+
+  gtk_stack_set_visible_child_name (self->mode_stack, signed_in ? "main" : "staff");
+  set_action_enabled (self, "find", signed_in);
+  set_action_enabled (self, "new-client", signed_in);
+  set_action_enabled (self, "switch-user", signed_in);
+}
+
+static void
+update_staff_button (PressoWindow *self)
+{
+  const char *name = self->staff ? presso_staff_get_display_name (self->staff) : "";
+  const char *role = self->staff ? presso_role_to_string (presso_staff_get_role (self->staff)) : "";
+  g_autofree char *accessible = NULL;
+
+  gtk_label_set_label (self->staff_label, name);
+  adw_avatar_set_text (self->staff_avatar, name);
+  gtk_label_set_label (self->staff_popover_name, name);
+  gtk_label_set_label (self->staff_popover_role, role);
+
+  /* Translators: the accessible name of the header button showing who is signed in */
+  accessible = g_strdup_printf (_("Signed in as %s"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->staff_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
+                                  -1);
+}
+
+static void
+add_pages (PressoWindow *self)
+{
+  presso_window_add_page (self, presso_clients_page_new (self->store),
+                          "clients", _("Clients"), "system-users-symbolic");
+}
+
+static void
+on_staff_picked_cb (PressoWindow      *self,
+                    PressoStaff       *staff,
+                    PressoStaffPicker *picker)
+{
+  presso_window_sign_in (self, staff);
+}
+
+static void
+find_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  PressoWindow *self = user_data;
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+
+  if (page != NULL)
+    gtk_widget_activate_action (page, "page.find", NULL);
+}
+
+static void
+new_client_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  PressoWindow *self = user_data;
+  GtkWidget *page = presso_window_get_page (self, "clients");
+
+  if (page == NULL)
+    return;
+  presso_window_show_page (self, "clients");
+  gtk_widget_activate_action (page, "clients.new", NULL);
+}
+
+static void
+switch_user_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  presso_window_switch_user (PRESSO_WINDOW (user_data));
+}
+
+static const GActionEntry win_actions[] = {
+  { "find", find_action },
+  { "new-client", new_client_action },
+  { "switch-user", switch_user_action },
+};
+
+static gboolean
+presso_window_close_request (GtkWindow *window)
+{
+  PressoWindow *self = PRESSO_WINDOW (window);
+  int width, height;
+
+  gtk_window_get_default_size (window, &width, &height);
+  g_settings_delay (self->settings);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+  g_settings_apply (self->settings);
+
+  return GTK_WINDOW_CLASS (presso_window_parent_class)->close_request (window);
+}
+
+static void
+presso_window_constructed (GObject *object)
+{
+  PressoWindow *self = PRESSO_WINDOW (object);
+
+  G_OBJECT_CLASS (presso_window_parent_class)->constructed (object);
+
+  if (self->store != NULL)
+    {
+      presso_staff_picker_set_store (self->staff_picker, self->store);
+      add_pages (self);
+    }
+  update_mode (self);
+}
+
+static void
+presso_window_dispose (GObject *object)
+{
+  PressoWindow *self = PRESSO_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_WINDOW);
+
+  g_clear_object (&self->staff);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (presso_window_parent_class)->dispose (object);
+}
+
+static void
+presso_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PressoWindow *self = PRESSO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_STAFF:
+      g_value_set_object (value, self->staff);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  PressoWindow *self = PRESSO_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_window_class_init (PressoWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  presso_ui_ensure_resources ();
+  g_type_ensure (PRESSO_TYPE_STAFF_PICKER);
+
+  object_class->constructed = presso_window_constructed;
+  object_class->dispose = presso_window_dispose;
+  object_class->get_property = presso_window_get_property;
+  object_class->set_property = presso_window_set_property;
+
+  window_class->close_request = presso_window_close_request;
+
+  /**
+   * PressoWindow:store: (nullable)
+   *
+   * The clinic database the window shows, or NULL when it could not be opened.
+   */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, PRESSO_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PressoWindow:staff: (nullable)
+   *
+   * Who is signed in, or NULL while the staff list is shown.
+   */
+  properties[PROP_STAFF] =
+    g_param_spec_object ("staff", NULL, NULL, PRESSO_TYPE_STAFF,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/presso/Presso/presso-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_picker);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_button);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_avatar);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_label);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_popover_name);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_popover_role);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, error_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_staff_picked_cb);
+}
+
+static void
+presso_window_init (PressoWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+
+  self->settings = g_settings_new (APP_ID);
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+/**
+ * presso_window_new:
+ * @application: the application
+ * @store: (nullable): the open clinic database, or NULL when it could not be opened (then call
+ *   presso_window_show_store_error())
+ *
+ * Returns: (transfer floating): a new window, showing the staff list
+ */
+GtkWidget *
+presso_window_new (PressoApplication *application,
+                   PressoStore       *store)
+{
+  g_return_val_if_fail (!application || PRESSO_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (!store || PRESSO_IS_STORE (store), NULL);
+
+  return g_object_new (PRESSO_TYPE_WINDOW,
+                       "application", application,
+                       "store", store,
+                       NULL);
+}
+
+/**
+ * presso_window_get_store:
+ *
+ * Returns: (transfer none) (nullable): the clinic database
+ */
+PressoStore *
+presso_window_get_store (PressoWindow *self)
+{
+  g_return_val_if_fail (PRESSO_IS_WINDOW (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * presso_window_get_staff:
+ *
+ * Returns: (transfer none) (nullable): who is signed in
+ */
+PressoStaff *
+presso_window_get_staff (PressoWindow *self)
+{
+  g_return_val_if_fail (PRESSO_IS_WINDOW (self), NULL);
+
+  return self->staff;
+}
+
+/**
+ * presso_window_sign_in:
+ * @staff: who is now using Presso
+ *
+ * Records @staff as the author of every write (presso_store_set_actor()), remembers them for
+ * the next start (preselected in the list, not signed in) and shows the practice's areas.
+ */
+void
+presso_window_sign_in (PressoWindow *self,
+                       PressoStaff  *staff)
+{
+  g_return_if_fail (PRESSO_IS_WINDOW (self));
+  g_return_if_fail (PRESSO_IS_STAFF (staff));
+  g_return_if_fail (self->store != NULL);
+
+  presso_store_set_actor (self->store, staff);
+  g_settings_set_int64 (self->settings, "last-staff-id", presso_staff_get_id (staff));
+
+  if (g_set_object (&self->staff, staff))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
+  update_staff_button (self);
+  update_mode (self);
+}
+
+/**
+ * presso_window_switch_user:
+ *
+ * Signs the current staff member out and shows the staff list again.
+ */
+void
+presso_window_switch_user (PressoWindow *self)
+{
+  g_return_if_fail (PRESSO_IS_WINDOW (self));
+
+  if (self->staff == NULL)
+    return;
+
+  presso_store_set_actor (self->store, NULL);
+  g_clear_object (&self->staff);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
+  update_staff_button (self);
+  presso_staff_picker_reload (self->staff_picker);
+  update_mode (self);
+}
+
+/**
+ * presso_window_show_store_error:
+ * @path: (nullable): the database that could not be opened
+ * @error: why
+ *
+ * Shows why the clinic database could not be opened, instead of anything else.
+ */
+void
+presso_window_show_store_error (PressoWindow *self,
+                                const char   *path,
+                                const GError *error)
+{
+  g_autofree char *description = NULL;
+  g_autofree char *escaped_message = NULL;
+  g_autofree char *escaped_path = NULL;
+  const char *advice;
+
+  g_return_if_fail (PRESSO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  if (g_error_matches (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_TOO_NEW))
+    advice = _("This database was written by a newer version of Presso. It has not been "
+               "changed. Update Presso on this computer to open it.");
+  else if (g_error_matches (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CORRUPT))
+    advice = _("This file is not a Presso database, or it is damaged. It has not been "
+               "changed. Restore it from a backup, or ask your technician.");
+  else
+    advice = _("Check that the file and its folder exist and that you may read and write "
+               "them.");
+
+  escaped_message = g_markup_escape_text (error->message, -1);
+  escaped_path = g_markup_escape_text (path ? path : "", -1);
+  description = g_strdup_printf ("%s\n\n<small>%s\n<tt>%s</tt></small>",
+                                 advice, escaped_message, escaped_path);
+  adw_status_page_set_description (self->error_page, description);
+
+  set_action_enabled (self, "find", FALSE);
+  set_action_enabled (self, "new-client", FALSE);
+  set_action_enabled (self, "switch-user", FALSE);
+  gtk_stack_set_visible_child_name (self->mode_stack, "error");
+}
+
+/**
+ * presso_window_add_page:
+ * @page: (transfer floating): the area's widget
+ * @name: its id ("clients", "schedule"...)
+ * @title: its translated title, shown in the view switcher
+ * @icon_name: its symbolic icon
+ *
+ * Adds an area users move between.  If @page has a "store" property it is bound to the
+ * window's store, if it has a "staff" property to who is signed in (NULL while the staff list
+ * is shown).  Ctrl+F activates the page's "page.find" action when it has one.
+ *
+ * Returns: (transfer none): the view stack page
+ */
+AdwViewStackPage *
+presso_window_add_page (PressoWindow *self,
+                        GtkWidget    *page,
+                        const char   *name,
+                        const char   *title,
+                        const char   *icon_name)
+{
+  GObjectClass *page_class;
+
+  g_return_val_if_fail (PRESSO_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  page_class = G_OBJECT_GET_CLASS (page);
+  if (g_object_class_find_property (page_class, "store") != NULL)
+    g_object_bind_property (self, "store", page, "store", G_BINDING_SYNC_CREATE);
+  if (g_object_class_find_property (page_class, "staff") != NULL)
+    g_object_bind_property (self, "staff", page, "staff", G_BINDING_SYNC_CREATE);
+
+  return adw_view_stack_add_titled_with_icon (self->view_stack, page, name, title, icon_name);
+}
+
+/**
+ * presso_window_get_page:
+ * @name: a page's id
+ *
+ * Returns: (transfer none) (nullable): the page added as @name
+ */
+GtkWidget *
+presso_window_get_page (PressoWindow *self,
+                        const char   *name)
+{
+  g_return_val_if_fail (PRESSO_IS_WINDOW (self), NULL);
+
+  return adw_view_stack_get_child_by_name (self->view_stack, name);
+}
+
+void
+presso_window_show_page (PressoWindow *self,
+                         const char   *name)
+{
+  g_return_if_fail (PRESSO_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}

@@ -1,0 +1,38 @@
+/* presso-window.h
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "presso-application.h"
+#include "presso-store.h"
+
+G_BEGIN_DECLS
+
+#define PRESSO_TYPE_WINDOW (presso_window_get_type ())
+G_DECLARE_FINAL_TYPE (PressoWindow, presso_window, PRESSO, WINDOW, AdwApplicationWindow)
+
+GtkWidget         *presso_window_new              (PressoApplication *application,
+                                                   PressoStore       *store);
+PressoStore       *presso_window_get_store        (PressoWindow      *self);
+PressoStaff       *presso_window_get_staff        (PressoWindow      *self);
+void               presso_window_sign_in          (PressoWindow      *self,
+                                                   PressoStaff       *staff);
+void               presso_window_switch_user      (PressoWindow      *self);
+void               presso_window_show_store_error (PressoWindow      *self,
+                                                   const char        *path,
+                                                   const GError      *error);
+AdwViewStackPage  *presso_window_add_page         (PressoWindow      *self,
+                                                   GtkWidget         *page,
+                                                   const char        *name,
+                                                   const char        *title,
+                                                   const char        *icon_name);
+GtkWidget         *presso_window_get_page         (PressoWindow      *self,
+                                                   const char        *name);
+void               presso_window_show_page        (PressoWindow      *self,
+                                                   const char        *name);
+
+G_END_DECLS

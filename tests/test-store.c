@@ -293,6 +293,16 @@ make_old_database (const char *path,
       exec_sql (db, schema_v1);
       sqlite3_close (db);
       break;
+    case 2:
+      /* Version 2 is version 1 as Presso migrated it, before the screening tables. */
+      make_old_database (path, 1);
+      g_object_unref (open_store (path));
+      g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+      exec_sql (db, "DROP TABLE screening_confirmations; DROP TABLE screening_decisions;"
+                    " DROP TABLE screening_answers; DROP TABLE screenings;"
+                    " PRAGMA user_version = 2;");
+      sqlite3_close (db);
+      break;
     default:
       g_error ("test-store knows no schema version %d: add it when adding a migration", version);
     }

@@ -802,6 +802,36 @@ presso_screening_rules_init (PressoScreeningRules *self)
 
 /* Zones */
 
+const char *
+presso_screening_kind_to_id (PressoScreeningKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (kind_ids), NULL);
+  return kind_ids[kind];
+}
+
+gboolean
+presso_screening_kind_from_id (const char          *id,
+                               PressoScreeningKind *kind)
+{
+  guint value;
+
+  g_return_val_if_fail (kind != NULL, FALSE);
+
+  if (id == NULL || !lookup_name (kind_ids, G_N_ELEMENTS (kind_ids), id, &value))
+    return FALSE;
+  *kind = value;
+  return TRUE;
+}
+
+PressoZones
+presso_zone_from_id (const char *id)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (zone_ids); i++)
+    if (g_strcmp0 (zone_ids[i].id, id) == 0)
+      return zone_ids[i].zone;
+  return PRESSO_ZONE_NONE;
+}
+
 PressoZones
 presso_zones_for_garment (guint garment)
 {

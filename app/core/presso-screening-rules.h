@@ -67,10 +67,16 @@ typedef enum
   PRESSO_SCREENING_COMPARE_GREATER_EQUAL,
 } PressoScreeningCompare;
 
+/* "yes-no", "number", "number-pair", "date", "zones": the rules file's names (storage too). */
+const char   *presso_screening_kind_to_id    (PressoScreeningKind  kind);
+gboolean      presso_screening_kind_from_id  (const char          *id,
+                                              PressoScreeningKind *kind);
+
 /* The zone of one garment type of the device protocol (presso_proto_garment); NONE if unknown. */
 PressoZones   presso_zones_for_garment       (guint        garment);
-/* "legs", "arms", "abdomen" (the rules file's names) for one zone flag. */
+/* "legs", "arms", "abdomen" (the rules file's names) for one zone flag, and back (NONE if unknown). */
 const char   *presso_zone_to_id              (PressoZones  zone);
+PressoZones   presso_zone_from_id            (const char  *id);
 /* The translated label ("Legs"), for one zone flag. */
 const char   *presso_zone_to_label           (PressoZones  zone);
 /* Translated, comma-separated labels of every zone in @zones (transfer full). */

@@ -188,9 +188,10 @@ find_decision (PressoScreening *self,
                const char      *item_id,
                PressoZones      zone)
 {
-  for (guint i = 0; i < self->decisions->len; i++)
+  /* The latest decision on an item and zone is the one that counts. */
+  for (guint i = self->decisions->len; i > 0; i--)
     {
-      const PressoScreeningDecision *decision = g_ptr_array_index (self->decisions, i);
+      const PressoScreeningDecision *decision = g_ptr_array_index (self->decisions, i - 1);
 
       if (decision->zone == zone && g_strcmp0 (decision->item_id, item_id) == 0)
         return decision;

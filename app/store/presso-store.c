@@ -22,6 +22,7 @@
 #include <glib/gstdio.h>
 
 #include "presso-store-private.h"
+#include "presso-store-screening-private.h"
 
 /* "PRSO": marks the file as a Presso database (PRAGMA application_id). */
 #define PRESSO_APPLICATION_ID 0x5052534f
@@ -181,6 +182,7 @@ typedef struct
 static const Migration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_v2 },
+  { 3, _presso_store_schema_screening },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PRESSO_STORE_SCHEMA_VERSION);

@@ -41,6 +41,12 @@ struct _PressoClientList
 
   gint64      *ids;
   guint        n_ids;
+  guint        ids_capacity;
+  /* Reused from one reload to the next: no fresh pages to fault in on each keystroke. */
+  gint64      *spare_ids;
+  guint        spare_capacity;
+  guint8      *hit;
+  guint        hit_size;
 
   Page         pages[N_PAGES];
   guint64      clock;
@@ -292,36 +298,38 @@ build_match (const char *query)
   return g_string_free (match, FALSE);
 }
 
-/* The matching ids in list order.  (transfer full) */
-static gint64 *
-query_ids (PressoClientList *self,
-           guint            *n_out)
+/* Fills self->spare_ids with the matching ids in list order; returns how many. */
+static guint
+query_ids (PressoClientList *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *match = build_match (self->query);
-  g_autofree guint8 *hit = NULL;
   const PressoClientOrder *order;
   sqlite3_stmt *stmt;
   gint64 *ids;
   guint n = 0;
   int rc;
 
-  *n_out = 0;
   order = _presso_store_get_client_order (self->store, &error);
   if (order == NULL)
     {
       g_warning ("Could not list clients: %s", error->message);
-      return NULL;
+      return 0;
     }
+  if (self->spare_capacity < order->n)
+    {
+      g_free (self->spare_ids);
+      self->spare_capacity = order->n + order->n / 8 + 64;
+      self->spare_ids = g_new (gint64, self->spare_capacity);
+    }
+  ids = self->spare_ids;
 
   if (match == NULL)
     {
-      ids = g_new (gint64, self->show_archived ? order->n : order->n_active);
       for (guint i = 0; i < order->n; i++)
         if (self->show_archived || !order->archived[i])
           ids[n++] = order->ids[i];
-      *n_out = n;
-      return ids;
+      return n;
     }
 
   stmt = _presso_store_statement (self->store,
@@ -330,32 +338,48 @@ query_ids (PressoClientList *self,
   if (stmt == NULL)
     {
       g_warning ("Could not search clients: %s", error->message);
-      return NULL;
+      return 0;
     }
+  if (self->hit_size < order->n)
+    {
+      g_free (self->hit);
+      self->hit_size = order->n + order->n / 8 + 64;
+      self->hit = g_malloc (self->hit_size);
+    }
+  memset (self->hit, 0, order->n);
+
   sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  hit = g_malloc0 (order->n + 1);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       guint rank = _presso_client_order_rank (order, sqlite3_column_int64 (stmt, 0));
 
       if (rank != G_MAXUINT)
-        hit[rank] = 1;
+        self->hit[rank] = 1;
     }
   if (rc != SQLITE_DONE)
     g_warning ("Could not search clients for “%s”: %s", match,
                sqlite3_errmsg (_presso_store_get_db (self->store)));
   sqlite3_reset (stmt);
 
-  ids = g_new (gint64, 64);
-  for (guint i = 0, allocated = 64; i < order->n; i++)
-    if (hit[i] && (self->show_archived || !order->archived[i]))
-      {
-        if (n == allocated)
-          ids = g_renew (gint64, ids, allocated *= 2);
-        ids[n++] = order->ids[i];
-      }
-  *n_out = n;
-  return ids;
+  for (guint i = 0; i < order->n; i++)
+    if (self->hit[i] && (self->show_archived || !order->archived[i]))
+      ids[n++] = order->ids[i];
+  return n;
+}
+
+/* Runs the query into self->ids, keeping the previous ids in self->spare_ids. */
+static void
+swap_in_query (PressoClientList *self)
+{
+  guint n = query_ids (self);
+  gint64 *old = self->ids;
+  guint old_capacity = self->ids_capacity;
+
+  self->ids = self->spare_ids;
+  self->ids_capacity = self->spare_capacity;
+  self->n_ids = self->ids ? n : 0;
+  self->spare_ids = old;
+  self->spare_capacity = old_capacity;
 }
 
 static void
@@ -413,7 +437,7 @@ presso_client_list_constructed (GObject *object)
   g_return_if_fail (PRESSO_IS_STORE (self->store));
   self->clients_changed_id = g_signal_connect (self->store, "clients-changed",
                                                G_CALLBACK (on_clients_changed_cb), self);
-  self->ids = query_ids (self, &self->n_ids);
+  swap_in_query (self);
 }
 
 static void
@@ -436,6 +460,8 @@ presso_client_list_finalize (GObject *object)
 
   g_clear_pointer (&self->live, g_hash_table_unref);
   g_free (self->ids);
+  g_free (self->spare_ids);
+  g_free (self->hit);
   g_free (self->query);
 
   G_OBJECT_CLASS (presso_client_list_parent_class)->finalize (object);
@@ -623,14 +649,14 @@ presso_client_list_set_show_archived (PressoClientList *self,
 void
 presso_client_list_reload (PressoClientList *self)
 {
-  g_autofree gint64 *old_ids = NULL;
+  const gint64 *old_ids;
   guint old_n, prefix = 0, suffix = 0;
 
   g_return_if_fail (PRESSO_IS_CLIENT_LIST (self));
 
-  old_ids = g_steal_pointer (&self->ids);
   old_n = self->n_ids;
-  self->ids = query_ids (self, &self->n_ids);
+  swap_in_query (self);
+  old_ids = self->spare_ids;
   clear_pages (self);
 
   while (prefix < old_n && prefix < self->n_ids && old_ids[prefix] == self->ids[prefix])

@@ -384,7 +384,8 @@ presso_demo_fill (PressoStore  *store,
 
   if (!_presso_store_begin (store, error))
     return FALSE;
-  if (!fill (store, n_clients, seed, error))
+  if (!fill (store, n_clients, seed, error)
+      || !_presso_store_optimize_search (store, error))
     {
       _presso_store_rollback (store);
       presso_store_set_actor (store, NULL);

@@ -52,6 +52,13 @@ gboolean      _presso_store_fail             (PressoStore   *self,
                                               const char    *doing);
 void          _presso_store_read_client      (sqlite3_stmt  *stmt,
                                               PressoClient  *client);
+/* Opens @path migrated to @max_version at most (tests of migrations only). */
+PressoStore  *_presso_store_open_at_version  (const char    *path,
+                                              int            max_version,
+                                              GError       **error);
+/* Merges the search index into one segment, after a bulk import. */
+gboolean      _presso_store_optimize_search  (PressoStore   *self,
+                                              GError       **error);
 const PressoClientOrder *
               _presso_store_get_client_order (PressoStore   *self,
                                               GError       **error);

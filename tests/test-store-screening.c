@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <glib/gstdio.h>
 
+#include "presso-demo.h"
 #include "presso-store.h"
 #include "presso-store-screening.h"
 
@@ -579,6 +580,119 @@ test_migrate_from_v2 (Fixture       *fixture,
   g_object_unref (assert_gate_allows (fixture, PRESSO_ZONE_LEGS, now));
 }
 
+static gint64
+demo_client (const char *path,
+             const char *first_name,
+             const char *last_name)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM clients WHERE first_name = ?1"
+                                           " AND last_name = ?2 AND archived = 0", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, first_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, last_name, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return id;
+}
+
+/* The demo clinic shows each case of the gate, through the same calls as a session. */
+static void
+test_demo_clinic (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "demo.db", NULL);
+  g_autoptr(PressoStore) store = open_store (path);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  static const struct
+  {
+    const char           *first, *last;
+    PressoScreeningStatus status;
+    PressoZones           allowed;   /* zones the gate lets start, after today's confirmation */
+    int                   refusal;   /* the error for the other zones */
+    guint                 cap;
+  } cases[] = {
+    { "Hélène", "Dupont", PRESSO_SCREENING_STATUS_VALID, PRESSO_ZONES_ALL, 0, 0 },
+    { "Zoë", "Müller", PRESSO_SCREENING_STATUS_VALID, PRESSO_ZONE_LEGS | PRESSO_ZONE_ARMS,
+      PRESSO_SCREENING_ERROR_CONTRAINDICATED, 0 },
+    { "François", "Dubois-Lefèvre", PRESSO_SCREENING_STATUS_VALID, PRESSO_ZONE_LEGS,
+      PRESSO_SCREENING_ERROR_NEEDS_DECISION, 40 },
+    { "Anh", "Nguyễn", PRESSO_SCREENING_STATUS_VALID, PRESSO_ZONE_ARMS | PRESSO_ZONE_ABDOMEN,
+      PRESSO_SCREENING_ERROR_NEEDS_DECISION, 0 },
+    { "Siobhan", "O'Brien", PRESSO_SCREENING_STATUS_VALID, PRESSO_ZONE_NONE,
+      PRESSO_SCREENING_ERROR_CONTRAINDICATED, 0 },
+    { "Bjørn", "Ødegaard", PRESSO_SCREENING_STATUS_EXPIRED, PRESSO_ZONE_NONE,
+      PRESSO_SCREENING_ERROR_EXPIRED, 0 },
+    { "Élodie", "Lefèvre", PRESSO_SCREENING_STATUS_MISSING, PRESSO_ZONE_NONE,
+      PRESSO_SCREENING_ERROR_NO_SCREENING, 0 },
+  };
+  guint screened = 0;
+
+  g_assert_true (presso_demo_fill (store, 60, PRESSO_DEMO_SEED, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 client_id = demo_client (path, cases[i].first, cases[i].last);
+      g_autoptr(PressoScreening) current = NULL;
+
+      g_test_message ("%s %s", cases[i].first, cases[i].last);
+      g_assert_cmpint (presso_store_get_screening_status (store, fixture->rules, client_id, now,
+                                                         VALIDITY_DAYS, &error), ==, cases[i].status);
+      current = presso_store_get_current_screening (store, client_id, &error);
+      g_assert_no_error (error);
+      if (current != NULL)
+        {
+          g_autoptr(PressoScreeningConfirmation) today =
+            presso_screening_confirmation_new (presso_screening_get_id (current), FALSE, 0, now);
+
+          g_assert_true (presso_store_record_screening_confirmation (store, today, &error));
+          g_assert_no_error (error);
+        }
+
+      for (PressoZones zone = PRESSO_ZONE_LEGS; zone <= PRESSO_ZONE_ABDOMEN; zone <<= 1)
+        {
+          g_autoptr(PressoStartPermit) permit =
+            presso_store_check_screening_gate (store, fixture->rules, client_id, zone, now,
+                                               VALIDITY_DAYS, &error);
+
+          if (cases[i].allowed & zone)
+            {
+              g_assert_no_error (error);
+              g_assert_cmpuint (presso_start_permit_get_pressure_cap (permit), ==,
+                                zone == PRESSO_ZONE_LEGS ? cases[i].cap : 0);
+            }
+          else
+            {
+              g_assert_null (permit);
+              g_assert_error (error, PRESSO_SCREENING_ERROR, cases[i].refusal);
+              g_clear_error (&error);
+            }
+        }
+    }
+
+  /* And most of the other clients have a valid screening. */
+  for (gint64 id = 1; id <= 60; id++)
+    screened += presso_store_get_screening_status (store, fixture->rules, id, now, VALIDITY_DAYS,
+                                                   &error) == PRESSO_SCREENING_STATUS_VALID;
+  g_assert_cmpuint (screened, >=, 25);
+  g_clear_object (&store);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      g_remove (file);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -593,6 +707,7 @@ main (int   argc,
   ADD ("stale-and-status", test_stale_and_status);
   ADD ("demo-clients", test_demo_clients);
   ADD ("migrate-from-v2", test_migrate_from_v2);
+  ADD ("demo-clinic", test_demo_clinic);
 #undef ADD
 
   return g_test_run ();

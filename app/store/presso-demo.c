@@ -16,6 +16,7 @@
 
 #include "presso-demo.h"
 #include "presso-store-private.h"
+#include "presso-store-screening-private.h"
 
 typedef struct
 {
@@ -361,7 +362,7 @@ fill (PressoStore  *store,
           return FALSE;
         }
     }
-  return TRUE;
+  return _presso_store_fill_demo_screenings (store, seed, error);
 }
 
 gboolean

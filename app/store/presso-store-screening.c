@@ -733,3 +733,187 @@ presso_store_check_screening_gate (PressoStore          *self,
   return presso_screening_gate_issue_permit (rules, screening, zones, now, validity_days,
                                              changed_at, confirmation, error);
 }
+
+/* ------------------------------------------------------------------ demo clinic */
+
+typedef struct
+{
+  const char *first_name;
+  const char *last_name;
+  int         days_ago;       /* -1: never screened */
+  const char *item;           /* answered yes (zones: legs), or NULL */
+  const char *decision;       /* a practitioner's decision on the legs, or NULL */
+} DemoScreening;
+
+static const DemoScreening demo_screenings[] = {
+  { "Hélène", "Dupont", 30, NULL, NULL },
+  { "Zoë", "Müller", 12, "pregnancy", NULL },
+  { "François", "Dubois-Lefèvre", 45, "past-thrombosis",
+    "Doppler de contrôle négatif (2024), accord du médecin traitant ; 40 mmHg au plus." },
+  { "Anh", "Nguyễn", 3, "neuropathy", NULL },
+  { "Siobhan", "O'Brien", 1, "venous-thrombosis", NULL },
+  { "Bjørn", "Ødegaard", 200, NULL, NULL },
+  { "Élodie", "Lefèvre", -1, NULL, NULL },
+};
+
+static gint64
+find_demo_client (PressoStore  *store,
+                  const char   *first_name,
+                  const char   *last_name,
+                  GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+
+  stmt = _presso_store_statement (store,
+                                  "SELECT id FROM clients WHERE first_name = ?1"
+                                  " AND last_name = ?2 AND archived = 0 ORDER BY id LIMIT 1", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, first_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, last_name, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return id;
+}
+
+static PressoScreening *
+demo_screening (PressoScreeningRules *rules,
+                gint64                client_id,
+                GDateTime            *screened_at,
+                gint64                practitioner)
+{
+  PressoScreening *screening = presso_screening_new (client_id);
+
+  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
+    {
+      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
+      const char *id = presso_screening_item_get_id (item);
+
+      switch (presso_screening_item_get_kind (item))
+        {
+        case PRESSO_SCREENING_KIND_YES_NO:
+          presso_screening_take_answer (screening, id, presso_screening_answer_new_yes_no (FALSE));
+          break;
+        case PRESSO_SCREENING_KIND_ZONES:
+          presso_screening_take_answer (screening, id, presso_screening_answer_new_zones (PRESSO_ZONE_NONE));
+          break;
+        case PRESSO_SCREENING_KIND_NUMBER_PAIR:
+          presso_screening_take_answer (screening, id, presso_screening_answer_new_pair (125, 80));
+          break;
+        case PRESSO_SCREENING_KIND_NUMBER:
+        case PRESSO_SCREENING_KIND_DATE:
+        default:
+          break;
+        }
+    }
+  presso_screening_set_screened_at (screening, screened_at);
+  presso_screening_set_screened_by (screening, practitioner);
+  presso_screening_set_rules_version (screening, presso_screening_rules_get_version (rules));
+  return screening;
+}
+
+gboolean
+_presso_store_fill_demo_screenings (PressoStore  *store,
+                                    guint32       seed,
+                                    GError      **error)
+{
+  g_autoptr(PressoScreeningRules) rules = NULL;
+  g_autoptr(GError) rules_error = NULL;
+  g_autoptr(GListModel) staff = presso_store_list_staff (store);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GHashTable) fixed = g_hash_table_new (NULL, NULL);
+  gint64 practitioner = 0;
+  sqlite3_stmt *stmt;
+  g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  rules = presso_screening_rules_load_default (&rules_error);
+  if (rules == NULL)
+    {
+      /* The clinic still opens; its clients simply have no screening (the gate says so). */
+      g_warning ("Demo clinic without screenings: %s", rules_error->message);
+      return TRUE;
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (staff) && practitioner == 0; i++)
+    {
+      g_autoptr(PressoStaff) member = g_list_model_get_item (staff, i);
+
+      if (presso_staff_get_role (member) == PRESSO_ROLE_PRACTITIONER)
+        practitioner = presso_staff_get_id (member);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_screenings); i++)
+    {
+      const DemoScreening *demo = &demo_screenings[i];
+      g_autoptr(PressoScreening) screening = NULL;
+      g_autoptr(GDateTime) screened_at = NULL;
+      gint64 client_id = find_demo_client (store, demo->first_name, demo->last_name, error);
+
+      if (client_id < 0)
+        return FALSE;
+      if (client_id == 0)
+        continue;   /* a demo clinic smaller than its fixed clients */
+      g_hash_table_add (fixed, GINT_TO_POINTER ((int) client_id));
+      if (demo->days_ago < 0)
+        continue;
+
+      screened_at = g_date_time_add_days (now, -demo->days_ago);
+      screening = demo_screening (rules, client_id, screened_at, practitioner);
+      if (demo->item != NULL)
+        {
+          PressoScreeningItem *item = presso_screening_rules_lookup (rules, demo->item);
+
+          if (item == NULL)
+            continue;   /* a clinic's own rules without this question */
+          presso_screening_take_answer (screening, demo->item,
+                                        presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES
+                                          ? presso_screening_answer_new_zones (PRESSO_ZONE_LEGS)
+                                          : presso_screening_answer_new_yes_no (TRUE));
+        }
+      if (demo->decision != NULL)
+        {
+          g_autoptr(PressoScreeningDecision) decision =
+            presso_screening_decision_new (PRESSO_ZONE_LEGS, demo->item, demo->decision, NULL,
+                                           practitioner, screened_at);
+
+          if (!presso_screening_add_decision (screening, rules, decision, screened_at, error))
+            return FALSE;
+        }
+      if (!presso_store_insert_screening (store, screening, error))
+        return FALSE;
+    }
+
+  /* Most other clients were screened some time in the last five months. */
+  stmt = _presso_store_statement (store, "SELECT id FROM clients WHERE archived = 0 ORDER BY id",
+                                  error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (!g_hash_table_contains (fixed, GINT_TO_POINTER ((int) id)))
+        g_array_append_val (others, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _presso_store_fail (store, error, _("Could not read the client list"));
+
+  for (guint i = 0; i < others->len && i < 500; i++)
+    {
+      g_autoptr(PressoScreening) screening = NULL;
+      g_autoptr(GDateTime) screened_at = NULL;
+
+      if (g_rand_int_range (rand, 0, 10) >= 7)
+        continue;
+      screened_at = g_date_time_add_days (now, -g_rand_int_range (rand, 0, 150));
+      screening = demo_screening (rules, g_array_index (others, gint64, i), screened_at, practitioner);
+      if (!presso_store_insert_screening (store, screening, error))
+        return FALSE;
+    }
+  return TRUE;
+}

@@ -69,12 +69,15 @@ find (Fixture    *f,
   return widget;
 }
 
+static PressoClientsPage *page (Fixture *f);
+
 /* A field of the client editor (the record view has rows with the same ids). */
 static GtkWidget *
 field (Fixture    *f,
        const char *id)
 {
-  GtkWidget *widget = presso_find_child_by_id (find (f, "editor"), id);
+  GtkWidget *editor = GTK_WIDGET (presso_clients_page_get_editor (page (f)));
+  GtkWidget *widget = presso_find_child_by_id (editor, id);
 
   if (widget == NULL)
     g_error ("no field %s in the editor", id);
@@ -85,7 +88,8 @@ static GtkWidget *
 shown (Fixture    *f,
        const char *id)
 {
-  GtkWidget *widget = presso_find_child_by_id (find (f, "client_view"), id);
+  GtkWidget *view = GTK_WIDGET (presso_clients_page_get_view (page (f)));
+  GtkWidget *widget = presso_find_child_by_id (view, id);
 
   if (widget == NULL)
     g_error ("no row %s in the record view", id);

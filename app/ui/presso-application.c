@@ -216,6 +216,7 @@ presso_application_startup (GApplication *application)
   static const char *preferences_accels[] = { "<Control>comma", NULL };
   static const char *find_accels[] = { "<Control>f", NULL };
   static const char *new_client_accels[] = { "<Control>n", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   presso_ui_ensure_resources ();
 
@@ -229,6 +230,8 @@ presso_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.find", find_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.new-client",
                                          new_client_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         shortcuts_accels);
 
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (on_color_scheme_changed_cb), self, 0);

@@ -42,6 +42,10 @@ struct _PressoClientsPage
   GtkStack           *detail_stack;
   GtkWidget          *archive_button;
   GtkWidget          *restore_button;
+  AdwBin             *view_bin;
+  AdwBin             *editor_bin;
+
+  /* Created when first needed, so that starting Presso does not build them. */
   PressoClientView   *client_view;
   PressoClientEditor *editor;
 };
@@ -55,6 +59,42 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void on_editor_saved_cb          (PressoClientsPage *self,
+                                         PressoClient      *client);
+static void on_editor_cancelled_cb      (PressoClientsPage *self);
+static void on_editor_open_existing_cb  (PressoClientsPage *self,
+                                         PressoClient      *client);
+
+static PressoClientView *
+ensure_view (PressoClientsPage *self)
+{
+  if (self->client_view == NULL)
+    {
+      self->client_view = PRESSO_CLIENT_VIEW (presso_client_view_new ());
+      presso_client_view_set_store (self->client_view, self->store);
+      adw_bin_set_child (self->view_bin, GTK_WIDGET (self->client_view));
+    }
+  return self->client_view;
+}
+
+static PressoClientEditor *
+ensure_editor (PressoClientsPage *self)
+{
+  if (self->editor == NULL)
+    {
+      self->editor = PRESSO_CLIENT_EDITOR (presso_client_editor_new ());
+      presso_client_editor_set_store (self->editor, self->store);
+      g_signal_connect_object (self->editor, "saved",
+                               G_CALLBACK (on_editor_saved_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->editor, "cancelled",
+                               G_CALLBACK (on_editor_cancelled_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->editor, "open-existing",
+                               G_CALLBACK (on_editor_open_existing_cb), self, G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->editor_bin, GTK_WIDGET (self->editor));
+    }
+  return self->editor;
+}
 
 static void
 update_actions (PressoClientsPage *self)
@@ -311,7 +351,7 @@ new_action (GtkWidget  *widget,
   self->editing = TRUE;
   update_actions (self);
   show_detail (self, "edit");
-  presso_client_editor_edit (self->editor, NULL);
+  presso_client_editor_edit (ensure_editor (self), NULL);
 }
 
 static void
@@ -326,7 +366,7 @@ edit_action (GtkWidget  *widget,
   self->editing = TRUE;
   update_actions (self);
   show_detail (self, "edit");
-  presso_client_editor_edit (self->editor, self->current);
+  presso_client_editor_edit (ensure_editor (self), self->current);
 }
 
 static void
@@ -415,6 +455,8 @@ presso_clients_page_dispose (GObject *object)
   PressoClientsPage *self = PRESSO_CLIENTS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_CLIENTS_PAGE);
+  self->client_view = NULL;
+  self->editor = NULL;
   g_clear_object (&self->selection);
   g_clear_object (&self->clients);
   g_clear_object (&self->current);
@@ -466,8 +508,6 @@ presso_clients_page_class_init (PressoClientsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   presso_ui_ensure_resources ();
-  g_type_ensure (PRESSO_TYPE_CLIENT_VIEW);
-  g_type_ensure (PRESSO_TYPE_CLIENT_EDITOR);
 
   object_class->dispose = presso_clients_page_dispose;
   object_class->get_property = presso_clients_page_get_property;
@@ -504,14 +544,11 @@ presso_clients_page_class_init (PressoClientsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, detail_stack);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, archive_button);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, restore_button);
-  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, client_view);
-  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, editor);
+  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, view_bin);
+  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, editor_bin);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_archived_toggled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_editor_saved_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_editor_cancelled_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_editor_open_existing_cb);
 }
 
 static void
@@ -576,8 +613,10 @@ presso_clients_page_set_store (PressoClientsPage *self,
   g_clear_object (&self->current);
   self->editing = FALSE;
 
-  presso_client_view_set_store (self->client_view, store);
-  presso_client_editor_set_store (self->editor, store);
+  if (self->client_view != NULL)
+    presso_client_view_set_store (self->client_view, store);
+  if (self->editor != NULL)
+    presso_client_editor_set_store (self->editor, store);
   gtk_stack_set_visible_child_name (self->detail_stack, "none");
 
   if (store != NULL)
@@ -644,9 +683,35 @@ presso_clients_page_show_client (PressoClientsPage *self,
   g_return_if_fail (PRESSO_IS_CLIENT (client));
 
   g_set_object (&self->current, client);
-  presso_client_view_set_client (self->client_view, client);
+  presso_client_view_set_client (ensure_view (self), client);
   show_detail (self, "view");
   update_actions (self);
+}
+
+/**
+ * presso_clients_page_get_editor:
+ *
+ * Returns: (transfer none): the client editor (created on first use)
+ */
+PressoClientEditor *
+presso_clients_page_get_editor (PressoClientsPage *self)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENTS_PAGE (self), NULL);
+
+  return ensure_editor (self);
+}
+
+/**
+ * presso_clients_page_get_view:
+ *
+ * Returns: (transfer none): the record view of the detail pane (created on first use)
+ */
+PressoClientView *
+presso_clients_page_get_view (PressoClientsPage *self)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENTS_PAGE (self), NULL);
+
+  return ensure_view (self);
 }
 
 gboolean

@@ -7,7 +7,9 @@
 
 #include <adwaita.h>
 
+#include "presso-client-editor.h"
 #include "presso-client-list.h"
+#include "presso-client-view.h"
 #include "presso-store.h"
 
 G_BEGIN_DECLS
@@ -25,6 +27,8 @@ PressoClientList *presso_clients_page_get_list    (PressoClientsPage *self);
 PressoClient     *presso_clients_page_get_current (PressoClientsPage *self);
 void              presso_clients_page_show_client (PressoClientsPage *self,
                                                    PressoClient      *client);
+PressoClientEditor *presso_clients_page_get_editor (PressoClientsPage *self);
+PressoClientView *presso_clients_page_get_view    (PressoClientsPage *self);
 gboolean          presso_clients_page_is_editing  (PressoClientsPage *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ struct _PressoStaffPicker
 
   PressoStore    *store;
   GListModel     *staff;
+  gboolean        stale;    /* the list is read when the picker is shown */
 
   GtkStack       *stack;
   GtkListBox     *list_box;
@@ -135,9 +136,14 @@ on_add_first_cb (PressoStaffPicker *self)
 static void
 presso_staff_picker_map (GtkWidget *widget)
 {
+  PressoStaffPicker *self = PRESSO_STAFF_PICKER (widget);
+
   GTK_WIDGET_CLASS (presso_staff_picker_parent_class)->map (widget);
 
-  focus_last_staff (PRESSO_STAFF_PICKER (widget));
+  if (self->stale)
+    presso_staff_picker_reload (self);
+  else
+    focus_last_staff (self);
 }
 
 static void
@@ -262,7 +268,12 @@ presso_staff_picker_set_store (PressoStaffPicker *self,
   if (!g_set_object (&self->store, store))
     return;
 
-  presso_staff_picker_reload (self);
+  /* Someone signing in straight away (presso --staff) never sees the list: read it only
+   * when it is shown. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    presso_staff_picker_reload (self);
+  else
+    self->stale = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -276,6 +287,7 @@ presso_staff_picker_reload (PressoStaffPicker *self)
 {
   g_return_if_fail (PRESSO_IS_STAFF_PICKER (self));
 
+  self->stale = FALSE;
   g_clear_object (&self->staff);
   if (self->store != NULL)
     self->staff = presso_store_list_staff (self->store);

@@ -38,6 +38,8 @@ struct _PressoWindow
   GtkLabel             *staff_popover_name;
   GtkLabel             *staff_popover_role;
   AdwStatusPage        *error_page;
+
+  GtkWindow            *shortcuts_window;   /* built on first use */
 };
 
 G_DEFINE_FINAL_TYPE (PressoWindow, presso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -140,7 +142,33 @@ switch_user_action (GSimpleAction *action,
   presso_window_switch_user (PRESSO_WINDOW (user_data));
 }
 
+static void
+show_help_overlay_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  PressoWindow *self = user_data;
+
+  /* Built on demand rather than by GtkApplication for every window: it is not cheap, and
+   * starting Presso should not pay for it. */
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/presso/Presso/presso-shortcuts-window.ui");
+
+      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_application (self->shortcuts_window,
+                                  gtk_window_get_application (GTK_WINDOW (self)));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+      g_object_add_weak_pointer (G_OBJECT (self->shortcuts_window),
+                                 (gpointer *) &self->shortcuts_window);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 static const GActionEntry win_actions[] = {
+  { "show-help-overlay", show_help_overlay_action },
   { "find", find_action },
   { "new-client", new_client_action },
   { "switch-user", switch_user_action },
@@ -183,6 +211,14 @@ presso_window_dispose (GObject *object)
   PressoWindow *self = PRESSO_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_WINDOW);
+
+  if (self->shortcuts_window != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self->shortcuts_window),
+                                    (gpointer *) &self->shortcuts_window);
+      gtk_window_destroy (self->shortcuts_window);
+      self->shortcuts_window = NULL;
+    }
 
   g_clear_object (&self->staff);
   g_clear_object (&self->store);

@@ -1,0 +1,237 @@
+/* bench-startup.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Startup time: from spawning a process to the first painted frame of its window, for presso
+ * on a clinic of 100 000 clients and, in the same run, for a bare AdwApplicationWindow
+ * (bench-bare-window).  Goal: presso takes at most 1.15 times the bare window.
+ *
+ *   bench-startup [--runs N] [--clients N] [--database FILE]
+ *
+ * Runs under its own Xvfb when DISPLAY is not set.  presso is started with
+ * `--database FILE --staff ID --bench-first-frame`: --staff signs the first staff member in
+ * straight away, so the frame measured is the Clients area with its list of 100 000 clients
+ * (the staff list a user sees first would be cheaper and prove nothing).  The two programs
+ * take turns, several runs each; prints one JSON line per program (median, min, max in ms)
+ * and one with the ratio of the medians.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+#include "presso-store.h"
+
+#ifndef PRESSO_BIN
+#error "PRESSO_BIN must name the presso binary"
+#endif
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  if (values->len % 2)
+    return g_array_index (values, double, values->len / 2);
+  return (g_array_index (values, double, values->len / 2 - 1)
+          + g_array_index (values, double, values->len / 2)) / 2;
+}
+
+/* Spawns @argv and returns the milliseconds from just before the spawn to the monotonic time
+ * of the first frame the program prints, or -1. */
+static double
+time_first_frame (const char * const *argv,
+                  char              **envp)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *field;
+  gint64 start, frame;
+  int status;
+
+  start = g_get_monotonic_time ();
+  if (!g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                     &out, &err, &status, &error))
+    {
+      g_printerr ("cannot run %s: %s\n", argv[0], error->message);
+      return -1;
+    }
+  field = out ? strstr (out, "\"first-frame-monotonic-us\": ") : NULL;
+  if (!g_spawn_check_wait_status (status, NULL) || field == NULL)
+    {
+      g_printerr ("%s printed no first frame:\n%s%s\n", argv[0], out ? out : "", err ? err : "");
+      return -1;
+    }
+  frame = g_ascii_strtoll (field + strlen ("\"first-frame-monotonic-us\": "), NULL, 10);
+  return (frame - start) / 1000.0;
+}
+
+static void
+print_line (const char *what,
+            GArray     *ms,
+            int         clients,
+            const char *renderer)
+{
+  double med = median (ms);
+
+  g_print ("{\"bench\": \"startup\", \"what\": \"%s\", \"renderer\": \"%s\", ", what, renderer);
+  if (clients >= 0)
+    g_print ("\"clients\": %d, ", clients);
+  g_print ("\"runs\": %u, \"median_ms\": %.1f, \"min_ms\": %.1f, \"max_ms\": %.1f}\n",
+           ms->len, med, g_array_index (ms, double, 0), g_array_index (ms, double, ms->len - 1));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *database = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *staff_arg = NULL;
+  g_autofree char *xdg = NULL;
+  g_autoptr(GArray) presso_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) bare_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(GStrv) envp = NULL;
+  int runs = 5, clients = 100000;
+  GOptionEntry entries[] = {
+    { "runs", 'r', 0, G_OPTION_ARG_INT, &runs, "Runs of each program (default 5)", "N" },
+    { "clients", 'n', 0, G_OPTION_ARG_INT, &clients, "Clients in the clinic made (default 100000)", "N" },
+    { "database", 'd', 0, G_OPTION_ARG_FILENAME, &database, "Use this clinic instead of making one", "FILE" },
+    { NULL }
+  };
+
+  /* Needs a display: start a private Xvfb around itself when there is none. */
+  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL
+      && g_getenv ("PRESSO_BENCH_NESTED") == NULL)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) args = NULL;
+
+      g_setenv ("PRESSO_BENCH_NESTED", "1", TRUE);
+      g_strv_builder_add_many (builder, "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", NULL);
+      for (int i = 0; i < argc; i++)
+        g_strv_builder_add (builder, argv[i]);
+      args = g_strv_builder_end (builder);
+      execvp ("xvfb-run", args);
+      g_printerr ("bench-startup: no DISPLAY and cannot run xvfb-run\n");
+      return 2;
+    }
+
+  context = g_option_context_new ("— time to the first frame of presso and of a bare window");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || runs < 1)
+    {
+      g_printerr ("%s\n", error ? error->message : "--runs must be at least 1");
+      return 2;
+    }
+
+  dir = g_dir_make_tmp ("presso-bench-startup-XXXXXX", &error);
+  g_assert_no_error (error);
+  xdg = g_build_filename (dir, "xdg", NULL);
+  if (database != NULL)
+    db_path = g_strdup (database);
+  else
+    {
+      g_autofree char *clients_arg = g_strdup_printf ("%d", clients);
+      const char *make_argv[] = { MAKE_CLINIC_BIN, "--clients", clients_arg, NULL, NULL };
+      int status;
+
+      db_path = g_build_filename (dir, "clinic.db", NULL);
+      make_argv[3] = db_path;
+      if (!g_spawn_sync (NULL, (char **) make_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                         NULL, NULL, &status, &error)
+          || !g_spawn_check_wait_status (status, &error))
+        {
+          g_printerr ("cannot make the clinic: %s\n", error->message);
+          return 1;
+        }
+    }
+
+  /* The first active staff member, to sign in as. */
+  {
+    g_autoptr(PressoStore) store = presso_store_open (db_path, &error);
+    g_autoptr(GListModel) staff = NULL;
+    g_autoptr(PressoStaff) first = NULL;
+
+    if (store == NULL)
+      {
+        g_printerr ("cannot open %s: %s\n", db_path, error->message);
+        return 1;
+      }
+    if (database != NULL)
+      clients = presso_store_count_clients (store, TRUE);
+    staff = presso_store_list_staff (store);
+    first = g_list_model_get_item (staff, 0);
+    if (first == NULL)
+      {
+        g_printerr ("%s has no staff to sign in as\n", db_path);
+        return 1;
+      }
+    staff_arg = g_strdup_printf ("%" G_GINT64_FORMAT, presso_staff_get_id (first));
+  }
+
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
+  envp = g_environ_setenv (envp, "GSETTINGS_SCHEMA_DIR", SCHEMA_DIR, FALSE);
+  envp = g_environ_setenv (envp, "GTK_A11Y", "none", FALSE);
+  /* Xvfb has no GPU: GTK's GL renderer would run on llvmpipe, compiling shaders on the CPU for
+   * both programs and burying the difference in noise.  Cairo unless told otherwise. */
+  envp = g_environ_setenv (envp, "GSK_RENDERER", "cairo", FALSE);
+  envp = g_environ_setenv (envp, "NO_AT_BRIDGE", "1", FALSE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", xdg, TRUE);
+
+  for (int i = 0; i < runs; i++)
+    {
+      const char *bare_argv[] = { BARE_BIN, NULL };
+      const char *presso_argv[] = { PRESSO_BIN, "--database", db_path, "--staff", staff_arg,
+                                    "--bench-first-frame", NULL };
+      double bare = time_first_frame (bare_argv, envp);
+      double presso = time_first_frame (presso_argv, envp);
+
+      if (bare < 0 || presso < 0)
+        return 1;
+      g_array_append_val (bare_ms, bare);
+      g_array_append_val (presso_ms, presso);
+    }
+
+  print_line ("bare-window", bare_ms, -1, g_environ_getenv (envp, "GSK_RENDERER"));
+  print_line ("presso", presso_ms, clients, g_environ_getenv (envp, "GSK_RENDERER"));
+  g_print ("{\"bench\": \"startup\", \"what\": \"ratio\", \"ratio\": %.3f, \"goal\": 1.15, "
+           "\"met\": %s}\n", median (presso_ms) / median (bare_ms),
+           median (presso_ms) / median (bare_ms) <= 1.15 ? "true" : "false");
+
+  remove_tree (dir);
+  return 0;
+}

@@ -874,10 +874,13 @@ test_search_injection (Fixture       *fixture,
 
 /* ------------------------------------------------------------------ the paged list */
 
+/* Replays every "items-changed" on a copy of the ids, as a view does, checking that the model
+ * is consistent with each signal as it is emitted. */
 typedef struct
 {
-  guint position, removed, added, n_after;
-  guint count;
+  GArray     *shadow;     /* gint64 ids */
+  GHashTable *removed;    /* ids removed since the last reset */
+  guint       position, removed_n, added, count;
 } ItemsChanged;
 
 static void
@@ -887,11 +890,44 @@ on_items_changed_cb (GListModel   *model,
                      guint         added,
                      ItemsChanged *changed)
 {
+  g_assert_cmpuint (position + removed, <=, changed->shadow->len);
+  for (guint i = 0; i < removed; i++)
+    g_hash_table_add (changed->removed,
+                      g_memdup2 (&g_array_index (changed->shadow, gint64, position + i),
+                                 sizeof (gint64)));
+  g_array_remove_range (changed->shadow, position, removed);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(PressoClient) client = g_list_model_get_item (model, position + i);
+      gint64 id = presso_client_get_id (client);
+
+      g_assert_nonnull (client);
+      g_array_insert_val (changed->shadow, position + i, id);
+    }
+  g_assert_cmpuint (changed->shadow->len, ==, g_list_model_get_n_items (model));
   changed->position = position;
-  changed->removed = removed;
+  changed->removed_n = removed;
   changed->added = added;
-  changed->n_after = g_list_model_get_n_items (model);
   changed->count++;
+}
+
+static void
+assert_shadow_matches (GListModel   *model,
+                       ItemsChanged *changed)
+{
+  g_assert_cmpuint (changed->shadow->len, ==, g_list_model_get_n_items (model));
+  for (guint i = 0; i < changed->shadow->len; i++)
+    {
+      g_autoptr(PressoClient) client = g_list_model_get_item (model, i);
+      g_assert_cmpint (presso_client_get_id (client), ==, g_array_index (changed->shadow, gint64, i));
+    }
+}
+
+static void
+reset_changes (ItemsChanged *changed)
+{
+  changed->count = 0;
+  g_hash_table_remove_all (changed->removed);
 }
 
 static void
@@ -904,6 +940,7 @@ test_list_paging (Fixture       *fixture,
   g_autoptr(PressoClient) again = NULL;
   g_autoptr(PressoClient) aaron = NULL;
   g_autoptr(PressoClient) edited = NULL;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   g_autofree char *previous_key = g_strdup ("");
   ItemsChanged changed = { 0 };
@@ -915,7 +952,6 @@ test_list_paging (Fixture       *fixture,
   g_assert_no_error (error);
   list = presso_client_list_new (store);
   model = G_LIST_MODEL (list);
-  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed_cb), &changed);
 
   n = g_list_model_get_n_items (model);
   g_assert_cmpuint (g_list_model_get_item_type (model), ==, PRESSO_TYPE_CLIENT);
@@ -923,7 +959,11 @@ test_list_paging (Fixture       *fixture,
   g_assert_cmpint (n, <, 2500);   /* some are archived */
   g_assert_cmpint (n, >, 2200);
 
-  /* Far positions, out of order, across pages: each is the right client, in name order. */
+  changed.shadow = g_array_new (FALSE, FALSE, sizeof (gint64));
+  changed.removed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed_cb), &changed);
+
+  /* Far positions, out of order, across batches: each is the right client, in name order. */
   for (guint i = 0; i < n; i++)
     {
       guint position_i = (i * 7919) % n;   /* a stride prime to n visits every position */
@@ -938,30 +978,30 @@ test_list_paging (Fixture       *fixture,
       g_autofree char *last = presso_fold_text (presso_client_get_last_name (client));
       g_autofree char *first_name = presso_fold_text (presso_client_get_first_name (client));
       g_autofree char *key = g_strconcat (last, "\x1f", first_name, NULL);
+      gint64 id = presso_client_get_id (client);
 
       g_assert_cmpstr (previous_key, <=, key);
       g_free (previous_key);
       previous_key = g_steal_pointer (&key);
+      g_array_append_val (changed.shadow, id);
     }
   g_assert_null (g_list_model_get_item (model, n));
   g_assert_cmpuint (changed.count, ==, 0);
 
   /* The same position gives the same object while someone holds it. */
   first = g_list_model_get_item (model, 0);
-  for (guint i = 0; i < n; i += 50)
-    g_object_unref (g_list_model_get_item (model, i));   /* push page 0 out of the cache */
+  for (guint i = 0; i < n; i += 20)
+    g_object_unref (g_list_model_get_item (model, i));   /* push it out of the list's cache */
   again = g_list_model_get_item (model, 0);
   g_assert_true (first == again);
 
-  /* A query replaces the list and says so. */
+  /* A query replaces the list and says so, consistently at each signal. */
   presso_client_list_set_query (list, "martin");
-  g_assert_cmpuint (changed.count, ==, 1);
-  g_assert_cmpuint (changed.position + changed.removed, <=, n);
-  g_assert_cmpuint (changed.n_after, ==, g_list_model_get_n_items (model));
-  g_assert_cmpuint (n - changed.removed + changed.added, ==, changed.n_after);
-  g_assert_cmpuint (changed.n_after, >, 0);
-  g_assert_cmpuint (changed.n_after, <, n / 5);
-  for (guint i = 0; i < changed.n_after; i++)
+  g_assert_cmpuint (changed.count, >=, 1);
+  assert_shadow_matches (model, &changed);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), <, n / 5);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
       g_autoptr(PressoClient) client = g_list_model_get_item (model, i);
       g_autofree char *text = g_strdup_printf ("%s %s %s", presso_client_get_last_name (client),
@@ -971,33 +1011,81 @@ test_list_paging (Fixture       *fixture,
       g_assert_nonnull (strstr (folded, "martin"));
     }
 
+  /* Rows on screen and the selection (objects held outside the list) that stay in the list
+   * are never removed and added back: a GtkSingleSelection keeps its item without searching
+   * the whole list for it, and the view keeps its rows. */
+  for (guint i = 0; i < g_list_model_get_n_items (model); i += 7)
+    g_ptr_array_add (held, g_list_model_get_item (model, i));
+  g_assert_cmpuint (held->len, >=, 3);
+  reset_changes (&changed);
+  presso_client_list_set_query (list, "mar");   /* a superset: every held client stays */
+  assert_shadow_matches (model, &changed);
+  g_assert_cmpuint (changed.count, >, 1);
+  for (guint i = 0; i < held->len; i++)
+    {
+      PressoClient *client = held->pdata[i];
+      gint64 id = presso_client_get_id (client);
+      g_autoptr(PressoClient) same = NULL;
+
+      g_assert_false (g_hash_table_contains (changed.removed, &id));
+      position = presso_client_list_find (list, id);
+      g_assert_cmpint (position, >=, 0);
+      same = g_list_model_get_item (model, position);
+      g_assert_true (same == client);
+    }
+  /* And back: the held clients stay again; the others go. */
+  reset_changes (&changed);
+  presso_client_list_set_query (list, "martin");
+  assert_shadow_matches (model, &changed);
+  for (guint i = 0; i < held->len; i++)
+    {
+      gint64 id = presso_client_get_id (held->pdata[i]);
+      g_assert_false (g_hash_table_contains (changed.removed, &id));
+    }
+  g_assert_cmpuint (g_hash_table_size (changed.removed), >, 0);
+  g_ptr_array_set_size (held, 0);
+
   /* Reloading with nothing changed says nothing. */
-  changed.count = 0;
+  reset_changes (&changed);
   presso_client_list_reload (list);
   g_assert_cmpuint (changed.count, ==, 0);
 
   /* A new client appears where it sorts, by itself: one item added there. */
   presso_client_list_set_query (list, "");
-  changed.count = 0;
+  assert_shadow_matches (model, &changed);
+  reset_changes (&changed);
   n_before = g_list_model_get_n_items (model);
   aaron = add_client (store, "Aaron", "Martin", NULL, "", "");
   g_assert_cmpuint (changed.count, ==, 1);
-  g_assert_cmpuint (changed.n_after, ==, n_before + 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_before + 1);
   position = presso_client_list_find (list, presso_client_get_id (aaron));
   g_assert_cmpint (position, >, 0);
   g_assert_cmpuint (changed.position, ==, position);
-  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.removed_n, ==, 0);
   g_assert_cmpuint (changed.added, ==, 1);
+  assert_shadow_matches (model, &changed);
 
   /* A client edited elsewhere updates in place in the object the view holds. */
   edited = presso_store_get_client (store, presso_client_get_id (first), &error);
   presso_client_set_phone (edited, "06 00 00 00 07");
-  changed.count = 0;
+  reset_changes (&changed);
   g_assert_true (presso_store_update_client (store, edited, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (presso_client_get_phone (first), ==, "06 00 00 00 07");
   g_assert_cmpint (presso_client_get_version (first), ==, presso_client_get_version (edited));
   g_assert_cmpuint (changed.count, ==, 0);   /* same place in the list */
+
+  /* Renamed, it moves: told as a removal and an addition, and the list is right after. */
+  presso_client_set_last_name (edited, "Zzyzx");
+  g_assert_true (presso_store_update_client (store, edited, &error));
+  g_assert_cmpuint (changed.count, >=, 1);
+  assert_shadow_matches (model, &changed);
+  g_assert_cmpint (presso_client_list_find (list, presso_client_get_id (first)), ==,
+                   (int) g_list_model_get_n_items (model) - 1);
+
+  g_signal_handlers_disconnect_by_func (list, on_items_changed_cb, &changed);
+  g_array_unref (changed.shadow);
+  g_hash_table_unref (changed.removed);
 }
 
 /* ------------------------------------------------------------------ demo clinic */

@@ -5,9 +5,14 @@
  *
  * A reload costs one FTS5 query for the matching ids (none for an empty query) and a pass over
  * the store's name order of all clients (an array, shared by every list): no join, no sort in
- * SQL.  Rows are read PAGE_SIZE at a time when the view asks for them.  A client object is
- * reused for as long as someone holds it, so after a reload the view keeps its rows and
- * selection, and the rows of a client just edited update in place.
+ * SQL.  Rows are read BATCH at a time when the view asks for them, and the objects are cached
+ * by id, so a keystroke that keeps rows on screen reads nothing again.  A client object is
+ * reused for as long as someone holds it, so the rows of a client just edited update in place.
+ *
+ * A reload tells the view what changed without ever removing an object someone holds (a row
+ * on screen, the selection) when it stays in the list: the change is cut around those objects.
+ * GtkSingleSelection looks for its selected item among the added items of a change that
+ * removes it; without the cut, that search read every row of a 100 000-client list.
  */
 
 #define G_LOG_DOMAIN "presso-store"
@@ -19,38 +24,41 @@
 #include "presso-client-list.h"
 #include "presso-store-private.h"
 
-#define PAGE_SIZE 100
-#define N_PAGES   16
-
-typedef struct
-{
-  guint          index;     /* G_MAXUINT: free */
-  guint64        last_used;
-  guint          n;
-  PressoClient **items;
-} Page;
+#define BATCH      100    /* rows per read */
+#define CACHE_SIZE 2048   /* client objects the list itself keeps */
 
 struct _PressoClientList
 {
-  GObject      parent_instance;
+  GObject        parent_instance;
 
-  PressoStore *store;
-  gulong       clients_changed_id;
-  char        *query;
-  gboolean     show_archived;
+  PressoStore   *store;
+  gulong         clients_changed_id;
+  char          *query;
+  gboolean       show_archived;
 
-  gint64      *ids;
-  guint        n_ids;
-  guint        ids_capacity;
+  gint64        *ids;
+  guint          n_ids;
+  guint          ids_capacity;
   /* Reused from one reload to the next: no fresh pages to fault in on each keystroke. */
-  gint64      *spare_ids;
-  guint        spare_capacity;
-  guint8      *hit;
-  guint        hit_size;
+  gint64        *spare_ids;
+  guint          spare_capacity;
+  guint8        *hit;
+  guint          hit_size;
 
-  Page         pages[N_PAGES];
-  guint64      clock;
-  GHashTable  *live;        /* client id → GWeakRef * to a PressoClient handed out */
+  /* While a reload tells the view about its changes one cut at a time, the list is
+   * old_ids[0, split_a) followed by ids[split_b, n_ids).  Otherwise both are 0. */
+  const gint64  *old_ids;
+  guint          split_a;
+  guint          split_b;
+  guint          n_items;
+  gboolean       in_reload;
+  gboolean       reload_again;
+
+  GHashTable    *cache;       /* id (in cache_ring) → PressoClient, strong */
+  gint64        *cache_ring;  /* ids in the order they were cached */
+  guint          cache_head;
+  guint          cache_len;
+  GHashTable    *live;        /* client id → GWeakRef * to a PressoClient handed out */
 };
 
 enum {
@@ -71,9 +79,9 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PressoClientList, presso_client_list, G_TYPE_OBJE
 
 #define Q10 "?,?,?,?,?,?,?,?,?,?"
 #define Q100 Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10 "," Q10
-static const char page_sql[] =
+static const char batch_sql[] =
   "SELECT " PRESSO_STORE_CLIENT_COLUMNS " FROM clients WHERE id IN (" Q100 ")";
-G_STATIC_ASSERT (PAGE_SIZE == 100);
+G_STATIC_ASSERT (BATCH == 100);
 
 static void
 weak_ref_free (gpointer data)
@@ -84,22 +92,43 @@ weak_ref_free (gpointer data)
   g_free (ref);
 }
 
-static void
-page_clear (Page *page)
+static inline gint64
+id_at (PressoClientList *self,
+       guint             position)
 {
-  for (guint i = 0; i < page->n; i++)
-    g_clear_object (&page->items[i]);
-  g_clear_pointer (&page->items, g_free);
-  page->n = 0;
-  page->index = G_MAXUINT;
-  page->last_used = 0;
+  if (position < self->split_a)
+    return self->old_ids[position];
+  return self->ids[self->split_b + position - self->split_a];
 }
 
 static void
-clear_pages (PressoClientList *self)
+cache_add (PressoClientList *self,
+           PressoClient     *client)
 {
-  for (guint i = 0; i < N_PAGES; i++)
-    page_clear (&self->pages[i]);
+  gint64 id = presso_client_get_id (client);
+  guint slot;
+
+  if (g_hash_table_contains (self->cache, &id))
+    return;
+  if (self->cache_len == CACHE_SIZE)
+    {
+      slot = self->cache_head;
+      g_hash_table_remove (self->cache, &self->cache_ring[slot]);
+      self->cache_head = (self->cache_head + 1) % CACHE_SIZE;
+      self->cache_len--;
+    }
+  slot = (self->cache_head + self->cache_len) % CACHE_SIZE;
+  self->cache_ring[slot] = id;
+  self->cache_len++;
+  g_hash_table_insert (self->cache, &self->cache_ring[slot], g_object_ref (client));
+}
+
+static void
+cache_clear (PressoClientList *self)
+{
+  g_hash_table_remove_all (self->cache);
+  self->cache_head = 0;
+  self->cache_len = 0;
 }
 
 static PressoClient *
@@ -136,8 +165,8 @@ remember_live (PressoClientList *self,
   gint64 *key = g_new (gint64, 1);
   GWeakRef *ref = g_new0 (GWeakRef, 1);
 
-  /* Keeps the table about the size of what the pages and the view hold. */
-  if (g_hash_table_size (self->live) >= 4 * N_PAGES * PAGE_SIZE)
+  /* Keeps the table about the size of what the cache and the view hold. */
+  if (g_hash_table_size (self->live) >= 2 * CACHE_SIZE)
     prune_live (self);
 
   *key = presso_client_get_id (client);
@@ -145,7 +174,7 @@ remember_live (PressoClientList *self,
   g_hash_table_replace (self->live, key, ref);
 }
 
-/* Reads the rows of @ids (at most PAGE_SIZE), into the live objects when there are some, and
+/* Reads the rows of @ids (at most BATCH), into the live objects when there are some, and
  * stores them in @out (may be NULL) in the order of @ids. */
 static void
 read_rows (PressoClientList  *self,
@@ -156,12 +185,12 @@ read_rows (PressoClientList  *self,
   g_autoptr(GError) error = NULL;
   sqlite3_stmt *stmt;
 
-  g_assert (n <= PAGE_SIZE);
+  g_assert (n <= BATCH);
 
-  stmt = _presso_store_statement (self->store, page_sql, &error);
+  stmt = _presso_store_statement (self->store, batch_sql, &error);
   if (stmt != NULL)
     {
-      for (guint i = 0; i < PAGE_SIZE; i++)
+      for (guint i = 0; i < BATCH; i++)
         sqlite3_bind_int64 (stmt, i + 1, i < n ? ids[i] : -1);
       while (sqlite3_step (stmt) == SQLITE_ROW)
         {
@@ -204,34 +233,41 @@ read_rows (PressoClientList  *self,
       }
 }
 
-static Page *
-get_page (PressoClientList *self,
-          guint             index)
+/* Reads the clients of the batch around @position that are not cached yet. */
+static void
+load_around (PressoClientList *self,
+             guint             position)
 {
-  Page *victim = &self->pages[0];
-  guint first;
+  gint64 ids[BATCH];
+  PressoClient *read[BATCH] = { NULL, };
+  guint first = position - position % BATCH;
+  guint last = MIN (first + BATCH, self->n_items);
+  guint n = 0;
 
-  for (guint i = 0; i < N_PAGES; i++)
+  for (guint i = first; i < last; i++)
     {
-      Page *page = &self->pages[i];
+      gint64 id = id_at (self, i);
+      PressoClient *client;
 
-      if (page->index == index)
+      if (g_hash_table_contains (self->cache, &id))
+        continue;
+      /* Someone holds it, and it is refreshed on every write: no need to read it. */
+      if ((client = lookup_live (self, id)))
         {
-          page->last_used = ++self->clock;
-          return page;
+          cache_add (self, client);
+          g_object_unref (client);
+          continue;
         }
-      if (page->last_used < victim->last_used)
-        victim = page;
+      ids[n++] = id;
     }
-
-  page_clear (victim);
-  first = index * PAGE_SIZE;
-  victim->index = index;
-  victim->n = MIN (PAGE_SIZE, self->n_ids - first);
-  victim->items = g_new0 (PressoClient *, victim->n);
-  victim->last_used = ++self->clock;
-  read_rows (self, self->ids + first, victim->n, victim->items);
-  return victim;
+  if (n == 0)
+    return;
+  read_rows (self, ids, n, read);
+  for (guint i = 0; i < n; i++)
+    {
+      cache_add (self, read[i]);
+      g_object_unref (read[i]);
+    }
 }
 
 /* Re-reads every client object still in use, so views show what was just saved. */
@@ -246,8 +282,8 @@ refresh_live (PressoClientList *self)
   g_hash_table_iter_init (&iter, self->live);
   while (g_hash_table_iter_next (&iter, &key, &value))
     g_array_append_val (ids, *(gint64 *) key);
-  for (guint i = 0; i < ids->len; i += PAGE_SIZE)
-    read_rows (self, &g_array_index (ids, gint64, i), MIN (PAGE_SIZE, ids->len - i), NULL);
+  for (guint i = 0; i < ids->len; i += BATCH)
+    read_rows (self, &g_array_index (ids, gint64, i), MIN (BATCH, ids->len - i), NULL);
 }
 
 /* Each word typed is a prefix; words are ANDed.  Every word is quoted as an FTS5 string (its
@@ -401,7 +437,7 @@ presso_client_list_get_item_type (GListModel *model)
 static guint
 presso_client_list_get_n_items (GListModel *model)
 {
-  return PRESSO_CLIENT_LIST (model)->n_ids;
+  return PRESSO_CLIENT_LIST (model)->n_items;
 }
 
 static gpointer
@@ -409,12 +445,28 @@ presso_client_list_get_item (GListModel *model,
                              guint       position)
 {
   PressoClientList *self = PRESSO_CLIENT_LIST (model);
-  Page *page;
+  PressoClient *client;
+  gint64 id;
 
-  if (position >= self->n_ids)
+  if (position >= self->n_items)
     return NULL;
-  page = get_page (self, position / PAGE_SIZE);
-  return g_object_ref (page->items[position % PAGE_SIZE]);
+  id = id_at (self, position);
+  client = g_hash_table_lookup (self->cache, &id);
+  if (client == NULL)
+    {
+      load_around (self, position);
+      client = g_hash_table_lookup (self->cache, &id);
+    }
+  if (client == NULL)
+    {
+      /* Deleted since the ids were read: an item is still due at this position. */
+      g_autoptr(PressoClient) gone = presso_client_new ();
+
+      presso_client_set_id (gone, id);
+      cache_add (self, gone);
+      client = gone;
+    }
+  return g_object_ref (client);
 }
 
 static void
@@ -438,6 +490,7 @@ presso_client_list_constructed (GObject *object)
   self->clients_changed_id = g_signal_connect (self->store, "clients-changed",
                                                G_CALLBACK (on_clients_changed_cb), self);
   swap_in_query (self);
+  self->n_items = self->n_ids;
 }
 
 static void
@@ -447,7 +500,8 @@ presso_client_list_dispose (GObject *object)
 
   if (self->store)
     g_clear_signal_handler (&self->clients_changed_id, self->store);
-  clear_pages (self);
+  if (self->cache)
+    cache_clear (self);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (presso_client_list_parent_class)->dispose (object);
@@ -458,6 +512,8 @@ presso_client_list_finalize (GObject *object)
 {
   PressoClientList *self = PRESSO_CLIENT_LIST (object);
 
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_free (self->cache_ring);
   g_clear_pointer (&self->live, g_hash_table_unref);
   g_free (self->ids);
   g_free (self->spare_ids);
@@ -487,7 +543,7 @@ presso_client_list_get_property (GObject    *object,
       g_value_set_boolean (value, self->show_archived);
       break;
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->n_ids);
+      g_value_set_uint (value, self->n_items);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -550,8 +606,8 @@ presso_client_list_init (PressoClientList *self)
 {
   self->query = g_strdup ("");
   self->live = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, weak_ref_free);
-  for (guint i = 0; i < N_PAGES; i++)
-    self->pages[i].index = G_MAXUINT;
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_object_unref);
+  self->cache_ring = g_new (gint64, CACHE_SIZE);
 }
 
 /* ------------------------------------------------------------------ public API */
@@ -639,38 +695,149 @@ presso_client_list_set_show_archived (PressoClientList *self,
     presso_client_list_reload (self);
 }
 
+/* The ids of the clients someone besides this list holds (a row on screen, the selection),
+ * that are in both @old[from_old, to_old) and self->ids[from_new, to_new), as pairs of
+ * positions, increasing in both lists. */
+static GArray *
+find_anchors (PressoClientList *self,
+              const gint64     *old,
+              guint             from_old,
+              guint             to_old,
+              guint             from_new,
+              guint             to_new)
+{
+  g_autoptr(GHashTable) held = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GArray *anchors = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint last_old = 0;
+  gboolean any = FALSE;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_autoptr(PressoClient) client = g_weak_ref_get (value);
+      guint ours;
+
+      if (client == NULL)
+        continue;
+      /* The weak ref's get, and the cache, are ours; anything more is someone else's. */
+      ours = 1 + (g_hash_table_contains (self->cache, key) ? 1 : 0);
+      if ((guint) g_atomic_int_get (&G_OBJECT (client)->ref_count) > ours)
+        g_hash_table_insert (held, g_memdup2 (key, sizeof (gint64)), GUINT_TO_POINTER (G_MAXUINT));
+    }
+  if (g_hash_table_size (held) == 0)
+    return anchors;
+
+  for (guint i = from_old; i < to_old; i++)
+    if (g_hash_table_lookup_extended (held, &old[i], &key, NULL))
+      g_hash_table_insert (held, g_memdup2 (key, sizeof (gint64)), GUINT_TO_POINTER (i));
+  for (guint j = from_new; j < to_new; j++)
+    {
+      guint i = GPOINTER_TO_UINT (g_hash_table_lookup (held, &self->ids[j]));
+
+      if (i == G_MAXUINT || !g_hash_table_contains (held, &self->ids[j]))
+        continue;
+      if (any && i <= last_old)
+        continue;
+      g_array_append_vals (anchors, (guint[2]) { i, j }, 1);
+      last_old = i;
+      any = TRUE;
+    }
+  return anchors;
+}
+
+static void
+emit_change (PressoClientList *self,
+             guint             position,
+             guint             removed,
+             guint             added)
+{
+  self->n_items = self->split_a + self->n_ids - self->split_b;
+  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
+}
+
 /**
  * presso_client_list_reload:
  * @self: a client list
  *
- * Runs the query again and tells the view what changed ("items-changed" for the range between
- * the first and the last position that differ; nothing when the list is the same).
+ * Runs the query again and tells the view what changed: nothing when the list is the same;
+ * else the range between the first and the last position that differ, cut around the clients
+ * held outside the list (rows on screen, the selection) that stay in it.  A cut that both
+ * removes and adds items is told as a removal, then an addition.
  */
 void
 presso_client_list_reload (PressoClientList *self)
 {
-  const gint64 *old_ids;
-  guint old_n, prefix = 0, suffix = 0;
+  g_autoptr(GArray) anchors = NULL;
+  const gint64 *old;
+  guint old_n, new_n, prefix = 0, suffix = 0;
+  guint end_old, end_new;
 
   g_return_if_fail (PRESSO_IS_CLIENT_LIST (self));
 
+  /* A handler of "items-changed" that reloads again: after this one is told. */
+  if (self->in_reload)
+    {
+      self->reload_again = TRUE;
+      return;
+    }
+
   old_n = self->n_ids;
   swap_in_query (self);
-  old_ids = self->spare_ids;
-  clear_pages (self);
+  old = self->spare_ids;
+  new_n = self->n_ids;
 
-  while (prefix < old_n && prefix < self->n_ids && old_ids[prefix] == self->ids[prefix])
+  while (prefix < old_n && prefix < new_n && old[prefix] == self->ids[prefix])
     prefix++;
-  while (suffix < old_n - prefix && suffix < self->n_ids - prefix
-         && old_ids[old_n - 1 - suffix] == self->ids[self->n_ids - 1 - suffix])
+  while (suffix < old_n - prefix && suffix < new_n - prefix
+         && old[old_n - 1 - suffix] == self->ids[new_n - 1 - suffix])
     suffix++;
-
-  if (prefix == old_n && prefix == self->n_ids)
+  if (prefix == old_n && prefix == new_n)
     return;
-  g_list_model_items_changed (G_LIST_MODEL (self), prefix,
-                              old_n - prefix - suffix, self->n_ids - prefix - suffix);
-  if (old_n != self->n_ids)
+
+  end_old = old_n - suffix;
+  end_new = new_n - suffix;
+  anchors = find_anchors (self, old, prefix, end_old, prefix, end_new);
+
+  /* From the last cut to the first, so the positions before each cut do not move. */
+  self->in_reload = TRUE;
+  self->old_ids = old;
+  self->split_a = end_old;
+  self->split_b = end_new;
+  for (int k = anchors->len; k >= 0; k--)
+    {
+      guint from_old = k == 0 ? prefix : g_array_index (anchors, guint, 2 * (k - 1)) + 1;
+      guint from_new = k == 0 ? prefix : g_array_index (anchors, guint, 2 * (k - 1) + 1) + 1;
+      guint to_old = self->split_a, to_new = self->split_b;
+
+      if (to_old > from_old)
+        {
+          self->split_a = from_old;
+          emit_change (self, from_old, to_old - from_old, 0);
+        }
+      if (to_new > from_new)
+        {
+          self->split_b = from_new;
+          emit_change (self, from_old, 0, to_new - from_new);
+        }
+      /* Step over the anchor: the same client in both lists. */
+      self->split_a = from_old - (k > 0);
+      self->split_b = from_new - (k > 0);
+    }
+  self->old_ids = NULL;
+  self->split_a = self->split_b = 0;
+  self->n_items = self->n_ids;
+  self->in_reload = FALSE;
+
+  if (old_n != new_n)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+
+  if (self->reload_again)
+    {
+      self->reload_again = FALSE;
+      presso_client_list_reload (self);
+    }
 }
 
 /**
@@ -686,8 +853,8 @@ presso_client_list_find (PressoClientList *self,
 {
   g_return_val_if_fail (PRESSO_IS_CLIENT_LIST (self), -1);
 
-  for (guint i = 0; i < self->n_ids; i++)
-    if (self->ids[i] == client_id)
+  for (guint i = 0; i < self->n_items; i++)
+    if (id_at (self, i) == client_id)
       return (int) i;
   return -1;
 }

@@ -38,8 +38,6 @@ struct _PressoWindow
   GtkLabel             *staff_popover_name;
   GtkLabel             *staff_popover_role;
   AdwStatusPage        *error_page;
-
-  GtkWindow            *shortcuts_window;   /* built on first use */
 };
 
 G_DEFINE_FINAL_TYPE (PressoWindow, presso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -82,6 +80,8 @@ update_staff_button (PressoWindow *self)
   g_autofree char *accessible = NULL;
 
   gtk_label_set_label (self->staff_label, name);
+  /* Room for the whole name (up to 20 characters) before the title gets any. */
+  gtk_label_set_width_chars (self->staff_label, MIN ((int) g_utf8_strlen (name, -1), 20));
   adw_avatar_set_text (self->staff_avatar, name);
   gtk_label_set_label (self->staff_popover_name, name);
   gtk_label_set_label (self->staff_popover_role, role);
@@ -148,23 +148,16 @@ show_help_overlay_action (GSimpleAction *action,
                           gpointer       user_data)
 {
   PressoWindow *self = user_data;
+  g_autoptr(GtkBuilder) builder = NULL;
+  GtkShortcutsWindow *shortcuts_window;
 
-  /* Built on demand rather than by GtkApplication for every window: it is not cheap, and
-   * starting Presso should not pay for it. */
-  if (self->shortcuts_window == NULL)
-    {
-      g_autoptr(GtkBuilder) builder =
-        gtk_builder_new_from_resource ("/io/github/presso/Presso/presso-shortcuts-window.ui");
-
-      self->shortcuts_window = GTK_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
-      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
-      gtk_window_set_application (self->shortcuts_window,
-                                  gtk_window_get_application (GTK_WINDOW (self)));
-      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
-      g_object_add_weak_pointer (G_OBJECT (self->shortcuts_window),
-                                 (gpointer *) &self->shortcuts_window);
-    }
-  gtk_window_present (self->shortcuts_window);
+  /* Built on first use rather than by GtkApplication for every window: it is not cheap, and
+   * starting Presso should not pay for it.  Handing it to the window replaces this action
+   * with GtkApplicationWindow's own, which also lets the window show the accelerators. */
+  builder = gtk_builder_new_from_resource ("/io/github/presso/Presso/presso-shortcuts-window.ui");
+  shortcuts_window = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "shortcuts_window"));
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), shortcuts_window);
+  gtk_window_present (GTK_WINDOW (shortcuts_window));
 }
 
 static const GActionEntry win_actions[] = {
@@ -211,14 +204,6 @@ presso_window_dispose (GObject *object)
   PressoWindow *self = PRESSO_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_WINDOW);
-
-  if (self->shortcuts_window != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self->shortcuts_window),
-                                    (gpointer *) &self->shortcuts_window);
-      gtk_window_destroy (self->shortcuts_window);
-      self->shortcuts_window = NULL;
-    }
 
   g_clear_object (&self->staff);
   g_clear_object (&self->store);

@@ -963,6 +963,47 @@ test_loader_default (void)
   g_unlink (override);
 }
 
+/* A clinic's copy can carry its own translations (Name[fr]=): they win for that language. */
+static void
+test_loader_translations_in_file (void)
+{
+  static const char data[] =
+    "[Screening]\nVersion=1\n[Topic t]\nName=Health\nName[fr]=Santé\n"
+    "[Item varices]\nTopic=t\nName=Varicose veins?\nName[fr]=Varices ?\n"
+    "Comment=Yes: ask the doctor.\nComment[fr]=Oui : demander au médecin.\n"
+    "Kind=yes-no\nSeverity=relative\nZones=legs;\n";
+  g_autofree char *saved = g_strdup (g_getenv ("LANGUAGE"));
+  g_autoptr(PressoScreeningRules) english = NULL;
+  g_autoptr(PressoScreeningRules) french = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("LANGUAGE", "en", TRUE);
+  english = presso_screening_rules_new_from_data (data, -1, "clinic.ini", &error);
+  g_assert_no_error (error);
+  g_setenv ("LANGUAGE", "fr", TRUE);
+  french = presso_screening_rules_new_from_data (data, -1, "clinic.ini", &error);
+  g_assert_no_error (error);
+  if (saved != NULL)
+    g_setenv ("LANGUAGE", saved, TRUE);
+  else
+    g_unsetenv ("LANGUAGE");
+
+  g_assert_cmpstr (presso_screening_item_get_question (presso_screening_rules_lookup (english, "varices")), ==,
+                   "Varicose veins?");
+  g_assert_cmpstr (presso_screening_item_get_question (presso_screening_rules_lookup (french, "varices")), ==,
+                   "Varices ?");
+  g_assert_cmpstr (presso_screening_item_get_help (presso_screening_rules_lookup (french, "varices")), ==,
+                   "Oui : demander au médecin.");
+  g_assert_cmpstr (presso_screening_rules_get_topic_title (french, "t"), ==, "Santé");
+
+  /* Only the texts are translatable. */
+  g_assert_null (presso_screening_rules_new_from_data (
+    "[Screening]\nVersion=1\n[Topic t]\nName=T\n[Item a]\nTopic=t\nName=Q?\nComment=H\n"
+    "Kind=yes-no\nSeverity=relative\nSeverity[fr]=absolute\n", -1, "clinic.ini", &error));
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_INVALID_RULES);
+  g_assert_nonnull (strstr (error->message, "Severity[fr]"));
+}
+
 static void
 test_shipped_rules (void)
 {
@@ -1000,6 +1041,7 @@ main (int   argc,
   g_test_add_func ("/presso/screening/rules/rejects", test_loader_rejects);
   g_test_add_func ("/presso/screening/rules/added-question", test_loader_added_question);
   g_test_add_func ("/presso/screening/rules/default-and-override", test_loader_default);
+  g_test_add_func ("/presso/screening/rules/translations-in-file", test_loader_translations_in_file);
   g_test_add_func ("/presso/screening/truth-table/covers-rules", test_truth_table_covers_rules);
   g_test_add_func ("/presso/screening/truth-table/items", test_truth_table);
   g_test_add_func ("/presso/screening/threshold/blood-pressure", test_blood_pressure_threshold);

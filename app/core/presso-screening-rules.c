@@ -607,7 +607,9 @@ load (PressoScreeningRules  *self,
     return fail (error, &place, NULL, _("not UTF-8 text"));
   if (!check_duplicate_groups (data, length, origin, error))
     return FALSE;
-  if (!g_key_file_load_from_data (keyfile, data, length, G_KEY_FILE_NONE, &local_error))
+  /* Every translation kept, so that a translated key that is not a text is seen and refused. */
+  if (!g_key_file_load_from_data (keyfile, data, length, G_KEY_FILE_KEEP_TRANSLATIONS,
+                                  &local_error))
     return fail (error, &place, NULL, "%s", local_error->message);
 
   if (!g_key_file_has_group (keyfile, "Screening"))

@@ -387,12 +387,17 @@ assert_refused_untouched (const char *path,
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *wal_before = NULL;
+  g_autofree char *wal_after = NULL;
   g_autoptr(GError) error = NULL;
   PressoStore *store;
-  gsize before_len, after_len;
+  gsize before_len, after_len, wal_before_len = 0, wal_after_len = 0;
+  gboolean had_wal = g_file_test (wal, G_FILE_TEST_EXISTS);
   int mode;
 
   g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  if (had_wal)
+    g_assert_true (g_file_get_contents (wal, &wal_before, &wal_before_len, NULL));
   mode = file_mode (path);
 
   store = presso_store_open (path, &error);
@@ -404,7 +409,12 @@ assert_refused_untouched (const char *path,
   g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
   g_assert_cmpmem (before, before_len, after, after_len);
   g_assert_cmpint (file_mode (path), ==, mode);
-  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS) == had_wal);
+  if (had_wal)
+    {
+      g_assert_true (g_file_get_contents (wal, &wal_after, &wal_after_len, NULL));
+      g_assert_cmpmem (wal_before, wal_before_len, wal_after, wal_after_len);
+    }
 }
 
 static void
@@ -413,6 +423,8 @@ test_refuse_newer (Fixture       *fixture,
 {
   g_autofree char *dir = g_path_get_dirname (fixture->path);
   g_autofree char *sql = NULL;
+  g_autofree char *crashed = NULL;
+  g_autofree char *wal = NULL;
   sqlite3 *db = NULL;
 
   g_mkdir_with_parents (dir, 0700);
@@ -426,6 +438,20 @@ test_refuse_newer (Fixture       *fixture,
   g_chmod (fixture->path, 0640);
 
   assert_refused_untouched (fixture->path, PRESSO_STORE_ERROR_TOO_NEW, "newer version of Presso");
+
+  /* A newer Presso that stopped with changes still in its WAL: neither file is touched (a
+   * checkpoint on close would write them into the database file). */
+  crashed = g_build_filename (dir, "crashed.db", NULL);
+  wal = g_strconcat (crashed, "-wal", NULL);
+  g_assert_cmpint (sqlite3_open (crashed, &db), ==, SQLITE_OK);
+  exec_sql (db, "PRAGMA journal_mode = WAL;");
+  exec_sql (db, sql);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  exec_sql (db, "INSERT INTO clients VALUES (2, 'still in the WAL');");
+  sqlite3_close (db);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  assert_refused_untouched (crashed, PRESSO_STORE_ERROR_TOO_NEW, "newer version of Presso");
 }
 
 static void

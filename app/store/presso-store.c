@@ -817,7 +817,9 @@ open_database (PressoStore  *self,
   sqlite3_busy_timeout (self->db, 5000);
 
   /* Nothing is written before these checks pass: a file we refuse stays byte-for-byte as it
-   * was (setting WAL mode alone would rewrite its header). */
+   * was (setting WAL mode alone would rewrite its header; closing would checkpoint into it
+   * what a newer Presso left in its WAL). */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   version = pragma_int (self, "PRAGMA user_version", &rc);
   if (rc == SQLITE_OK)
     application_id = pragma_int (self, "PRAGMA application_id", &rc);
@@ -850,6 +852,7 @@ open_database (PressoStore  *self,
       return FALSE;
     }
 
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
   chmod_owner_only (self->path);
   if (!exec (self, "PRAGMA journal_mode = WAL", error)
       || !exec (self, "PRAGMA synchronous = FULL", error)

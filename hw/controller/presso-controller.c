@@ -16,7 +16,7 @@
  *  - over-pressure: a chamber more than 15 mmHg above its current setpoint (0 for a vented
  *    chamber) for more than 1 s, outside STOPPING and VENTING;
  *  - under-pressure: a holding chamber more than 15 mmHg below its setpoint for more than 1 s,
- *    judged once it has reached its setpoint (or 3 s into its hold if it never did);
+ *    judged once it has reached its setpoint (a slow fill is not an alarm);
  *  - leak: a holding chamber that reached its setpoint and needs its inlet opened again and
  *    again (gaps shorter than 0.5 s) for more than 7 s, soft start over;
  *  - garment missing: 3 s of pumping into a chamber (setpoint >= 5 mmHg) without it ever rising
@@ -46,7 +46,6 @@ enum {
 #define HYST_HIGH_MMHG        3.0
 #define RELEASE_STOP_MMHG     0.5
 #define REACHED_MMHG          2.0
-#define UNDER_GRACE_MS        3000
 #define LEAK_GAP_MS           500
 #define STUCK_DELTA_MMHG      0.05
 #define STUCK_MIN_MMHG        2.0
@@ -203,7 +202,6 @@ reset_chamber_counters (presso_ctl_chamber *c)
   c->rose = false;
   c->over_ms = 0;
   c->under_ms = 0;
-  c->hold_ms = 0;
   c->leak_ms = 0;
   c->leak_gap_ms = 0;
   c->garment_ms = 0;
@@ -470,8 +468,6 @@ set_modes (presso_ctl    *ctl,
 
       if (mode != CHAMBER_VENT && c->mode == CHAMBER_VENT)
         reset_chamber_counters (c);
-      else if (mode == CHAMBER_HOLD && c->mode != CHAMBER_HOLD)
-        c->hold_ms = 0;
       if (mode == CHAMBER_VENT && c->mode != CHAMBER_VENT)
         {
           c->over_ms = 0;
@@ -630,8 +626,7 @@ check_chamber (presso_ctl *ctl,
 
   if (c->mode == CHAMBER_HOLD)
     {
-      c->hold_ms += dt;
-      if ((c->reached || c->hold_ms > UNDER_GRACE_MS) && p < sp - PRESSO_CTL_DEVIATION_MMHG)
+      if (c->reached && p < sp - PRESSO_CTL_DEVIATION_MMHG)
         c->under_ms += dt;
       else
         c->under_ms = 0;

@@ -98,7 +98,6 @@ typedef struct {
   double   hold_setpoint;    /* PAUSED: pressure held */
   uint32_t over_ms;
   uint32_t under_ms;
-  uint32_t hold_ms;
   uint32_t vent_high_ms;
   double   vent_min;
   uint32_t leak_ms;

@@ -14,6 +14,8 @@
 #define G_LOG_DOMAIN "presso-window"
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "presso-clients-page.h"
@@ -423,25 +425,24 @@ presso_window_show_store_error (PressoWindow *self,
   g_autofree char *description = NULL;
   g_autofree char *escaped_message = NULL;
   g_autofree char *escaped_path = NULL;
-  const char *advice;
+  g_autofree char *advice = NULL;
 
   g_return_if_fail (PRESSO_IS_WINDOW (self));
   g_return_if_fail (error != NULL);
 
-  if (g_error_matches (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_TOO_NEW))
-    advice = _("This database was written by a newer version of Presso. It has not been "
-               "changed. Update Presso on this computer to open it.");
-  else if (g_error_matches (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CORRUPT))
-    advice = _("This file is not a Presso database, or it is damaged. It has not been "
-               "changed. Restore it from a backup, or ask your technician.");
-  else
-    advice = _("Check that the file and its folder exist and that you may read and write "
-               "them.");
-
+  /* The store's messages for a database from a newer Presso, or one that is not a Presso
+   * database, already say what happened and that the file was left untouched. */
   escaped_message = g_markup_escape_text (error->message, -1);
   escaped_path = g_markup_escape_text (path ? path : "", -1);
-  description = g_strdup_printf ("%s\n\n<small>%s\n<tt>%s</tt></small>",
-                                 advice, escaped_message, escaped_path);
+  if (g_error_matches (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN))
+    advice = g_markup_escape_text (_("Check that the file and its folder exist and that you "
+                                     "may read and write them."), -1);
+  if (path != NULL && strstr (error->message, path) == NULL)
+    description = g_strdup_printf ("%s%s%s\n\n<small><tt>%s</tt></small>", escaped_message,
+                                   advice ? "\n" : "", advice ? advice : "", escaped_path);
+  else
+    description = g_strdup_printf ("%s%s%s", escaped_message,
+                                   advice ? "\n" : "", advice ? advice : "");
   adw_status_page_set_description (self->error_page, description);
 
   set_action_enabled (self, "find", FALSE);

@@ -1,0 +1,283 @@
+/* test-ui-window.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application as started from the command line (presso --demo, --database FILE, --staff),
+ * a database it must not open (shown, and left byte for byte as it was), the preferences
+ * writing GSettings, and the window remembering its size.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "presso-application.h"
+#include "presso-preferences-window.h"
+#include "presso-store.h"
+#include "presso-ui-util.h"
+#include "presso-window.h"
+
+static char *tmp_dir;
+
+typedef struct
+{
+  PressoApplication *app;
+  PressoWindow      *window;
+  guint              checks;
+  gboolean           quitting;
+} Run;
+
+static gboolean
+on_poll_cb (gpointer data)
+{
+  Run *run = data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (run->app));
+
+  /* Once shown, let it draw a few frames, as a user would see it, then leave. */
+  if (!run->quitting && window != NULL && gtk_widget_get_mapped (GTK_WIDGET (window))
+      && ++run->checks == 5)
+    {
+      run->window = g_object_ref (PRESSO_WINDOW (window));
+      run->quitting = TRUE;
+      g_application_quit (G_APPLICATION (run->app));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_timeout_cb (gpointer data)
+{
+  Run *run = data;
+
+  if (!run->quitting)
+    {
+      run->quitting = TRUE;
+      g_application_quit (G_APPLICATION (run->app));
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs presso with @args until its window is shown; returns that window. */
+static PressoWindow *
+run_presso (const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  Run run = { NULL };
+  guint poll_id, timeout_id;
+  int status;
+
+  g_ptr_array_add (argv, (char *) "presso");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  run.app = presso_application_new ();
+  poll_id = g_timeout_add (20, on_poll_cb, &run);
+  timeout_id = g_timeout_add_seconds (20, on_timeout_cb, &run);
+  status = g_application_run (G_APPLICATION (run.app), argv->len - 1, (char **) argv->pdata);
+  g_clear_handle_id (&poll_id, g_source_remove);
+  g_clear_handle_id (&timeout_id, g_source_remove);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (run.window);
+  g_object_unref (run.app);
+  return run.window;
+}
+
+static const char *
+mode (PressoWindow *window)
+{
+  GtkWidget *stack = presso_find_child_by_id (GTK_WIDGET (window), "mode_stack");
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static gboolean
+action_enabled (PressoWindow *window,
+                const char   *name)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (window), name);
+}
+
+static void
+test_window_not_a_database (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "notes.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *after = NULL;
+  const char *before = "Shopping list: compression boots, gel, towels.\n";
+  const char *args[] = { "--database", path, NULL };
+  g_autoptr(PressoWindow) window = NULL;
+  AdwStatusPage *error_page;
+  gsize length;
+
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+
+  window = run_presso (args);
+  g_assert_cmpstr (mode (window), ==, "error");
+  g_assert_null (presso_window_get_store (window));
+  error_page = ADW_STATUS_PAGE (presso_find_child_by_id (GTK_WIDGET (window), "error_page"));
+  g_assert_cmpstr (adw_status_page_get_description (error_page), !=, "");
+  /* Nothing to act on. */
+  g_assert_false (action_enabled (window, "new-client"));
+  g_assert_false (action_enabled (window, "find"));
+  g_assert_false (action_enabled (window, "switch-user"));
+
+  /* Left as it was. */
+  g_assert_true (g_file_get_contents (path, &after, &length, NULL));
+  g_assert_cmpstr (after, ==, before);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_remove (path);
+}
+
+static void
+test_window_database_and_staff (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "clinic.db", NULL);
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(PressoStaff) nadia = presso_staff_new ("Nadia Haddad", PRESSO_ROLE_MANAGER);
+  g_autoptr(PressoWindow) window = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *staff_id = NULL;
+  const char *args[] = { "--database", path, NULL, NULL, NULL };
+
+  store = presso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_store_insert_staff (store, nadia, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* Without --staff: the staff list. */
+  window = run_presso (args);
+  g_assert_cmpstr (mode (window), ==, "staff");
+  g_assert_cmpstr (presso_store_get_path (presso_window_get_store (window)), ==, path);
+  g_assert_false (action_enabled (window, "new-client"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&window);
+
+  /* With --staff: straight into the Clients area, signed in. */
+  staff_id = g_strdup_printf ("%" G_GINT64_FORMAT, presso_staff_get_id (nadia));
+  args[2] = "--staff";
+  args[3] = staff_id;
+  window = run_presso (args);
+  g_assert_cmpstr (mode (window), ==, "main");
+  g_assert_cmpstr (presso_staff_get_display_name (presso_window_get_staff (window)), ==,
+                   "Nadia Haddad");
+  g_assert_nonnull (presso_window_get_page (window, "clients"));
+  g_assert_true (action_enabled (window, "new-client"));
+  g_assert_true (action_enabled (window, "find"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_demo (void)
+{
+  const char *args[] = { "--demo", NULL };
+  g_autoptr(PressoWindow) window = NULL;
+  g_autofree char *demo = presso_store_demo_path ();
+  GtkListBox *list_box;
+  int rows = 0;
+
+  /* XDG_DATA_HOME is the test's own folder (set in main). */
+  g_assert_true (g_str_has_prefix (demo, tmp_dir));
+  window = run_presso (args);
+  g_assert_cmpstr (mode (window), ==, "staff");
+  g_assert_cmpstr (presso_store_get_path (presso_window_get_store (window)), ==, demo);
+  list_box = GTK_LIST_BOX (presso_find_child_by_id (GTK_WIDGET (window), "list_box"));
+  while (gtk_list_box_get_row_at_index (list_box, rows) != NULL)
+    rows++;
+  g_assert_cmpint (rows, >, 1);
+  g_assert_cmpint (presso_store_count_clients (presso_window_get_store (window), TRUE), >, 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_window_preferences (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWindow *preferences = presso_preferences_window_new (settings);
+  GtkWidget *days = presso_find_child_by_id (GTK_WIDGET (preferences), "screening_days_button");
+  GtkWidget *minutes = presso_find_child_by_id (GTK_WIDGET (preferences), "session_minutes_button");
+  GtkWidget *scheme = presso_find_child_by_id (GTK_WIDGET (preferences), "color_scheme_row");
+
+  g_assert_cmpuint (g_settings_get_uint (settings, "screening-validity-days"), ==, 180);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (days)), ==, 180);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (minutes)), ==, 25);
+
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (days), 90);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (minutes), 40);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (scheme), 2);
+  g_assert_cmpuint (g_settings_get_uint (settings, "screening-validity-days"), ==, 90);
+  g_assert_cmpuint (g_settings_get_uint (settings, "default-session-minutes"), ==, 40);
+  g_assert_cmpint (g_settings_get_enum (settings, "color-scheme"), ==, 2);
+
+  gtk_window_destroy (preferences);
+  g_settings_reset (settings, "screening-validity-days");
+  g_settings_reset (settings, "default-session-minutes");
+  g_settings_reset (settings, "color-scheme");
+}
+
+static void
+test_window_size_remembered (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *window = presso_window_new (NULL, NULL);
+  int width, height;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 913, 677);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 913);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 677);
+
+  window = presso_window_new (NULL, NULL);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 913);
+  g_assert_cmpint (height, ==, 677);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("presso-ui-window-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  /* Before GLib reads it: the demo clinic goes into the test's folder. */
+  g_setenv ("XDG_DATA_HOME", tmp_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/presso/ui/window/not-a-database", test_window_not_a_database);
+  g_test_add_func ("/presso/ui/window/database-and-staff", test_window_database_and_staff);
+  g_test_add_func ("/presso/ui/window/demo", test_window_demo);
+  g_test_add_func ("/presso/ui/window/preferences", test_window_preferences);
+  g_test_add_func ("/presso/ui/window/size-remembered", test_window_size_remembered);
+
+  status = g_test_run ();
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}

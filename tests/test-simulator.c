@@ -8,11 +8,17 @@
  * speaking the wire protocol from this thread.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "presso-sim.h"
@@ -933,6 +939,229 @@ test_serve_reset (void)
     g_assert_cmpint (link_last_telemetry (link)->pressure_dmmhg[i], <, 30);
 }
 
+/* The presso-sim program on a real pseudo-terminal */
+
+typedef struct {
+  char    *dir;
+  char    *path;
+  GPid     pid;
+} SimProcess;
+
+static gboolean
+sim_process_start (SimProcess *proc, const char *const *extra)
+{
+  const char *sim = g_getenv ("PRESSO_SIM");
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 end;
+
+  if (sim == NULL || *sim == '\0')
+    {
+      g_test_skip ("PRESSO_SIM is not set");
+      return FALSE;
+    }
+  g_ptr_array_add (argv, (char *) sim);
+  g_ptr_array_add (argv, (char *) "--link");
+  g_ptr_array_add (argv, proc->path);
+  for (; extra && *extra; extra++)
+    g_ptr_array_add (argv, (char *) *extra);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                NULL, NULL, &proc->pid, &error));
+  g_assert_no_error (error);
+
+  /* The link appears once the port is ready (it may replace a stale one). */
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      struct stat st;
+
+      if (stat (proc->path, &st) == 0 && S_ISCHR (st.st_mode))
+        return TRUE;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_usleep (10000);
+    }
+}
+
+static int
+sim_process_wait (SimProcess *proc, guint timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+  int status = 0;
+
+  for (;;)
+    {
+      pid_t r = waitpid (proc->pid, &status, WNOHANG);
+
+      if (r == proc->pid)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_usleep (10000);
+    }
+  g_spawn_close_pid (proc->pid);
+  proc->pid = 0;
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static int
+open_port (const char *path)
+{
+  struct termios t;
+  int fd = open (path, O_RDWR | O_NOCTTY | O_NONBLOCK);
+
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (tcgetattr (fd, &t), ==, 0);
+  /* presso-sim set the line up raw: the host finds it so. */
+  g_assert_false (t.c_lflag & (ICANON | ECHO));
+  return fd;
+}
+
+/* HELLO on a fresh port: IDENTITY comes back (telemetry may come first after a reconnect). */
+static const presso_proto_msg *
+port_hello (Link *link)
+{
+  presso_proto_msg hello = { .u.hello.proto_version = 1 };
+
+  presso_proto_decoder_init (&link->dec);
+  link_send (link, PRESSO_PROTO_MSG_HELLO, &hello);
+  return link_wait (link, PRESSO_PROTO_MSG_IDENTITY, 0, 2000);
+}
+
+static void
+test_program_pty (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("presso-sim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "port", NULL);
+  const char *extra[] = { "--chambers", "8", "--serial", "PTY-42", NULL };
+  SimProcess proc = { .dir = dir, .path = path };
+  Link link = { .fd = -1 };
+  const presso_proto_msg *id;
+
+  /* A stale link from an earlier run is replaced. */
+  g_assert_cmpint (symlink ("/dev/pts/does-not-exist", path), ==, 0);
+  if (!sim_process_start (&proc, extra))
+    return;
+  link.rx = g_array_new (FALSE, TRUE, sizeof (presso_proto_msg));
+
+  link.fd = open_port (path);
+  id = port_hello (&link);
+  g_assert_nonnull (id);
+  g_assert_cmpstr (id->u.identity.serial, ==, "PTY-42");
+  g_assert_cmpuint (id->u.identity.n_chambers, ==, 8);
+  link_pump (&link, 300);
+  g_assert_cmpuint (link_count (&link, PRESSO_PROTO_MSG_TELEMETRY, 0), >, 15);
+
+  /* The host closes the port and opens it again: the device is still there. */
+  close (link.fd);
+  g_usleep (300000);
+  link.fd = open_port (path);
+  g_array_set_size (link.rx, 0);
+  id = port_hello (&link);
+  g_assert_nonnull (id);
+  g_assert_cmpstr (id->u.identity.serial, ==, "PTY-42");
+  g_assert_cmpuint (link.bad_frames, ==, 0);
+  close (link.fd);
+
+  /* SIGTERM: a clean exit, the link removed. */
+  kill (proc.pid, SIGTERM);
+  g_assert_cmpint (sim_process_wait (&proc, 3000), ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+  g_array_unref (link.rx);
+  g_rmdir (dir);
+}
+
+static void
+test_program_disconnect (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("presso-sim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "port", NULL);
+  const char *extra[] = { "--disconnect-after", "1", NULL };
+  SimProcess proc = { .dir = dir, .path = path };
+  uint8_t buf[4096];
+  gint64 end;
+  int fd;
+
+  if (!sim_process_start (&proc, extra))
+    return;
+  fd = open_port (path);
+  /* The device goes away: the host sees the port hang up. */
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (poll (&pfd, 1, 100) > 0)
+        {
+          if (pfd.revents & (POLLHUP | POLLERR))
+            break;
+          if (read (fd, buf, sizeof buf) < 0 && errno == EIO)
+            break;
+        }
+    }
+  close (fd);
+  g_assert_cmpint (sim_process_wait (&proc, 3000), ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+  g_rmdir (dir);
+}
+
+static void
+test_program_bad_usage (void)
+{
+  const char *sim = g_getenv ("PRESSO_SIM");
+  g_autofree char *dir = g_dir_make_tmp ("presso-sim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "port", NULL);
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  if (sim == NULL || *sim == '\0')
+    {
+      g_test_skip ("PRESSO_SIM is not set");
+      return;
+    }
+
+  {
+    const char *argv[] = { sim, "--help", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &out, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (out, "--stall-after"));
+  }
+  {
+    const char *argv[] = { sim, "--link", path, "--chambers", "40", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                                 G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, NULL));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+  }
+  {
+    const char *argv[] = { sim, "--link", path, "--leak", "12", "--chambers", "8", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                                 G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, NULL));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+  }
+  {
+    /* Never replaces a file that is not a link. */
+    const char *argv[] = { sim, "--link", path, NULL };
+
+    g_assert_true (g_file_set_contents (path, "keep", -1, NULL));
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL,
+                                 G_SPAWN_STDERR_TO_DEV_NULL | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                 NULL, NULL, NULL, NULL, &status, NULL));
+    g_assert_false (g_spawn_check_wait_status (status, NULL));
+    g_assert_true (g_file_get_contents (path, &out, NULL, NULL));
+    g_assert_cmpstr (out, ==, "keep");
+    g_unlink (path);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -958,6 +1187,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/sim/serve/faults-link", test_serve_faults_link);
   g_test_add_func ("/presso/sim/serve/stall", test_serve_stall);
   g_test_add_func ("/presso/sim/serve/reset", test_serve_reset);
+  g_test_add_func ("/presso/sim/program/pty", test_program_pty);
+  g_test_add_func ("/presso/sim/program/disconnect", test_program_disconnect);
+  g_test_add_func ("/presso/sim/program/usage", test_program_bad_usage);
 
   return g_test_run ();
 }

@@ -181,8 +181,25 @@ static void
 show_detail (PressoClientsPage *self,
              const char        *name)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
   gtk_stack_set_visible_child_name (self->detail_stack, name);
+
+  /* AdwLeaflet moves the focus into the child it shows.  Side by side, the focus stays where
+   * the user is (typing a search, going down the list); folded, it follows the record. */
+  if (focus != NULL)
+    g_object_ref (focus);
   adw_leaflet_set_visible_child_name (self->leaflet, "detail");
+  if (focus != NULL && !adw_leaflet_get_folded (self->leaflet)
+      && gtk_widget_get_mapped (focus) && gtk_widget_is_sensitive (focus))
+    {
+      if (GTK_IS_TEXT (focus))
+        gtk_text_grab_focus_without_selecting (GTK_TEXT (focus));
+      else
+        gtk_widget_grab_focus (focus);
+    }
+  g_clear_object (&focus);
 }
 
 static gboolean

@@ -433,6 +433,7 @@ test_clients_flow (Fixture       *f,
   g_assert_cmpstr (text_of (f, "email_row"), ==, "helene.dupont@");
   g_assert_cmpstr (text_of (f, "birth_date_row"), ==, "01/01/2090");
   g_assert_cmpstr (text_of (f, "phone_row"), ==, "04 72 00 00 00");
+  spin (400);   /* let the rows' title animations finish, for a screenshot that reads */
   save_screenshot (f, "ui-clients-editor-problems.png");
   stored = presso_store_get_client (f->store, helene_id, &error);
   g_assert_no_error (error);

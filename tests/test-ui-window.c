@@ -171,6 +171,46 @@ test_window_database_and_staff (void)
 }
 
 static void
+test_window_first_staff (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "new-clinic.db", NULL);
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(GListModel) staff = NULL;
+  g_autoptr(PressoStaff) first = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *name_row, *add_button;
+
+  store = presso_store_open (path, &error);
+  g_assert_no_error (error);
+  window = presso_window_new (NULL, store);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  /* A new database has nobody to pick: the first staff member adds themselves. */
+  g_assert_cmpstr (mode (PRESSO_WINDOW (window)), ==, "staff");
+  name_row = presso_find_child_by_id (window, "first_name_row");
+  add_button = presso_find_child_by_id (window, "add_first_button");
+  g_assert_true (gtk_widget_get_mapped (name_row));
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "  ");
+  g_assert_false (gtk_widget_get_sensitive (add_button));
+  gtk_editable_set_text (GTK_EDITABLE (name_row), "Nadia Haddad");
+  g_assert_true (gtk_widget_get_sensitive (add_button));
+  g_signal_emit_by_name (add_button, "clicked");
+
+  g_assert_cmpstr (mode (PRESSO_WINDOW (window)), ==, "main");
+  staff = presso_store_list_staff (store);
+  g_assert_cmpuint (g_list_model_get_n_items (staff), ==, 1);
+  first = g_list_model_get_item (staff, 0);
+  g_assert_cmpstr (presso_staff_get_display_name (first), ==, "Nadia Haddad");
+  g_assert_cmpint (presso_staff_get_role (first), ==, PRESSO_ROLE_MANAGER);
+  g_assert_cmpint (presso_staff_get_id (presso_store_get_actor (store)), ==,
+                   presso_staff_get_id (first));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_window_demo (void)
 {
   const char *args[] = { "--demo", NULL };
@@ -272,6 +312,7 @@ main (int   argc,
 
   g_test_add_func ("/presso/ui/window/not-a-database", test_window_not_a_database);
   g_test_add_func ("/presso/ui/window/database-and-staff", test_window_database_and_staff);
+  g_test_add_func ("/presso/ui/window/first-staff", test_window_first_staff);
   g_test_add_func ("/presso/ui/window/demo", test_window_demo);
   g_test_add_func ("/presso/ui/window/preferences", test_window_preferences);
   g_test_add_func ("/presso/ui/window/size-remembered", test_window_size_remembered);

@@ -23,6 +23,7 @@ struct _PressoStaffPicker
   GListModel     *staff;
   gboolean        stale;    /* the list is read when the picker is shown */
 
+  AdwStatusPage  *status_page;
   GtkStack       *stack;
   GtkListBox     *list_box;
   AdwEntryRow    *first_name_row;
@@ -223,6 +224,7 @@ presso_staff_picker_class_init (PressoStaffPickerClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/presso/Presso/presso-staff-picker.ui");
+  gtk_widget_class_bind_template_child (widget_class, PressoStaffPicker, status_page);
   gtk_widget_class_bind_template_child (widget_class, PressoStaffPicker, stack);
   gtk_widget_class_bind_template_child (widget_class, PressoStaffPicker, list_box);
   gtk_widget_class_bind_template_child (widget_class, PressoStaffPicker, first_name_row);
@@ -293,9 +295,24 @@ presso_staff_picker_reload (PressoStaffPicker *self)
     self->staff = presso_store_list_staff (self->store);
 
   gtk_list_box_bind_model (self->list_box, self->staff, create_row_cb, NULL, NULL);
-  gtk_stack_set_visible_child_name (self->stack,
-                                    self->staff && g_list_model_get_n_items (self->staff) > 0
-                                    ? "list" : "first");
+  if (self->staff != NULL && g_list_model_get_n_items (self->staff) > 0)
+    {
+      adw_status_page_set_title (self->status_page, _("Who Is Using Presso?"));
+      adw_status_page_set_description (self->status_page,
+                                       _("Pick yourself from the list. Everything you record "
+                                         "or change is kept under your name."));
+      gtk_stack_set_visible_child_name (self->stack, "list");
+    }
+  else
+    {
+      adw_status_page_set_title (self->status_page, _("Welcome to Presso"));
+      adw_status_page_set_description (self->status_page,
+                                       _("This clinic database has no staff yet. Add yourself "
+                                         "to start."));
+      /* Whoever sets up the practice's database is most likely its manager. */
+      adw_combo_row_set_selected (self->first_role_row, PRESSO_ROLE_MANAGER);
+      gtk_stack_set_visible_child_name (self->stack, "first");
+    }
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
     focus_last_staff (self);
 }

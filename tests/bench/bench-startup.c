@@ -160,6 +160,18 @@ main (int   argc,
   dir = g_dir_make_tmp ("presso-bench-startup-XXXXXX", &error);
   g_assert_no_error (error);
   xdg = g_build_filename (dir, "xdg", NULL);
+  envp = g_get_environ ();
+  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
+  envp = g_environ_setenv (envp, "GSETTINGS_SCHEMA_DIR", SCHEMA_DIR, FALSE);
+  envp = g_environ_setenv (envp, "GTK_A11Y", "none", FALSE);
+  /* Xvfb has no GPU: GTK's GL renderer would run on llvmpipe, compiling shaders on the CPU for
+   * both programs and burying the difference in noise.  Cairo unless told otherwise. */
+  envp = g_environ_setenv (envp, "GSK_RENDERER", "cairo", FALSE);
+  envp = g_environ_setenv (envp, "NO_AT_BRIDGE", "1", FALSE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", xdg, TRUE);
+  /* The screening rules and other data files, read from the source tree when not installed. */
+  envp = g_environ_setenv (envp, "PRESSO_SOURCE_DATADIR", SOURCE_DATADIR, FALSE);
+
   if (database != NULL)
     db_path = g_strdup (database);
   else
@@ -170,7 +182,7 @@ main (int   argc,
 
       db_path = g_build_filename (dir, "clinic.db", NULL);
       make_argv[3] = db_path;
-      if (!g_spawn_sync (NULL, (char **) make_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+      if (!g_spawn_sync (NULL, (char **) make_argv, envp, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
                          NULL, NULL, &status, &error)
           || !g_spawn_check_wait_status (status, &error))
         {
@@ -202,15 +214,6 @@ main (int   argc,
     staff_arg = g_strdup_printf ("%" G_GINT64_FORMAT, presso_staff_get_id (first));
   }
 
-  envp = g_get_environ ();
-  envp = g_environ_setenv (envp, "GSETTINGS_BACKEND", "memory", TRUE);
-  envp = g_environ_setenv (envp, "GSETTINGS_SCHEMA_DIR", SCHEMA_DIR, FALSE);
-  envp = g_environ_setenv (envp, "GTK_A11Y", "none", FALSE);
-  /* Xvfb has no GPU: GTK's GL renderer would run on llvmpipe, compiling shaders on the CPU for
-   * both programs and burying the difference in noise.  Cairo unless told otherwise. */
-  envp = g_environ_setenv (envp, "GSK_RENDERER", "cairo", FALSE);
-  envp = g_environ_setenv (envp, "NO_AT_BRIDGE", "1", FALSE);
-  envp = g_environ_setenv (envp, "XDG_DATA_HOME", xdg, TRUE);
 
   for (int i = 0; i < runs; i++)
     {

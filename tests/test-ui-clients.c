@@ -348,6 +348,22 @@ test_clients_flow (Fixture       *f,
   g_assert_cmpuint (n_listed (f), ==, 0);
   g_assert_cmpstr (stack_child (f, "list_stack"), ==, "empty");
 
+  /* Ctrl+N (win.new-client) opens the editor; Escape (editor.cancel) leaves an untouched form
+   * without asking. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-client", NULL);
+  g_assert_true (presso_clients_page_is_editing (page (f)));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (field (f, "title_label"))), ==, "New Client");
+  /* Switching user now would put the typing under someone else's name: refused. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "switch-user", NULL);
+  g_assert_true (spin_until (f, has_dialog, 2000));
+  gtk_window_destroy (GTK_WINDOW (message_dialog ()));
+  g_assert_cmpint (presso_staff_get_id (presso_window_get_staff (f->window)), ==,
+                   presso_staff_get_id (f->claire));
+  gtk_widget_activate_action (GTK_WIDGET (presso_clients_page_get_editor (page (f))),
+                              "editor.cancel", NULL);
+  g_assert_false (presso_clients_page_is_editing (page (f)));
+  g_assert_false (has_dialog (f));
+
   /* Create a client by typing into the form. */
   click (f, "new_button");
   g_assert_true (presso_clients_page_is_editing (page (f)));

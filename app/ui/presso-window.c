@@ -141,7 +141,23 @@ switch_user_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  presso_window_switch_user (PRESSO_WINDOW (user_data));
+  PressoWindow *self = user_data;
+  GtkWidget *clients = presso_window_get_page (self, "clients");
+
+  /* What is being typed would otherwise be saved later under the next user's name. */
+  if (clients != NULL && presso_clients_page_is_editing (PRESSO_CLIENTS_PAGE (clients)))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  _("A Client Is Being Edited"),
+                                                  _("Save or cancel the changes before "
+                                                    "switching user."));
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      presso_window_show_page (self, "clients");
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+  presso_window_switch_user (self);
 }
 
 static void

@@ -345,6 +345,48 @@ test_device_program (void)
 }
 
 static void
+test_device_slow_fill (void)
+{
+  presso_sim_config cfg;
+  presso_sim *sim;
+  presso_sim_model *m;
+  presso_proto_msg limits = { .u.limits.max_dmmhg = 400 };
+  presso_proto_msg hello = { .u.hello.proto_version = 1 };
+  presso_proto_msg prog;
+
+  /* Twenty-four chambers on one compressor, a soft start faster than it can follow: the
+   * chambers lag behind their rising targets, which is no under-pressure. */
+  presso_sim_config_init (&cfg);
+  cfg.n_chambers = 24;
+  cfg.garments = "belt";
+  sim = presso_sim_new (&cfg);
+  m = presso_sim_get_model (sim);
+  prog = program_msg (24, PRESSO_PROTO_MODE_CONTINUOUS);
+  prog.u.program.ramp_s = 10;
+  prog.u.program.hold_ds = 600;
+  for (unsigned i = 0; i < 24; i++)
+    prog.u.program.target_dmmhg[i] = 1000;
+  sim_cmd (sim, PRESSO_PROTO_MSG_HELLO, &hello);
+  sim_cmd (sim, PRESSO_PROTO_MSG_SET_LIMITS, &limits);
+  sim_cmd (sim, PRESSO_PROTO_MSG_LOAD_PROGRAM, &prog);
+  sim_cmd (sim, PRESSO_PROTO_MSG_START, NULL);
+  sim_run_alive (sim, 15000);
+  g_assert_cmpfloat (fabs (m->ch[0].pressure - 40.0), <, 3.0);
+  /* The cap goes up mid-hold: a long way to fill again, still no alarm. */
+  limits.u.limits.max_dmmhg = 1000;
+  sim_cmd (sim, PRESSO_PROTO_MSG_SET_LIMITS, &limits);
+  sim_run_alive (sim, 3000);
+  g_assert_cmpfloat (m->ch[0].pressure, <, 85.0);
+  sim_run_alive (sim, 25000);
+  g_assert_cmpuint (presso_ctl_get_alarms (presso_sim_get_controller (sim)), ==, 0);
+  g_assert_cmpuint (presso_ctl_get_state (presso_sim_get_controller (sim)), ==,
+                    PRESSO_PROTO_STATE_RUNNING);
+  for (unsigned i = 0; i < 24; i++)
+    g_assert_cmpfloat (fabs (m->ch[i].pressure - 100.0), <, 3.0);
+  presso_sim_free (sim);
+}
+
+static void
 test_device_leak (void)
 {
   presso_sim_config cfg;
@@ -1175,6 +1217,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/sim/garments", test_garments);
   g_test_add_func ("/presso/sim/config", test_config);
   g_test_add_func ("/presso/sim/device/program", test_device_program);
+  g_test_add_func ("/presso/sim/device/slow-fill", test_device_slow_fill);
   g_test_add_func ("/presso/sim/device/leak", test_device_leak);
   g_test_add_func ("/presso/sim/device/stuck-sensor", test_device_stuck_sensor);
   g_test_add_func ("/presso/sim/device/overshoot", test_device_overshoot);

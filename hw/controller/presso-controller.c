@@ -502,8 +502,15 @@ control (presso_ctl *ctl)
           continue;
         }
 
-      if (p >= c->full_setpoint - REACHED_MMHG)
-        c->reached = true;
+      /* Reached its setpoint; a setpoint that rose since (soft start, a higher cap) has to be
+       * reached again before under-pressure and leak are judged. */
+      if (c->reached && c->full_setpoint > c->reached_setpoint + REACHED_MMHG)
+        c->reached = false;
+      if (!c->reached && p >= c->full_setpoint - REACHED_MMHG)
+        {
+          c->reached = true;
+          c->reached_setpoint = c->full_setpoint;
+        }
 
       if (frozen)
         {

@@ -90,6 +90,7 @@ typedef struct {
   bool     pumping;
   bool     releasing;
   bool     reached;          /* reached its setpoint since this inflation began */
+  double   reached_setpoint; /* the full setpoint it reached */
   bool     rose;             /* rose above PRESSO_CTL_VENTED_MMHG since this inflation began */
   bool     valid;            /* last reading valid */
   double   pressure;         /* last valid reading, mmHg */

@@ -270,6 +270,12 @@ save_and_wait (Fixture *f)
   spin (20);
 }
 
+static void
+count_notify_cb (guint *count)
+{
+  (*count)++;
+}
+
 static gboolean
 search_settled_one (Fixture *f)
 {
@@ -427,8 +433,17 @@ test_clients_flow (Fixture       *f,
 
   /* Bad email and a birth date in the future: messages at the fields, typing kept, nothing
    * written. */
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (find (f, "list_view")))), 0);
-  spin (20);
+  {
+    guint notified = 0;
+    gulong id = g_signal_connect_swapped (page (f), "notify::current",
+                                          G_CALLBACK (count_notify_cb), &notified);
+
+    /* Picking a row shows that client, and tells whoever follows the current client. */
+    gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (find (f, "list_view")))), 0);
+    spin (20);
+    g_assert_cmpuint (notified, ==, 1);
+    g_signal_handler_disconnect (page (f), id);
+  }
   current = presso_clients_page_get_current (page (f));
   g_assert_cmpint (presso_client_get_id (current), ==, helene_id);
   version = presso_client_get_version (current);

@@ -55,6 +55,7 @@ G_DEFINE_FINAL_TYPE (PressoClientsPage, presso_clients_page, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_STORE,
+  PROP_CURRENT,
   N_PROPS
 };
 
@@ -495,6 +496,9 @@ presso_clients_page_get_property (GObject    *object,
     case PROP_STORE:
       g_value_set_object (value, self->store);
       break;
+    case PROP_CURRENT:
+      g_value_set_object (value, self->current);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -538,6 +542,14 @@ presso_clients_page_class_init (PressoClientsPageClass *klass)
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, PRESSO_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * PressoClientsPage:current: (nullable)
+   *
+   * The client whose record is shown (as stored), for areas that follow the selected client.
+   */
+  properties[PROP_CURRENT] =
+    g_param_spec_object ("current", NULL, NULL, PRESSO_TYPE_CLIENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "clients.new", NULL, new_action);
@@ -627,7 +639,11 @@ presso_clients_page_set_store (PressoClientsPage *self,
   gtk_list_view_set_model (self->list_view, NULL);
   g_clear_object (&self->selection);
   g_clear_object (&self->clients);
-  g_clear_object (&self->current);
+  if (self->current != NULL)
+    {
+      g_clear_object (&self->current);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
+    }
   self->editing = FALSE;
 
   if (self->client_view != NULL)
@@ -699,7 +715,8 @@ presso_clients_page_show_client (PressoClientsPage *self,
   g_return_if_fail (PRESSO_IS_CLIENTS_PAGE (self));
   g_return_if_fail (PRESSO_IS_CLIENT (client));
 
-  g_set_object (&self->current, client);
+  if (g_set_object (&self->current, client))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
   presso_client_view_set_client (ensure_view (self), client);
   show_detail (self, "view");
   update_actions (self);

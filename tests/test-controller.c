@@ -1534,6 +1534,33 @@ test_pretherapy (void)
 }
 
 static void
+test_pretherapy_continuous (void)
+{
+  g_autoptr (Fx) fx = fx_new (6);
+  presso_proto_program p = program (fx, PRESSO_PROTO_MODE_CONTINUOUS);
+  uint32_t pre_cycle = 2 * 2000 + 3000 + 2000 + 1000;
+  uint32_t t0;
+
+  /* Pre-therapy runs sequential cycles whatever the main mode... */
+  p.pretherapy_mask = 0x30;
+  p.pretherapy_cycles = 1;
+  t0 = start (fx, &p);
+  run_until (fx, t0, pre_cycle - 100);
+  g_assert_cmpint (fx->first_inlet_ms[4] - t0, <, 300);
+  g_assert_cmpint (fx->first_inlet_ms[5] - t0, >=, 2000);
+  for (unsigned i = 0; i < 4; i++)
+    g_assert_cmpint (fx->first_inlet_ms[i], ==, -1);
+
+  /* ...then every chamber together. */
+  reset_record (fx);
+  run_until (fx, t0, pre_cycle + 1000);
+  for (unsigned i = 0; i < 6; i++)
+    g_assert_cmpint (llabs (fx->first_inlet_ms[i] - fx->first_inlet_ms[0]), <=, 10);
+  g_assert_cmpint (fx->first_inlet_ms[0] - t0, >=, pre_cycle);
+  g_assert_cmpuint (count_alarm_events (fx), ==, 0);
+}
+
+static void
 test_continuous (void)
 {
   g_autoptr (Fx) fx = fx_new (6);
@@ -1791,6 +1818,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/controller/mode/sequential", test_sequential_order);
   g_test_add_func ("/presso/controller/mode/outlets", test_outlets_levels);
   g_test_add_func ("/presso/controller/mode/pretherapy", test_pretherapy);
+  g_test_add_func ("/presso/controller/mode/pretherapy-continuous", test_pretherapy_continuous);
   g_test_add_func ("/presso/controller/mode/continuous", test_continuous);
   g_test_add_func ("/presso/controller/mode/wave", test_wave);
   g_test_add_func ("/presso/controller/mode/gradient", test_gradient);

@@ -307,12 +307,13 @@ validate_program (const presso_ctl           *ctl,
 
 static uint32_t
 cycle_length_ms (const presso_proto_program *p,
+                 uint8_t                     mode,
                  unsigned                    n_steps)
 {
   uint32_t inflate = p->inflate_ds * 100u, hold = p->hold_ds * 100u;
   uint32_t tail = (p->deflate_ds + p->rest_ds) * 100u;
 
-  switch (p->mode)
+  switch (mode)
     {
     case PRESSO_PROTO_MODE_CONTINUOUS:
       return inflate + hold + tail;
@@ -347,12 +348,14 @@ program_position (presso_ctl *ctl,
   const presso_proto_program *p = &ctl->program;
   uint32_t inflate = p->inflate_ds * 100u, hold = p->hold_ds * 100u;
   uint32_t deflate = p->deflate_ds * 100u;
-  uint32_t pre_len = cycle_length_ms (p, ctl->n_pre_steps);
-  uint32_t main_len = cycle_length_ms (p, ctl->n_main_steps);
+  /* Pre-therapy cycles are sequential whatever the program's mode. */
+  uint32_t pre_len = cycle_length_ms (p, PRESSO_PROTO_MODE_SEQUENTIAL, ctl->n_pre_steps);
+  uint32_t main_len = cycle_length_ms (p, p->mode, ctl->n_main_steps);
   uint32_t pre_total = ctl->n_pre_steps ? p->pretherapy_cycles * pre_len : 0;
   uint32_t t = ctl->elapsed_ms, off, n;
   const uint32_t *steps;
   bool pre;
+  uint8_t mode;
   uint8_t phase = PRESSO_PROTO_PHASE_REST;
 
   if (t < pre_total)
@@ -373,7 +376,8 @@ program_position (presso_ctl *ctl,
       n = ctl->n_main_steps;
     }
 
-  switch (p->mode)
+  mode = pre ? PRESSO_PROTO_MODE_SEQUENTIAL : p->mode;
+  switch (mode)
     {
     case PRESSO_PROTO_MODE_CONTINUOUS:
       if (off < inflate)

@@ -680,6 +680,45 @@ test_pressure_cap_lowest (void)
   g_assert_cmpuint (presso_screening_result_get_pressure_cap (result, PRESSO_ZONES_ALL), ==, 40);
 }
 
+/* Blocked proximal drainage: boots only with a pre-therapy phase first (CLINICAL.md). */
+static void
+test_requirements (void)
+{
+  g_autoptr(PressoScreeningRules) rules = load_shipped_rules ();
+  g_autoptr(GDateTime) now = utc (2026, 11, 24, 10, 0);
+  g_autoptr(PressoScreening) s = clear_screening (rules, now);
+  g_autoptr(PressoScreeningDecision) d =
+    presso_screening_decision_new (PRESSO_ZONE_LEGS, "proximal-drainage", "Pre-therapy on the abdomen first",
+                                   NULL, 3, now);
+  g_autoptr(PressoStartPermit) legs = NULL;
+  g_autoptr(PressoStartPermit) arms = NULL;
+  g_autoptr(PressoScreeningResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
+    {
+      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
+
+      g_assert_cmpint (presso_screening_item_get_requirements (item), ==,
+                       g_str_equal (presso_screening_item_get_id (item), "proximal-drainage")
+                         ? PRESSO_SCREENING_REQUIRE_PRE_THERAPY : PRESSO_SCREENING_REQUIRE_NONE);
+    }
+
+  answer (s, rules, "proximal-drainage", presso_screening_answer_new_yes_no (TRUE));
+  g_assert_true (presso_screening_add_decision (s, rules, d, now, &error));
+  g_assert_no_error (error);
+  result = presso_screening_evaluate (s, rules, now);
+  g_assert_cmpint (presso_screening_result_get_requirements (result, PRESSO_ZONE_LEGS), ==,
+                   PRESSO_SCREENING_REQUIRE_PRE_THERAPY);
+  g_assert_cmpint (presso_screening_result_get_requirements (result, PRESSO_ZONE_ARMS | PRESSO_ZONE_ABDOMEN), ==,
+                   PRESSO_SCREENING_REQUIRE_NONE);
+
+  legs = assert_allowed (rules, s, PRESSO_ZONE_LEGS | PRESSO_ZONE_ABDOMEN, now, NULL, 0);
+  g_assert_cmpint (presso_start_permit_get_requirements (legs), ==, PRESSO_SCREENING_REQUIRE_PRE_THERAPY);
+  arms = assert_allowed (rules, s, PRESSO_ZONE_ARMS, now, NULL, 0);
+  g_assert_cmpint (presso_start_permit_get_requirements (arms), ==, PRESSO_SCREENING_REQUIRE_NONE);
+}
+
 static void
 test_permit_check (void)
 {
@@ -842,6 +881,8 @@ test_loader_rejects (void)
       { "item “a”", "PressureCap", "500" } },
     { "[Item a b]\nTopic=t\nName=Q?\nComment=H\nKind=yes-no\nSeverity=absolute\n",
       { "item “a b”", "id", NULL } },
+    { "[Item a]\nTopic=t\nName=Q?\nComment=H\nKind=yes-no\nSeverity=relative\nRequires=pre-therapy;massage;\n",
+      { "item “a”", "Requires", "massage" } },
     { "[Stuff]\nA=b\n", { "Stuff", NULL, NULL } },
     { "", { "Item", NULL, NULL } },
     { "this is not a key file\n", { NULL, NULL, NULL } },
@@ -1056,6 +1097,7 @@ main (int   argc,
   g_test_add_func ("/presso/screening/gate/paths", test_gate_paths);
   g_test_add_func ("/presso/screening/gate/demo-clients", test_gate_demo_clients);
   g_test_add_func ("/presso/screening/gate/permit", test_permit_check);
+  g_test_add_func ("/presso/screening/gate/requirements", test_requirements);
 
   return g_test_run ();
 }

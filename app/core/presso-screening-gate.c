@@ -20,6 +20,7 @@ struct _PressoStartPermit
   gint64       screening_id;
   PressoZones  zones;
   guint        pressure_cap;
+  PressoScreeningRequirements requirements;
   GDateTime   *issued_at;
 };
 
@@ -55,6 +56,7 @@ run_gate (PressoScreeningRules              *rules,
           GDateTime                         *client_changed_at,
           const PressoScreeningConfirmation *confirmation,
           guint                             *pressure_cap,
+          PressoScreeningRequirements       *requirements,
           GError                           **error)
 {
   g_autoptr(PressoScreeningResult) result = NULL;
@@ -160,6 +162,8 @@ run_gate (PressoScreeningRules              *rules,
 
   if (pressure_cap != NULL)
     *pressure_cap = presso_screening_result_get_pressure_cap (result, zones);
+  if (requirements != NULL)
+    *requirements = presso_screening_result_get_requirements (result, zones);
   return TRUE;
 }
 
@@ -210,6 +214,13 @@ presso_start_permit_get_pressure_cap (PressoStartPermit *self)
 {
   g_return_val_if_fail (PRESSO_IS_START_PERMIT (self), 0);
   return self->pressure_cap;
+}
+
+PressoScreeningRequirements
+presso_start_permit_get_requirements (PressoStartPermit *self)
+{
+  g_return_val_if_fail (PRESSO_IS_START_PERMIT (self), 0);
+  return self->requirements;
 }
 
 GDateTime *
@@ -263,6 +274,7 @@ presso_screening_gate_issue_permit (PressoScreeningRules              *rules,
                                     GError                           **error)
 {
   PressoStartPermit *permit;
+  PressoScreeningRequirements requirements = PRESSO_SCREENING_REQUIRE_NONE;
   guint cap = 0;
 
   g_return_val_if_fail (PRESSO_IS_SCREENING_RULES (rules), NULL);
@@ -271,7 +283,7 @@ presso_screening_gate_issue_permit (PressoScreeningRules              *rules,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (!run_gate (rules, screening, zones, now, validity_days, client_changed_at, confirmation,
-                 &cap, error))
+                 &cap, &requirements, error))
     return NULL;
 
   permit = g_object_new (PRESSO_TYPE_START_PERMIT, NULL);
@@ -279,6 +291,7 @@ presso_screening_gate_issue_permit (PressoScreeningRules              *rules,
   permit->screening_id = presso_screening_get_id (screening);
   permit->zones = zones;
   permit->pressure_cap = cap;
+  permit->requirements = requirements;
   permit->issued_at = g_date_time_ref (now);
   return permit;
 }
@@ -302,7 +315,7 @@ presso_screening_gate_check (PressoScreeningRules              *rules,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!run_gate (rules, screening, zones, now, validity_days, client_changed_at, confirmation,
-                 &cap, error))
+                 &cap, NULL, error))
     return FALSE;
   if (pressure_cap != NULL)
     *pressure_cap = cap;

@@ -23,6 +23,10 @@ gint64       presso_start_permit_get_screening_id (PressoStartPermit *self);
 PressoZones  presso_start_permit_get_zones        (PressoStartPermit *self);
 /* The lowest pressure cap (mmHg) of the reasons on the permitted zones; 0 = no cap. */
 guint        presso_start_permit_get_pressure_cap (PressoStartPermit *self);
+/* What the session must include on the permitted zones (pre-therapy...): the session refuses a
+ * program without it. */
+PressoScreeningRequirements
+             presso_start_permit_get_requirements (PressoStartPermit *self);
 GDateTime   *presso_start_permit_get_issued_at    (PressoStartPermit *self); /* (transfer none) */
 /* What the session calls at START: TRUE when the permit is for @client_id, covers every zone
  * in @zones and was issued on @now's calendar day; else PRESSO_SCREENING_ERROR_PERMIT. */

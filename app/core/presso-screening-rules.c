@@ -44,6 +44,7 @@ struct _PressoScreeningItem
   PressoScreeningCompare  relative_compare[2];
   double                  relative_limit[2];
   guint                   pressure_cap;
+  PressoScreeningRequirements requirements;
   char                   *lifted_by;
   guint                   lifted_after_hours;
   char                   *depends_on;
@@ -85,8 +86,8 @@ static const struct
 
 static const char * const item_keys[] = {
   "Topic", "Name", "Comment", "Kind", "Keywords", "Unit", "Minimum", "Maximum", "Threshold",
-  "RelativeThreshold", "Severity", "Zones", "PressureCap", "LiftedBy", "LiftedAfterHours",
-  "DependsOn", "Optional", "Source", NULL
+  "RelativeThreshold", "Severity", "Zones", "PressureCap", "Requires", "LiftedBy",
+  "LiftedAfterHours", "DependsOn", "Optional", "Source", NULL
 };
 
 static const char * const kind_ids[] = {
@@ -512,6 +513,24 @@ parse_item (const Place *place,
         return fail (error, place, "PressureCap", _("a date question has no pressure cap")), NULL;
       if (!parse_uint (place, "PressureCap", 1, MAX_PRESSURE_CAP, &item->pressure_cap, error))
         return NULL;
+    }
+
+  if (g_key_file_has_key (place->keyfile, place->group, "Requires", NULL))
+    {
+      g_auto(GStrv) list = g_key_file_get_string_list (place->keyfile, place->group, "Requires",
+                                                       NULL, NULL);
+
+      if (item->severity == PRESSO_SCREENING_SEVERITY_NONE)
+        return fail (error, place, "Requires", _("a date question requires nothing")), NULL;
+      for (guint i = 0; list != NULL && list[i] != NULL; i++)
+        {
+          g_strstrip (list[i]);
+          if (g_str_equal (list[i], "pre-therapy"))
+            item->requirements |= PRESSO_SCREENING_REQUIRE_PRE_THERAPY;
+          else if (*list[i] != '\0')
+            return fail (error, place, "Requires",
+                         _("unknown requirement “%s” (expected pre-therapy)"), list[i]), NULL;
+        }
     }
 
   if (g_key_file_has_key (place->keyfile, place->group, "LiftedBy", NULL))
@@ -1007,6 +1026,13 @@ presso_screening_item_get_pressure_cap (PressoScreeningItem *self)
 {
   g_return_val_if_fail (PRESSO_IS_SCREENING_ITEM (self), 0);
   return self->pressure_cap;
+}
+
+PressoScreeningRequirements
+presso_screening_item_get_requirements (PressoScreeningItem *self)
+{
+  g_return_val_if_fail (PRESSO_IS_SCREENING_ITEM (self), 0);
+  return self->requirements;
 }
 
 const char *

@@ -39,6 +39,13 @@ typedef enum /*< flags >*/
   PRESSO_ZONE_ABDOMEN = 1 << 2,
 } PressoZones;
 
+/* What a session must include when an item applies (Requires= in the rules). */
+typedef enum /*< flags >*/
+{
+  PRESSO_SCREENING_REQUIRE_NONE        = 0,
+  PRESSO_SCREENING_REQUIRE_PRE_THERAPY = 1 << 0,   /* a pre-therapy phase clears the way first */
+} PressoScreeningRequirements;
+
 #define PRESSO_ZONES_ALL (PRESSO_ZONE_LEGS | PRESSO_ZONE_ARMS | PRESSO_ZONE_ABDOMEN)
 #define PRESSO_N_ZONES 3
 
@@ -110,6 +117,7 @@ gboolean                presso_screening_item_get_threshold   (PressoScreeningIt
                                                                PressoScreeningCompare *compare,
                                                                double              *limit);
 guint                   presso_screening_item_get_pressure_cap (PressoScreeningItem *self); /* 0 = none */
+PressoScreeningRequirements presso_screening_item_get_requirements (PressoScreeningItem *self);
 const char             *presso_screening_item_get_lifted_by   (PressoScreeningItem *self); /* nullable */
 guint                   presso_screening_item_get_lifted_after_hours (PressoScreeningItem *self);
 const char             *presso_screening_item_get_depends_on  (PressoScreeningItem *self); /* nullable */

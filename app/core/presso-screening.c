@@ -599,6 +599,24 @@ presso_screening_result_get_pressure_cap (PressoScreeningResult *self,
   return cap;
 }
 
+PressoScreeningRequirements
+presso_screening_result_get_requirements (PressoScreeningResult *self,
+                                          PressoZones            zones)
+{
+  PressoScreeningRequirements requirements = PRESSO_SCREENING_REQUIRE_NONE;
+
+  g_return_val_if_fail (PRESSO_IS_SCREENING_RESULT (self), 0);
+
+  for (guint i = 0; i < self->reasons->len; i++)
+    {
+      const PressoScreeningReason *reason = g_ptr_array_index (self->reasons, i);
+
+      if (reason->zone & zones)
+        requirements |= reason->requirements;
+    }
+  return requirements;
+}
+
 const char * const *
 presso_screening_result_get_missing (PressoScreeningResult *self)
 {
@@ -939,6 +957,7 @@ presso_screening_evaluate (PressoScreening      *self,
           reason->item = item;
           reason->zone = zone_order[z];
           reason->pressure_cap = presso_screening_item_get_pressure_cap (item);
+          reason->requirements = presso_screening_item_get_requirements (item);
           if (severity == PRESSO_SCREENING_SEVERITY_RELATIVE)
             {
               reason->status = PRESSO_ZONE_STATUS_NEEDS_DECISION;

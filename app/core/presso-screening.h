@@ -109,6 +109,7 @@ typedef struct
   PressoZoneStatus               status;     /* CONTRAINDICATED or NEEDS_DECISION */
   guint                          pressure_cap; /* 0 = none */
   const PressoScreeningDecision *decision;   /* nullable: the decision that clears it */
+  PressoScreeningRequirements    requirements; /* what a session on the zone must include */
 } PressoScreeningReason;
 
 #define PRESSO_TYPE_SCREENING_RESULT (presso_screening_result_get_type ())
@@ -122,6 +123,9 @@ GPtrArray        *presso_screening_result_get_reasons      (PressoScreeningResul
 /* The lowest pressure cap of the reasons on any of @zones; 0 when none applies. */
 guint             presso_screening_result_get_pressure_cap (PressoScreeningResult *self,
                                                             PressoZones            zones);
+/* What a session on any of @zones must include (pre-therapy...), from the reasons on them. */
+PressoScreeningRequirements presso_screening_result_get_requirements (PressoScreeningResult *self,
+                                                                      PressoZones            zones);
 /* Required questions not answered (item ids, rules order). (transfer none) */
 const char * const *presso_screening_result_get_missing    (PressoScreeningResult *self);
 

@@ -898,6 +898,108 @@ test_search_injection (Fixture       *fixture,
   g_assert_cmpint (presso_store_count_clients (store, TRUE), ==, 7);
 }
 
+/* The ids FTS5 itself finds for @match, sorted. */
+static GArray *
+fts_ids (const char *path,
+         const char *match)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rowid FROM client_search WHERE client_search"
+                                           " MATCH ? ORDER BY rowid", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ids;
+}
+
+static int
+compare_id (gconstpointer a,
+            gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* A one-character search is answered from the clients' initials, not by FTS5: it must find
+ * exactly what FTS5 finds. */
+static void
+assert_initials_match_fts (const char       *path,
+                           PressoStore      *store,
+                           PressoClientList *list)
+{
+  static const char chars[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+  g_assert_nonnull (_presso_store_get_client_order (store, NULL)->initials);
+  for (const char *c = chars; *c; c++)
+    {
+      g_autofree char *query = g_strdup_printf ("%c", *c);
+      g_autofree char *upper = g_ascii_strup (query, -1);
+      g_autofree char *match = g_strdup_printf ("\"%c\"*", *c);
+      g_autoptr(GArray) expected = fts_ids (path, match);
+      g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+      presso_client_list_set_query (list, *c % 2 ? query : upper);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (list)); i++)
+        {
+          g_autoptr(PressoClient) client = g_list_model_get_item (G_LIST_MODEL (list), i);
+          gint64 id = presso_client_get_id (client);
+          g_array_append_val (found, id);
+        }
+      g_array_sort (found, compare_id);
+      g_test_message ("“%s”: %u found, FTS5 finds %u", query, found->len, expected->len);
+      g_assert_cmpmem (found->data, found->len * sizeof (gint64),
+                       expected->data, expected->len * sizeof (gint64));
+    }
+}
+
+static void
+test_search_initials (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoClientList) list = NULL;
+  g_autoptr(PressoClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_true (presso_demo_fill (store, 1500, 11, &error));
+  g_assert_no_error (error);
+  /* Words that fold, or do not, the way unicode61 does */
+  g_object_unref (add_client (store, "Øystein", "Ærø", "1971-01-31", "+33 6 12 34 56 78",
+                              "Émile.øre@exämple.org"));
+  g_object_unref (add_client (store, "Ζωή", "Ангелова", NULL, "+41 (79) 555-12.34", "x@y.ch"));
+  client = add_client (store, "Hélène", "Dupont", "1985-03-12", "06 12 34 56 78", "");
+
+  list = presso_client_list_new (store);
+  presso_client_list_set_show_archived (list, TRUE);
+  assert_initials_match_fts (fixture->path, store, list);
+
+  /* After our own write: the initials of that client follow. */
+  presso_client_set_phone (client, "+41 79 123 45 67");
+  presso_client_set_email (client, "qwerty@kelkun.fr");
+  g_assert_true (presso_store_update_client (store, client, &error));
+  g_assert_no_error (error);
+  assert_initials_match_fts (fixture->path, store, list);
+
+  /* After another program's write (here, text no form would accept): read again. */
+  g_assert_cmpint (sqlite3_open (fixture->path, &db), ==, SQLITE_OK);
+  exec_sql (db, "UPDATE clients SET birth_date = '12/03/1985', phone = 'tel. 0477',"
+                " name_key = 'zz' || char (31) || 'yy' WHERE id = 2;");
+  sqlite3_close (db);
+  presso_client_list_reload (list);
+  assert_initials_match_fts (fixture->path, store, list);
+}
+
 /* ------------------------------------------------------------------ the paged list */
 
 /* Replays every "items-changed" on a copy of the ids, as a view does, checking that the model
@@ -1212,6 +1314,7 @@ main (int   argc,
   ADD ("search", test_search);
   ADD ("search-not-notes", test_search_not_notes);
   ADD ("search-injection", test_search_injection);
+  ADD ("search-initials", test_search_initials);
   ADD ("list-paging", test_list_paging);
   ADD ("demo", test_demo);
 #undef ADD

@@ -42,8 +42,6 @@ struct _PressoClientList
   /* Reused from one reload to the next: no fresh pages to fault in on each keystroke. */
   gint64        *spare_ids;
   guint          spare_capacity;
-  guint8        *hit;
-  guint          hit_size;
 
   /* While a reload tells the view about its changes one cut at a time, the list is
    * old_ids[0, split_a) followed by ids[split_b, n_ids).  Otherwise both are 0. */
@@ -334,6 +332,210 @@ build_match (const char *query)
   return g_string_free (match, FALSE);
 }
 
+/* ------------------------------------------------------------------ initials */
+
+/* The bit of the character a word starting with @c is found by: "0"-"9" → 0-9, "a"-"z" →
+ * 10-35 (after case and accent folding, as unicode61 remove_diacritics 2 does), or 64. */
+static guint
+initial_bit (gunichar c)
+{
+  if (c >= 0x80)
+    {
+      gunichar decomposed[G_UNICHAR_MAX_DECOMPOSITION_LENGTH];
+
+      if (g_unichar_fully_decompose (c, FALSE, decomposed, G_N_ELEMENTS (decomposed)) > 0)
+        c = decomposed[0];
+      if (c >= 0x80)
+        return 64;
+    }
+  c = g_ascii_tolower (c);
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'z')
+    return 10 + c - 'a';
+  return 64;
+}
+
+/* unicode61's token characters: letters, numbers and private use (categories L* N* Co). */
+static gboolean
+is_token_char (gunichar c)
+{
+  if (c < 0x80)
+    return g_ascii_isalnum (c);
+  switch (g_unichar_type (c))
+    {
+    case G_UNICODE_LOWERCASE_LETTER:
+    case G_UNICODE_UPPERCASE_LETTER:
+    case G_UNICODE_TITLECASE_LETTER:
+    case G_UNICODE_MODIFIER_LETTER:
+    case G_UNICODE_OTHER_LETTER:
+    case G_UNICODE_DECIMAL_NUMBER:
+    case G_UNICODE_LETTER_NUMBER:
+    case G_UNICODE_OTHER_NUMBER:
+    case G_UNICODE_PRIVATE_USE:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static guint64
+text_initials (const char *text)
+{
+  gboolean in_token = FALSE;
+  guint64 mask = 0;
+
+  if (text == NULL)
+    return 0;
+  for (const char *p = text; *p; )
+    {
+      gunichar c;
+      gboolean token;
+
+      if ((guchar) *p < 0x80)
+        c = (guchar) *p++;
+      else
+        {
+          c = g_utf8_get_char_validated (p, -1);
+          if (c == (gunichar) -1 || c == (gunichar) -2)
+            return mask;   /* not UTF-8: SQLite would not have indexed past it either */
+          p = g_utf8_next_char (p);
+        }
+      token = is_token_char (c);
+      if (token && !in_token)
+        {
+          guint bit = initial_bit (c);
+
+          if (bit < 64)
+            mask |= G_GUINT64_CONSTANT (1) << bit;
+        }
+      in_token = token;
+    }
+  return mask;
+}
+
+static gboolean
+is_iso_date (const char *text)
+{
+  for (int i = 0; i < 10; i++)
+    if (i == 4 || i == 7 ? text[i] != '-' : !g_ascii_isdigit (text[i]))
+      return FALSE;
+  return text[10] == '\0';
+}
+
+/* Mirrors the client_search columns the triggers of schema version 2 fill. */
+guint64
+_presso_search_initials (const char *name_key,
+                         const char *phone,
+                         const char *email,
+                         const char *birth_date)
+{
+  guint64 mask = text_initials (name_key) | text_initials (phone) | text_initials (email);
+  char digits[64];
+  gsize n = 0;
+
+  /* phone_digits: the phone without " .-()+/", and its national form for +33 numbers */
+  if (phone && strlen (phone) < sizeof digits)
+    {
+      for (const char *p = phone; *p; p++)
+        if (!strchr (" .-()+/", *p))
+          digits[n++] = *p;
+      digits[n] = '\0';
+      mask |= text_initials (digits);
+      if (g_utf8_strlen (digits, -1) == 11 && g_str_has_prefix (digits, "33"))
+        mask |= G_GUINT64_CONSTANT (1) << 0;   /* " 0" + the rest: a word starting with 0 */
+    }
+  else if (phone)
+    {
+      g_autoptr(GString) long_digits = g_string_new (NULL);
+
+      for (const char *p = phone; *p; p++)
+        if (!strchr (" .-()+/", *p))
+          g_string_append_c (long_digits, *p);
+      mask |= text_initials (long_digits->str);
+      if (g_utf8_strlen (long_digits->str, -1) == 11 && g_str_has_prefix (long_digits->str, "33"))
+        mask |= G_GUINT64_CONSTANT (1) << 0;
+    }
+
+  /* birth_iso, and birth_fr: substr (b, 9, 2) || '/' || substr (b, 6, 2) || '/' ||
+   * substr (b, 1, 4), the same words for a valid date but not for text left by hand */
+  mask |= text_initials (birth_date);
+  if (birth_date && !is_iso_date (birth_date) && g_utf8_validate (birth_date, -1, NULL))
+    {
+      glong len = g_utf8_strlen (birth_date, -1);
+      g_autofree char *day = g_utf8_substring (birth_date, MIN (8, len), MIN (10, len));
+      g_autofree char *month = g_utf8_substring (birth_date, MIN (5, len), MIN (7, len));
+      g_autofree char *year = g_utf8_substring (birth_date, 0, MIN (4, len));
+      g_autofree char *french = g_strconcat (day, "/", month, "/", year, NULL);
+
+      mask |= text_initials (french);
+    }
+  return mask;
+}
+
+/* The bit to scan for when @query is one character that initials answer, or 64. */
+static guint
+single_initial (const char *query)
+{
+  g_autofree char *folded = g_strstrip (presso_fold_text (query));
+
+  if (folded[0] == '\0' || folded[1] != '\0')
+    return 64;
+  return initial_bit ((guchar) folded[0]);
+}
+
+#define MAX_SEARCHES 64
+
+/* The positions in @order of the clients matching @match, as a bit set, from the order's cache
+ * of recent searches or from FTS5.  (transfer none) */
+static const guint64 *
+search_bits (PressoClientList  *self,
+             PressoClientOrder *order,
+             const char        *match)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 *bits;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (order->searches == NULL)
+    order->searches = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if ((bits = g_hash_table_lookup (order->searches, match)))
+    return bits;
+
+  stmt = _presso_store_statement (self->store,
+                                  "SELECT rowid FROM client_search WHERE client_search MATCH ?",
+                                  &error);
+  if (stmt == NULL)
+    {
+      g_warning ("Could not search clients: %s", error->message);
+      return NULL;
+    }
+  bits = g_new0 (guint64, (order->n + 63) / 64 + 1);
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint rank = _presso_client_order_rank (order, sqlite3_column_int64 (stmt, 0));
+
+      if (rank != G_MAXUINT)
+        bits[rank / 64] |= G_GUINT64_CONSTANT (1) << (rank % 64);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      /* Not cached: the next keystroke tries again. */
+      g_warning ("Could not search clients for “%s”: %s", match,
+                 sqlite3_errmsg (_presso_store_get_db (self->store)));
+      g_free (bits);
+      return NULL;
+    }
+
+  if (g_hash_table_size (order->searches) >= MAX_SEARCHES)
+    g_hash_table_remove_all (order->searches);
+  g_hash_table_insert (order->searches, g_strdup (match), bits);
+  return bits;
+}
+
 /* Fills self->spare_ids with the matching ids in list order; returns how many. */
 static guint
 query_ids (PressoClientList *self)
@@ -341,10 +543,9 @@ query_ids (PressoClientList *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *match = build_match (self->query);
   const PressoClientOrder *order;
-  sqlite3_stmt *stmt;
+  const guint64 *bits;
   gint64 *ids;
-  guint n = 0;
-  int rc;
+  guint n = 0, bit;
 
   order = _presso_store_get_client_order (self->store, &error);
   if (order == NULL)
@@ -368,38 +569,28 @@ query_ids (PressoClientList *self)
       return n;
     }
 
-  stmt = _presso_store_statement (self->store,
-                                  "SELECT rowid FROM client_search WHERE client_search MATCH ?",
-                                  &error);
-  if (stmt == NULL)
+  /* The first keystroke: the broadest search, answered from the initials without FTS5. */
+  if (order->initials && (bit = single_initial (self->query)) < 64)
     {
-      g_warning ("Could not search clients: %s", error->message);
-      return 0;
-    }
-  if (self->hit_size < order->n)
-    {
-      g_free (self->hit);
-      self->hit_size = order->n + order->n / 8 + 64;
-      self->hit = g_malloc (self->hit_size);
-    }
-  memset (self->hit, 0, order->n);
+      guint64 flag = G_GUINT64_CONSTANT (1) << bit;
 
-  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      guint rank = _presso_client_order_rank (order, sqlite3_column_int64 (stmt, 0));
-
-      if (rank != G_MAXUINT)
-        self->hit[rank] = 1;
+      for (guint i = 0; i < order->n; i++)
+        if ((order->initials[i] & flag) && (self->show_archived || !order->archived[i]))
+          ids[n++] = order->ids[i];
+      return n;
     }
-  if (rc != SQLITE_DONE)
-    g_warning ("Could not search clients for “%s”: %s", match,
-               sqlite3_errmsg (_presso_store_get_db (self->store)));
-  sqlite3_reset (stmt);
 
-  for (guint i = 0; i < order->n; i++)
-    if (self->hit[i] && (self->show_archived || !order->archived[i]))
-      ids[n++] = order->ids[i];
+  bits = search_bits (self, (PressoClientOrder *) order, match);
+  if (bits == NULL)
+    return 0;
+  for (guint w = 0; w < (order->n + 63) / 64; w++)
+    for (guint64 word = bits[w]; word; word &= word - 1)
+      {
+        guint i = w * 64 + __builtin_ctzll (word);
+
+        if (self->show_archived || !order->archived[i])
+          ids[n++] = order->ids[i];
+      }
   return n;
 }
 
@@ -517,7 +708,6 @@ presso_client_list_finalize (GObject *object)
   g_clear_pointer (&self->live, g_hash_table_unref);
   g_free (self->ids);
   g_free (self->spare_ids);
-  g_free (self->hit);
   g_free (self->query);
 
   G_OBJECT_CLASS (presso_client_list_parent_class)->finalize (object);

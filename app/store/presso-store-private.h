@@ -33,6 +33,14 @@ typedef struct
   guint   *rank_by_id;
   gint64   max_id;
   GHashTable *rank_table;
+  /* Recent searches: FTS5 match → bit set over positions (guint64 words), so typing a
+   * prefix again (backspace, a new client's phone) costs no FTS5 query.  Lists fill it. */
+  GHashTable *searches;
+  /* By position: bit i set when a word the search indexes for that client starts with
+   * "0123456789abcdefghijklmnopqrstuvwxyz"[i] (see _presso_search_initials()); NULL when not
+   * known.  A one-character search (the first keystroke, the broadest and the slowest for
+   * FTS5) is a scan of these. */
+  guint64    *initials;
 } PressoClientOrder;
 
 sqlite3      *_presso_store_get_db           (PressoStore   *self);
@@ -52,6 +60,12 @@ gboolean      _presso_store_fail             (PressoStore   *self,
                                               const char    *doing);
 void          _presso_store_read_client      (sqlite3_stmt  *stmt,
                                               PressoClient  *client);
+/* The first characters of the words client_search indexes for these columns of a client
+ * (its name_key, phone, email, birth_date), tokenized as unicode61 does (NFC text). */
+guint64       _presso_search_initials        (const char    *name_key,
+                                              const char    *phone,
+                                              const char    *email,
+                                              const char    *birth_date);
 /* Opens @path migrated to @max_version at most (tests of migrations only). */
 PressoStore  *_presso_store_open_at_version  (const char    *path,
                                               int            max_version,

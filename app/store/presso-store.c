@@ -40,6 +40,10 @@ struct _PressoStore
   gboolean           clients_changed_pending;
   PressoClientOrder *order;         /* NULL when stale */
   gint64             order_data_version;
+  /* _presso_search_initials() of every client, by id; kept up to date by our writes. */
+  guint64           *initials;
+  gsize              n_initials;
+  gboolean           initials_loaded;
 };
 
 enum {
@@ -304,7 +308,80 @@ order_free (PressoClientOrder *order)
   g_free (order->archived);
   g_free (order->rank_by_id);
   g_clear_pointer (&order->rank_table, g_hash_table_unref);
+  g_clear_pointer (&order->searches, g_hash_table_unref);
+  g_free (order->initials);
   g_free (order);
+}
+
+static void
+initials_clear (PressoStore *self)
+{
+  g_clear_pointer (&self->initials, g_free);
+  self->n_initials = 0;
+  self->initials_loaded = FALSE;
+}
+
+/* Ids are dense (AUTOINCREMENT): an array by id.  Past 16 M ids, searches just use FTS5. */
+static void
+initials_set (PressoStore *self,
+              gint64       id,
+              guint64      mask)
+{
+  if (!self->initials_loaded)
+    return;
+  if (id < 0 || id >= (1 << 24))
+    {
+      initials_clear (self);
+      return;
+    }
+  if ((gsize) id >= self->n_initials)
+    {
+      gsize n = MAX ((gsize) id + 1, self->n_initials * 2);
+
+      self->initials = g_renew (guint64, self->initials, n);
+      memset (self->initials + self->n_initials, 0, (n - self->n_initials) * sizeof (guint64));
+      self->n_initials = n;
+    }
+  self->initials[id] = mask;
+}
+
+static void
+client_initials_set (PressoStore  *self,
+                     gint64        id,
+                     PressoClient *client)
+{
+  g_autofree char *name_key = NULL;
+
+  if (!self->initials_loaded)
+    return;
+  name_key = client_name_key (client);
+  initials_set (self, id, _presso_search_initials (name_key, presso_client_get_phone (client),
+                                                   presso_client_get_email (client),
+                                                   presso_client_get_birth_date (client)));
+}
+
+static void
+load_initials (PressoStore *self)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  initials_clear (self);
+  stmt = _presso_store_statement (self,
+                                  "SELECT id, name_key, phone, email, birth_date FROM clients",
+                                  NULL);
+  if (stmt == NULL)
+    return;
+  self->initials_loaded = TRUE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && self->initials_loaded)
+    initials_set (self, sqlite3_column_int64 (stmt, 0),
+                  _presso_search_initials ((const char *) sqlite3_column_text (stmt, 1),
+                                           (const char *) sqlite3_column_text (stmt, 2),
+                                           (const char *) sqlite3_column_text (stmt, 3),
+                                           (const char *) sqlite3_column_text (stmt, 4)));
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    initials_clear (self);
+  sqlite3_reset (stmt);
 }
 
 static void
@@ -345,6 +422,7 @@ presso_store_finalize (GObject *object)
   PressoStore *self = PRESSO_STORE (object);
 
   g_clear_pointer (&self->order, order_free);
+  g_clear_pointer (&self->initials, g_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db)
     sqlite3_close (self->db);
@@ -523,6 +601,7 @@ _presso_store_rollback (PressoStore *self)
     {
       /* What the lists show may have been read inside the rolled-back transaction. */
       g_clear_pointer (&self->order, order_free);
+      initials_clear (self);
       emit_pending (self);
     }
 }
@@ -601,11 +680,17 @@ _presso_store_get_client_order (PressoStore  *self,
       gint64 data_version = sqlite3_column_int64 (stmt, 0);
 
       if (data_version != self->order_data_version)
-        g_clear_pointer (&self->order, order_free);
+        {
+          g_clear_pointer (&self->order, order_free);
+          initials_clear (self);
+        }
       self->order_data_version = data_version;
     }
   else
-    g_clear_pointer (&self->order, order_free);
+    {
+      g_clear_pointer (&self->order, order_free);
+      initials_clear (self);
+    }
   sqlite3_reset (stmt);
 
   if (self->order)
@@ -658,6 +743,16 @@ _presso_store_get_client_order (PressoStore  *self,
       order->rank_table = g_hash_table_new (g_int64_hash, g_int64_equal);
       for (guint i = 0; i < order->n; i++)
         g_hash_table_insert (order->rank_table, &order->ids[i], GUINT_TO_POINTER (i));
+    }
+
+  if (!self->initials_loaded)
+    load_initials (self);
+  if (self->initials_loaded)
+    {
+      order->initials = g_new (guint64, order->n + 1);
+      for (guint i = 0; i < order->n; i++)
+        order->initials[i] = (gsize) order->ids[i] < self->n_initials
+                               ? self->initials[order->ids[i]] : 0;
     }
 
   self->order = order;
@@ -1268,6 +1363,7 @@ presso_store_insert_client (PressoStore   *self,
   if (!step_done (self, stmt, error, _("Could not save the client")))
     goto fail;
   clients_written (self);
+  client_initials_set (self, sqlite3_last_insert_rowid (self->db), client);
 
   g_object_freeze_notify (G_OBJECT (client));
   presso_client_set_id (client, sqlite3_last_insert_rowid (self->db));
@@ -1399,6 +1495,7 @@ presso_store_update_client (PressoStore   *self,
       goto fail;
     }
   clients_written (self);
+  client_initials_set (self, id, client);
   if (!_presso_store_commit (self, error))
     return FALSE;
 

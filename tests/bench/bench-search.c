@@ -9,6 +9,9 @@
  * Without a database, makes one with the demo generator in a temporary folder (as
  * presso-make-clinic does).  Baselines measured in the same run: the same keystroke with an
  * empty query, and the plain LIKE '%text%' scan FTS replaces.  Prints JSON lines.
+ *
+ * Recent searches are cached until the next client write, so a prefix typed again costs less
+ * than the first time: the first round (every prefix new) is reported apart, as "cold".
  */
 
 #include "config.h"
@@ -111,6 +114,7 @@ main (int   argc,
   g_autoptr(PressoClientList) list = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cold = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) empty = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) likes = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GHashTable) per_query = NULL;
@@ -192,6 +196,8 @@ main (int   argc,
               }
             g_array_append_val (samples, ms);
             g_array_append_val (all, ms);
+            if (samples->len == 1)
+              g_array_append_val (cold, ms);
           }
       }
 
@@ -210,9 +216,10 @@ main (int   argc,
           g_array_append_val (likes, ms);
         }
       printf ("{\"bench\":\"search\",\"query\":\"%s\",\"matches\":%u,\"samples\":%u,"
-              "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
+              "\"cold_ms\":%.3f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,"
               "\"baseline_like_matches\":%u,\"baseline_like_p50_ms\":%.2f}\n",
-              query, n, samples->len, percentile (samples, 50), percentile (samples, 99),
+              query, n, samples->len, g_array_index (samples, double, 0),
+              percentile (samples, 50), percentile (samples, 99),
               percentile (samples, 100), n_like, percentile (like_samples, 50));
     }
 
@@ -231,13 +238,16 @@ main (int   argc,
 
   printf ("{\"bench\":\"search\",\"summary\":true,\"keystrokes\":%u,\"visible_rows\":%d,"
           "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f,\"goal_p99_ms\":%.1f,"
+          "\"cold_keystrokes\":%u,\"cold_p50_ms\":%.3f,\"cold_p99_ms\":%.3f,"
           "\"baseline_empty_query_p50_ms\":%.3f,\"baseline_empty_query_p99_ms\":%.3f,"
           "\"baseline_like_p50_ms\":%.2f,\"baseline_like_p99_ms\":%.2f,"
           "\"save_and_reload_ms\":%.2f,\"pass\":%s}\n",
           all->len, VISIBLE_ROWS, percentile (all, 50), percentile (all, 99),
-          percentile (all, 100), GOAL_P99_MS, percentile (empty, 50), percentile (empty, 99),
+          percentile (all, 100), GOAL_P99_MS, cold->len, percentile (cold, 50),
+          percentile (cold, 99), percentile (empty, 50), percentile (empty, 99),
           percentile (likes, 50), percentile (likes, 99), reload_after_write_ms,
-          percentile (all, 99) <= GOAL_P99_MS ? "true" : "false");
+          percentile (all, 99) <= GOAL_P99_MS && percentile (cold, 99) <= GOAL_P99_MS
+            ? "true" : "false");
 
   sqlite3_close (db);
   g_clear_object (&list);

@@ -1,0 +1,37 @@
+/* presso-pressure-graph-private.h
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Internals of PressoPressureGraph for its tests and benchmark.
+ */
+#pragma once
+
+#include "presso-pressure-graph.h"
+
+G_BEGIN_DECLS
+
+/* One frame's drawing minus the cached grid: reduction, curves, targets, labels, time axis,
+ * hover readout.  What snapshot() does each frame, into any cairo context. */
+void        _presso_pressure_graph_draw               (PressoPressureGraph *self,
+                                                       cairo_t             *cr,
+                                                       int                  width,
+                                                       int                  height);
+/* The static part (frame, mmHg grid and labels, legend) that snapshot() caches. */
+void        _presso_pressure_graph_draw_grid          (PressoPressureGraph *self,
+                                                       cairo_t             *cr,
+                                                       int                  width,
+                                                       int                  height);
+/* Baseline for the benchmark: draw every raw row instead of the min/max reduction. */
+void        _presso_pressure_graph_set_draw_raw       (PressoPressureGraph *self,
+                                                       gboolean             draw_raw);
+/* Pretends the pointer is at (x, y), or away when x < 0. */
+void        _presso_pressure_graph_set_hover          (PressoPressureGraph *self,
+                                                       double               x,
+                                                       double               y);
+/* The accessible description, as last given to assistive technologies, and a way to refresh
+ * it now instead of at the next one-second tick. */
+const char *_presso_pressure_graph_get_description    (PressoPressureGraph *self);
+void        _presso_pressure_graph_update_description (PressoPressureGraph *self);
+
+G_END_DECLS

@@ -1,0 +1,1459 @@
+/* presso-pressure-graph.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each frame reduces the visible window of the sample buffer to one min/max per pixel column
+ * (cheap whatever the window, see presso-sample-buffer.c) and draws it with cairo; the static
+ * frame, mmHg grid and legend are drawn once into a render node and reused until the size, the
+ * scale or the theme changes.  The buffer's "changed" signal queues at most one redraw per
+ * frame.  Chambers are told apart without colour by the number at each curve's right end and
+ * in the hover readout.
+ */
+
+#define G_LOG_DOMAIN "presso-graph"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <string.h>
+
+#include "presso-graph-style.h"
+#include "presso-pressure-graph-private.h"
+
+#define MAX_CHAMBERS   PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS
+#define ALL_CHAMBERS   0xFFFFFFFFu
+/* Columns further apart than this are not joined: the telemetry stopped in between. */
+#define MAX_GAP_MS     500
+#define PAD            6.0
+
+typedef struct {
+  /* plot rectangle, in widget coordinates */
+  double  x, y, w, h;
+  double  line_h;        /* height of a line of text */
+  double  y_max;         /* mmHg at the top of the plot */
+  double  y_step;        /* mmHg between grid lines */
+  gint64  t0, t1;        /* window shown, ms of the buffer's clock */
+  gint64  t_first;       /* buffer's first row: time labels count from it */
+  guint   n_cols;
+  gboolean has_data;
+} Layout;
+
+struct _PressoPressureGraph
+{
+  GtkWidget           parent_instance;
+
+  PressoSampleBuffer *buffer;
+  gulong              changed_id;
+  PressoGraphWindow   window;
+  guint               visible;
+  double              max_pressure;
+  presso_proto_outlet outlets[PRESSO_PROTO_MAX_OUTLETS];
+  guint               n_outlets;
+
+  PressoGraphStyle    style;
+  gboolean            style_loaded;
+  PangoLayout        *layout;
+
+  Layout              lay;
+  PressoSampleColumn *cols;
+  guint              *counts;
+  guint               cols_alloc;
+  gboolean            draw_raw;
+  cairo_surface_t    *plot;           /* the curves, rasterised in device pixels */
+  guint32            *raster;         /* the same, column-major, while drawing */
+  int                 plot_scale;
+
+  GskRenderNode      *grid_node;
+  int                 grid_w, grid_h;
+  double              grid_y_max, grid_y_step;
+
+  gboolean            redraw_pending;
+  double              hover_x, hover_y;
+
+  guint               description_id;
+  guint64             description_rows;
+  char               *description;
+};
+
+enum {
+  PROP_0,
+  PROP_BUFFER,
+  PROP_WINDOW,
+  PROP_VISIBLE_CHAMBERS,
+  PROP_MAX_PRESSURE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_ENUM_TYPE (PressoGraphWindow, presso_graph_window,
+  G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_10S, "10s"),
+  G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_60S, "60s"),
+  G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_SESSION, "session"))
+
+G_DEFINE_FINAL_TYPE (PressoPressureGraph, presso_pressure_graph, GTK_TYPE_WIDGET)
+
+static void
+ensure_style (PressoPressureGraph *self)
+{
+  if (self->style_loaded)
+    return;
+
+  _presso_graph_style_load (&self->style, GTK_WIDGET (self));
+  g_clear_object (&self->layout);
+  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  self->style_loaded = TRUE;
+}
+
+static void
+text_size (PressoPressureGraph *self,
+           const char          *text,
+           int                 *w,
+           int                 *h)
+{
+  pango_layout_set_text (self->layout, text, -1);
+  pango_layout_get_pixel_size (self->layout, w, h);
+}
+
+static void
+show_text (PressoPressureGraph *self,
+           cairo_t             *cr,
+           const char          *text,
+           double               x,
+           double               y,
+           const GdkRGBA       *color)
+{
+  pango_layout_set_text (self->layout, text, -1);
+  gdk_cairo_set_source_rgba (cr, color);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, self->layout);
+}
+
+static gint64
+window_ms (PressoPressureGraph *self)
+{
+  switch (self->window)
+    {
+    case PRESSO_GRAPH_WINDOW_10S:
+      return 10000;
+    case PRESSO_GRAPH_WINDOW_60S:
+      return 60000;
+    case PRESSO_GRAPH_WINDOW_SESSION:
+    default:
+      return 0;
+    }
+}
+
+static gboolean
+chamber_shown (PressoPressureGraph *self,
+               guint                c)
+{
+  return (self->visible & (1u << c)) != 0;
+}
+
+static double
+y_of (const Layout *lay,
+      double        dmmhg)
+{
+  return lay->y + lay->h - dmmhg / 10.0 / lay->y_max * lay->h;
+}
+
+static double
+x_of_time (const Layout *lay,
+           gint64        t)
+{
+  return lay->x + (double) (t - lay->t0) / (double) (lay->t1 - lay->t0 + 1) * lay->w;
+}
+
+/* Plot rectangle, window and the reduction of the window to one column per pixel. */
+static void
+prepare (PressoPressureGraph *self,
+         int                  width,
+         int                  height,
+         int                  scale)
+{
+  Layout *lay = &self->lay;
+  int tw, th, lw;
+  gint64 first = 0, last = 0;
+  double data_max = 0;
+  static const double steps[] = { 5, 10, 20, 25, 50, 100 };
+
+  ensure_style (self);
+
+  text_size (self, "150", &lw, &th);
+  lay->line_h = th;
+  text_size (self, "32", &tw, &th);
+  lay->x = lw + 2 * PAD;
+  lay->y = th + 2 * PAD;                         /* legend */
+  lay->w = MAX (0, floor (width - lay->x - tw - 3 * PAD));
+  lay->h = MAX (0, floor (height - lay->y - th - 1.5 * PAD));   /* time labels */
+  lay->n_cols = (guint) lay->w * scale;
+  lay->has_data = FALSE;
+
+  if (lay->n_cols > 0 && lay->h >= 1 &&
+      (self->plot == NULL || self->plot_scale != scale ||
+       cairo_image_surface_get_width (self->plot) != (int) lay->n_cols ||
+       cairo_image_surface_get_height (self->plot) != (int) lay->h * scale))
+    {
+      g_clear_pointer (&self->plot, cairo_surface_destroy);
+      self->plot = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lay->n_cols, (int) lay->h * scale);
+      cairo_surface_set_device_scale (self->plot, scale, scale);
+      self->plot_scale = scale;
+      g_free (self->raster);
+      self->raster = g_new (guint32, (gsize) lay->n_cols * (int) lay->h * scale);
+    }
+
+  if (self->buffer != NULL &&
+      presso_sample_buffer_get_time_range (self->buffer, &first, &last))
+    {
+      gint64 span = window_ms (self);
+
+      if (span == 0)
+        span = MAX (last - first, 10000);
+      lay->t1 = MAX (last, first + span);
+      lay->t0 = lay->t1 - span;
+      lay->t_first = first;
+      lay->has_data = TRUE;
+    }
+  else
+    {
+      lay->t0 = 0;
+      lay->t1 = window_ms (self) > 0 ? window_ms (self) : 10000;
+      lay->t_first = 0;
+    }
+
+  if (lay->has_data && lay->n_cols > 0)
+    {
+      guint nc = presso_sample_buffer_get_n_chambers (self->buffer);
+
+      if (self->cols_alloc < lay->n_cols * nc)
+        {
+          self->cols_alloc = lay->n_cols * nc;
+          g_free (self->cols);
+          g_free (self->counts);
+          self->cols = g_new (PressoSampleColumn, self->cols_alloc);
+          self->counts = g_new (guint, self->cols_alloc);
+        }
+      presso_sample_buffer_reduce (self->buffer, lay->t0, lay->t1, lay->n_cols,
+                                   self->cols, self->counts);
+
+      for (guint i = 0; i < lay->n_cols; i++)
+        {
+          const PressoSampleColumn *col = self->cols + (gsize) i * nc;
+
+          if (self->counts[i] == 0)
+            continue;
+          for (guint c = 0; c < nc; c++)
+            if (chamber_shown (self, c))
+              data_max = MAX (data_max, MAX (col[c].max_dmmhg, col[c].target_dmmhg) / 10.0);
+        }
+    }
+
+  /* The scale: fixed, or the data plus a margin, rounded to a grid step that leaves room for
+   * the labels; at least 20 mmHg so that a vented garment does not magnify noise. */
+  if (self->max_pressure > 0)
+    data_max = self->max_pressure;
+  else
+    data_max = MAX (data_max * 1.08, 20);
+  lay->y_step = steps[G_N_ELEMENTS (steps) - 1];
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (lay->h * steps[i] / data_max >= 1.8 * lay->line_h)
+      {
+        lay->y_step = steps[i];
+        break;
+      }
+  lay->y_max = self->max_pressure > 0 ? self->max_pressure
+                                      : ceil (data_max / lay->y_step) * lay->y_step;
+}
+
+static void
+draw_empty_message (PressoPressureGraph *self,
+                    cairo_t             *cr)
+{
+  const char *msg = _("No pressure readings yet");
+  int tw, th;
+
+  text_size (self, msg, &tw, &th);
+  show_text (self, cr, msg,
+             self->lay.x + (self->lay.w - tw) / 2,
+             self->lay.y + (self->lay.h - th) / 2,
+             &self->style.dim);
+}
+
+/* Splits a time span into ticks at least min_px apart. */
+static gint64
+time_step_ms (const Layout *lay,
+              double        min_px)
+{
+  static const gint64 steps[] = { 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000,
+                                  300000, 600000, 900000, 1800000, 3600000 };
+  double ms_per_px = (double) (lay->t1 - lay->t0 + 1) / MAX (lay->w, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    if (steps[i] / ms_per_px >= min_px)
+      return steps[i];
+  return steps[G_N_ELEMENTS (steps) - 1];
+}
+
+static void
+format_elapsed (char   *buf,
+                gsize   size,
+                gint64  ms,
+                gboolean tenths)
+{
+  gint64 s = MAX (ms, 0) / 1000;
+
+  if (tenths)
+    g_snprintf (buf, size, "%" G_GINT64_FORMAT ":%02d.%d",
+                s / 60, (int) (s % 60), (int) (MAX (ms, 0) % 1000 / 100));
+  else
+    g_snprintf (buf, size, "%" G_GINT64_FORMAT ":%02d", s / 60, (int) (s % 60));
+}
+
+static void
+draw_time_axis (PressoPressureGraph *self,
+                cairo_t             *cr)
+{
+  const Layout *lay = &self->lay;
+  int tw, th;
+  gint64 step, t;
+  char label[32];
+
+  text_size (self, "00:00", &tw, &th);
+  step = time_step_ms (lay, tw + 3 * PAD);
+
+  /* Ticks at whole multiples of the step since the session's first row. */
+  t = lay->t_first + ((lay->t0 - lay->t_first + step - 1) / step) * step;
+  if (t < lay->t0)
+    t += step;
+
+  cairo_set_line_width (cr, 1);
+  for (; t <= lay->t1; t += step)
+    {
+      double x = round (x_of_time (lay, t)) + 0.5;
+
+      gdk_cairo_set_source_rgba (cr, &self->style.grid);
+      cairo_move_to (cr, x, lay->y);
+      cairo_line_to (cr, x, lay->y + lay->h);
+      cairo_stroke (cr);
+
+      format_elapsed (label, sizeof label, t - lay->t_first, FALSE);
+      text_size (self, label, &tw, &th);
+      if (x - tw / 2.0 >= 0 && x + tw / 2.0 <= lay->x + lay->w + 2 * PAD)
+        show_text (self, cr, label, x - tw / 2.0, lay->y + lay->h + PAD / 2, &self->style.dim);
+    }
+}
+
+/* The reduced curves are rasterised straight into an image surface, one pixel column per
+ * screen column: cairo's anti-aliased strokes of 32 polylines of 1280 points cost tens of ms a
+ * frame, vertical runs of pixels cost well under one.  Each chamber draws the upper and lower
+ * envelope of its columns (min and max, joined to the neighbouring columns so the line stays
+ * continuous), the band between them filled where it is narrow, and its target as a thin
+ * dashed line underneath. */
+typedef struct {
+  guint32 *data;         /* column-major: a column's pixels are contiguous */
+  int      width, height;
+} Raster;
+
+/* floor() for the plot's range, without a libm call per pixel run */
+static inline int
+floor_px (double v)
+{
+  return (int) (CLAMP (v, -4096.0, 65536.0) + 4096.0) - 4096;
+}
+
+static inline void
+raster_span (const Raster *r,
+             int           x,
+             double        ya,
+             double        yb,
+             double        half,
+             guint32       color)
+{
+  int y0 = floor_px (MIN (ya, yb) - half + 0.5);
+  int y1 = floor_px (MAX (ya, yb) + half - 0.5);
+  guint32 *p;
+
+  if (x < 0 || x >= r->width)
+    return;
+  y0 = MAX (y0, 0);
+  y1 = MIN (y1, r->height - 1);
+  for (p = r->data + (gsize) x * r->height + y0; y0 <= y1; y0++)
+    *p++ = color;
+}
+
+/* Into the row-major image surface, in tiles that stay in the cache. */
+static void
+raster_transpose (const Raster    *r,
+                  cairo_surface_t *surface)
+{
+  guint32 *dst = (guint32 *) cairo_image_surface_get_data (surface);
+  int stride = cairo_image_surface_get_stride (surface) / 4;
+
+  for (int x0 = 0; x0 < r->width; x0 += 32)
+    for (int y0 = 0; y0 < r->height; y0 += 32)
+      {
+        int x1 = MIN (x0 + 32, r->width), y1 = MIN (y0 + 32, r->height);
+
+        for (int x = x0; x < x1; x++)
+          {
+            const guint32 *src = r->data + (gsize) x * r->height;
+
+            for (int y = y0; y < y1; y++)
+              dst[(gsize) y * stride + x] = src[y];
+          }
+      }
+}
+
+static guint32
+premultiplied (const GdkRGBA *c)
+{
+  return 0xFF000000u |
+         ((guint32) lround (CLAMP (c->red, 0, 1) * 255) << 16) |
+         ((guint32) lround (CLAMP (c->green, 0, 1) * 255) << 8) |
+         (guint32) lround (CLAMP (c->blue, 0, 1) * 255);
+}
+
+static inline double
+raster_y (const Raster *r,
+          const Layout *lay,
+          double        dmmhg)
+{
+  return r->height - dmmhg / 10.0 / lay->y_max * r->height;
+}
+
+static void
+raster_chamber (PressoPressureGraph *self,
+                const Raster        *r,
+                guint                c,
+                guint                nc,
+                double               scale)
+{
+  const Layout *lay = &self->lay;
+  guint32 color = premultiplied (_presso_graph_style_chamber (&self->style, c));
+  double ms_per_col = (double) (lay->t1 - lay->t0 + 1) / lay->n_cols;
+  guint max_gap = MAX (1, (guint) (MAX_GAP_MS / ms_per_col));
+  double half = MAX (1, round (self->style.line_width * scale)) / 2;
+  double band_fill = 12 * scale;
+  double prev_hi = 0, prev_lo = 0;
+  guint prev = G_MAXUINT;
+
+  for (guint k = 0; k < lay->n_cols; k++)
+    {
+      const PressoSampleColumn *col;
+      double hi, lo;
+
+      if (self->counts[k] == 0)
+        continue;
+      col = &self->cols[(gsize) k * nc + c];
+      hi = raster_y (r, lay, col->max_dmmhg);
+      lo = raster_y (r, lay, col->min_dmmhg);
+
+      if (prev != G_MAXUINT && k - prev <= max_gap)
+        {
+          /* join from the previous column, across the empty ones in between */
+          double n = k - prev;
+
+          for (guint j = prev + 1; j <= k; j++)
+            {
+              double f0 = (j - 1 - prev) / n, f1 = (j - prev) / n;
+              double h0 = prev_hi + (hi - prev_hi) * f0, h1 = prev_hi + (hi - prev_hi) * f1;
+              double l0 = prev_lo + (lo - prev_lo) * f0, l1 = prev_lo + (lo - prev_lo) * f1;
+
+              /* y grows downwards: the upper envelope (hi) has the smaller y.  A narrow band
+               * (sensor noise, a slow ramp) is filled; a wide one (a whole cycle in one column
+               * of the session view) is outlined, which shows the same and costs far less. */
+              if (MAX (l0, l1) - MIN (h0, h1) <= band_fill)
+                raster_span (r, j, MIN (h0, h1), MAX (l0, l1), half, color);
+              else
+                {
+                  raster_span (r, j, h0, h1, half, color);
+                  raster_span (r, j, l0, l1, half, color);
+                }
+            }
+        }
+      else
+        {
+          if (lo - hi <= band_fill)
+            raster_span (r, k, hi, lo, half, color);
+          else
+            {
+              raster_span (r, k, hi, hi, half, color);
+              raster_span (r, k, lo, lo, half, color);
+            }
+        }
+
+      prev = k;
+      prev_hi = hi;
+      prev_lo = lo;
+    }
+}
+
+static void
+raster_target (PressoPressureGraph *self,
+               const Raster        *r,
+               guint                c,
+               guint                nc,
+               double               scale)
+{
+  const Layout *lay = &self->lay;
+  guint32 color = premultiplied (_presso_graph_style_chamber (&self->style, c));
+  double half = MAX (1, round ((self->style.high_contrast ? 2.0 : 1.0) * scale)) / 2;
+  guint dash = (guint) MAX (1, round (4 * scale));
+  gint16 prev = 0;
+  guint last = G_MAXUINT;
+
+  for (guint k = 0; k < lay->n_cols; k++)
+    {
+      gint16 v;
+
+      if (self->counts[k] == 0)
+        continue;
+      v = self->cols[(gsize) k * nc + c].target_dmmhg;
+
+      /* dashes along the step, held across empty columns; a step drawn where it changes */
+      if (last != G_MAXUINT && prev > 0)
+        for (guint j = last + 1; j < k; j++)
+          if ((j / dash) % 2 == 0)
+            raster_span (r, j, raster_y (r, lay, prev), raster_y (r, lay, prev), half, color);
+      if (last != G_MAXUINT && v != prev && v > 0 && prev > 0)
+        raster_span (r, k, raster_y (r, lay, prev), raster_y (r, lay, v), half, color);
+      else if (v > 0 && (k / dash) % 2 == 0)
+        raster_span (r, k, raster_y (r, lay, v), raster_y (r, lay, v), half, color);
+
+      prev = v;
+      last = k;
+    }
+}
+
+typedef struct {
+  PressoPressureGraph *self;
+  cairo_t             *cr;
+  guint                chamber;
+} RawData;
+
+static void
+raw_row_cb (gint64        time_ms,
+            const gint16 *measured,
+            const gint16 *target,
+            gpointer      user_data)
+{
+  RawData *d = user_data;
+
+  cairo_line_to (d->cr, x_of_time (&d->self->lay, time_ms),
+                 y_of (&d->self->lay, measured[d->chamber]));
+}
+
+static void
+draw_chamber_raw (PressoPressureGraph *self,
+                  cairo_t             *cr,
+                  guint                c)
+{
+  RawData d = { self, cr, c };
+
+  cairo_new_path (cr);
+  presso_sample_buffer_foreach_row (self->buffer, self->lay.t0, self->lay.t1, raw_row_cb, &d);
+  gdk_cairo_set_source_rgba (cr, _presso_graph_style_chamber (&self->style, c));
+  cairo_set_line_width (cr, self->style.line_width);
+  cairo_stroke (cr);
+}
+
+typedef struct {
+  double y;
+  guint  chamber;
+  double curve_y;
+} EndLabel;
+
+static int
+compare_end_labels (gconstpointer a,
+                    gconstpointer b)
+{
+  const EndLabel *la = a, *lb = b;
+
+  return la->y < lb->y ? -1 : la->y > lb->y;
+}
+
+/* The chamber's number at the right end of its curve, moved apart so that none overlap
+ * (while there is room), with a leader line when moved. */
+static void
+draw_end_labels (PressoPressureGraph *self,
+                 cairo_t             *cr,
+                 guint                nc)
+{
+  const Layout *lay = &self->lay;
+  EndLabel labels[MAX_CHAMBERS];
+  guint n = 0;
+  double lh = lay->line_h * 0.9;
+  double top = lay->y, bottom = lay->y + lay->h;
+
+  for (guint c = 0; c < nc; c++)
+    {
+      if (!chamber_shown (self, c))
+        continue;
+      for (guint k = lay->n_cols; k-- > 0;)
+        if (self->counts[k] > 0)
+          {
+            double y = y_of (lay, self->cols[(gsize) k * nc + c].last_dmmhg);
+
+            labels[n].curve_y = y;
+            labels[n].y = y - lh / 2;
+            labels[n].chamber = c;
+            n++;
+            break;
+          }
+    }
+  if (n == 0)
+    return;
+
+  qsort (labels, n, sizeof labels[0], compare_end_labels);
+  if (n * lh > bottom - top)
+    lh = (bottom - top) / n;
+  for (guint i = 0; i < n; i++)
+    {
+      labels[i].y = CLAMP (labels[i].y, top - lh / 2, bottom - lh / 2);
+      if (i > 0 && labels[i].y < labels[i - 1].y + lh)
+        labels[i].y = labels[i - 1].y + lh;
+    }
+  for (guint i = n; i-- > 0;)
+    {
+      double limit = i + 1 < n ? labels[i + 1].y - lh : bottom - lh / 2;
+
+      if (labels[i].y > limit)
+        labels[i].y = limit;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const GdkRGBA *color = _presso_graph_style_chamber (&self->style, labels[i].chamber);
+      char num[8];
+      int tw, th;
+      double lx = lay->x + lay->w + PAD;
+
+      g_snprintf (num, sizeof num, "%u", labels[i].chamber + 1);
+      text_size (self, num, &tw, &th);
+      gdk_cairo_set_source_rgba (cr, color);
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, lay->x + lay->w, labels[i].curve_y);
+      cairo_line_to (cr, lx - 1, labels[i].y + th / 2.0);
+      cairo_stroke (cr);
+      show_text (self, cr, num, lx, labels[i].y, color);
+    }
+}
+
+static void
+draw_hover (PressoPressureGraph *self,
+            cairo_t             *cr,
+            guint                nc)
+{
+  const Layout *lay = &self->lay;
+  gint16 measured[MAX_CHAMBERS], target[MAX_CHAMBERS];
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  guint line_chamber[MAX_CHAMBERS + 1];
+  gint64 t, row_t;
+  char when[32];
+  double x, box_w = 0, line_h, box_h, bx, by, swatch = 14;
+  guint rows_per_col, n_box_cols;
+
+  if (self->hover_x < lay->x || self->hover_x > lay->x + lay->w ||
+      self->hover_y < lay->y || self->hover_y > lay->y + lay->h)
+    return;
+
+  t = lay->t0 + (gint64) ((self->hover_x - lay->x) / lay->w * (lay->t1 - lay->t0 + 1));
+  if (!presso_sample_buffer_lookup (self->buffer, t, &row_t, measured, target, NULL))
+    return;
+
+  x = round (x_of_time (lay, row_t)) + 0.5;
+  gdk_cairo_set_source_rgba (cr, &self->style.fg);
+  cairo_set_line_width (cr, 1);
+  cairo_move_to (cr, x, lay->y);
+  cairo_line_to (cr, x, lay->y + lay->h);
+  cairo_stroke (cr);
+
+  format_elapsed (when, sizeof when, row_t - lay->t_first, TRUE);
+  g_ptr_array_add (lines, g_strdup (when));
+  line_chamber[0] = G_MAXUINT;
+  for (guint c = 0; c < nc; c++)
+    {
+      if (!chamber_shown (self, c))
+        continue;
+      line_chamber[lines->len] = c;
+      if (target[c] > 0)
+        /* Translators: hover readout of the pressure graph: chamber number, measured
+         * pressure, target pressure */
+        g_ptr_array_add (lines, g_strdup_printf (_("%u: %.0f mmHg, target %.0f"),
+                                                 c + 1, measured[c] / 10.0, target[c] / 10.0));
+      else
+        /* Translators: hover readout of the pressure graph: chamber number, measured pressure */
+        g_ptr_array_add (lines, g_strdup_printf (_("%u: %.0f mmHg"), c + 1, measured[c] / 10.0));
+    }
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      int tw, th;
+
+      text_size (self, g_ptr_array_index (lines, i), &tw, &th);
+      box_w = MAX (box_w, tw + (i > 0 ? swatch + PAD / 2 : 0));
+    }
+  line_h = lay->line_h;
+  rows_per_col = MAX (1, (guint) ((lay->h - 2 * PAD) / line_h));
+  n_box_cols = (lines->len + rows_per_col - 1) / rows_per_col;
+  rows_per_col = (lines->len + n_box_cols - 1) / n_box_cols;
+  box_h = rows_per_col * line_h + 2 * PAD;
+  box_w = box_w * n_box_cols + PAD * (n_box_cols + 1);
+
+  bx = x + 2 * PAD;
+  if (bx + box_w > lay->x + lay->w)
+    bx = x - 2 * PAD - box_w;
+  bx = MAX (bx, 0);
+  by = CLAMP (self->hover_y - box_h / 2, lay->y, MAX (lay->y, lay->y + lay->h - box_h));
+
+  cairo_rectangle (cr, bx, by, box_w, box_h);
+  gdk_cairo_set_source_rgba (cr, &self->style.bg);
+  cairo_fill_preserve (cr);
+  gdk_cairo_set_source_rgba (cr, &self->style.dim);
+  cairo_stroke (cr);
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      double col_w = (box_w - PAD) / n_box_cols;
+      double lx = bx + PAD + (i / rows_per_col) * col_w;
+      double ly = by + PAD + (i % rows_per_col) * line_h;
+
+      if (line_chamber[i] != G_MAXUINT)
+        {
+          gdk_cairo_set_source_rgba (cr, _presso_graph_style_chamber (&self->style, line_chamber[i]));
+          cairo_set_line_width (cr, self->style.line_width);
+          cairo_move_to (cr, lx, ly + line_h / 2);
+          cairo_line_to (cr, lx + swatch, ly + line_h / 2);
+          cairo_stroke (cr);
+          lx += swatch + PAD / 2;
+        }
+      show_text (self, cr, g_ptr_array_index (lines, i), lx, ly, &self->style.fg);
+    }
+}
+
+static void
+draw_dynamic (PressoPressureGraph *self,
+              cairo_t             *cr)
+{
+  const Layout *lay = &self->lay;
+  guint nc;
+
+  if (lay->w < 1 || lay->h < 1)
+    return;
+
+  draw_time_axis (self, cr);
+
+  if (!lay->has_data)
+    {
+      draw_empty_message (self, cr);
+      return;
+    }
+
+  nc = presso_sample_buffer_get_n_chambers (self->buffer);
+
+  if (self->draw_raw)
+    {
+      cairo_save (cr);
+      cairo_rectangle (cr, lay->x, lay->y, lay->w, lay->h);
+      cairo_clip (cr);
+      cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+      for (guint c = 0; c < nc; c++)
+        if (chamber_shown (self, c))
+          draw_chamber_raw (self, cr, c);
+      cairo_restore (cr);
+    }
+  else
+    {
+      Raster r;
+
+      cairo_surface_flush (self->plot);
+      r.width = cairo_image_surface_get_width (self->plot);
+      r.height = cairo_image_surface_get_height (self->plot);
+      r.data = self->raster;
+      memset (r.data, 0, (gsize) r.width * r.height * sizeof (guint32));
+      for (guint c = 0; c < nc; c++)
+        if (chamber_shown (self, c))
+          raster_target (self, &r, c, nc, self->plot_scale);
+      for (guint c = 0; c < nc; c++)
+        if (chamber_shown (self, c))
+          raster_chamber (self, &r, c, nc, self->plot_scale);
+      raster_transpose (&r, self->plot);
+      cairo_surface_mark_dirty (self->plot);
+
+      cairo_save (cr);
+      cairo_set_source_surface (cr, self->plot, lay->x, lay->y);
+      cairo_paint (cr);
+      cairo_restore (cr);
+    }
+
+  draw_end_labels (self, cr, nc);
+  draw_hover (self, cr, nc);
+}
+
+static void
+queue_redraw (PressoPressureGraph *self)
+{
+  if (self->redraw_pending)
+    return;
+  self->redraw_pending = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+update_description (PressoPressureGraph *self)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  gint16 measured[MAX_CHAMBERS], target[MAX_CHAMBERS];
+
+  if (self->buffer == NULL ||
+      !presso_sample_buffer_get_latest (self->buffer, NULL, measured, target, NULL))
+    {
+      g_string_assign (text, _("No pressure readings yet"));
+    }
+  else
+    {
+      guint nc = presso_sample_buffer_get_n_chambers (self->buffer);
+
+      for (guint c = 0; c < nc; c++)
+        {
+          if (!chamber_shown (self, c))
+            continue;
+          if (text->len > 0)
+            g_string_append (text, "; ");
+          if (target[c] > 0)
+            /* Translators: the graph read out to a screen reader, once per second */
+            g_string_append_printf (text, _("Chamber %u: %.0f mmHg of %.0f target"),
+                                    c + 1, measured[c] / 10.0, target[c] / 10.0);
+          else
+            g_string_append_printf (text, _("Chamber %u: %.0f mmHg"), c + 1, measured[c] / 10.0);
+        }
+    }
+
+  if (g_strcmp0 (text->str, self->description) == 0)
+    return;
+  g_free (self->description);
+  self->description = g_string_free (g_steal_pointer (&text), FALSE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, self->description,
+                                  -1);
+}
+
+static void
+invalidate_grid (PressoPressureGraph *self)
+{
+  g_clear_pointer (&self->grid_node, gsk_render_node_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+description_tick_cb (gpointer user_data)
+{
+  PressoPressureGraph *self = user_data;
+  guint64 rows = self->buffer != NULL ? presso_sample_buffer_get_n_appended (self->buffer) : 0;
+
+  if (rows != self->description_rows)
+    {
+      self->description_rows = rows;
+      update_description (self);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_buffer_changed_cb (PressoPressureGraph *self,
+                      PressoSampleBuffer  *buffer)
+{
+  queue_redraw (self);
+}
+
+static void
+on_motion_cb (GtkEventControllerMotion *motion,
+              double                    x,
+              double                    y,
+              PressoPressureGraph      *self)
+{
+  _presso_pressure_graph_set_hover (self, x, y);
+}
+
+static void
+on_leave_cb (GtkEventControllerMotion *motion,
+             PressoPressureGraph      *self)
+{
+  _presso_pressure_graph_set_hover (self, -1, -1);
+}
+
+static void
+presso_pressure_graph_snapshot (GtkWidget   *widget,
+                                GtkSnapshot *snapshot)
+{
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  graphene_rect_t bounds = GRAPHENE_RECT_INIT (0, 0, width, height);
+  cairo_t *cr;
+
+  self->redraw_pending = FALSE;
+  if (width <= 0 || height <= 0)
+    return;
+
+  prepare (self, width, height, gtk_widget_get_scale_factor (widget));
+
+  if (self->grid_node == NULL || self->grid_w != width || self->grid_h != height ||
+      self->grid_y_max != self->lay.y_max || self->grid_y_step != self->lay.y_step)
+    {
+      GtkSnapshot *grid = gtk_snapshot_new ();
+
+      cr = gtk_snapshot_append_cairo (grid, &bounds);
+      _presso_pressure_graph_draw_grid (self, cr, width, height);
+      cairo_destroy (cr);
+      g_clear_pointer (&self->grid_node, gsk_render_node_unref);
+      self->grid_node = gtk_snapshot_free_to_node (grid);
+      self->grid_w = width;
+      self->grid_h = height;
+      self->grid_y_max = self->lay.y_max;
+      self->grid_y_step = self->lay.y_step;
+    }
+  if (self->grid_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->grid_node);
+
+  cr = gtk_snapshot_append_cairo (snapshot, &bounds);
+  draw_dynamic (self, cr);
+  cairo_destroy (cr);
+}
+
+static void
+presso_pressure_graph_measure (GtkWidget      *widget,
+                               GtkOrientation  orientation,
+                               int             for_size,
+                               int            *minimum,
+                               int            *natural,
+                               int            *minimum_baseline,
+                               int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 200;
+      *natural = 640;
+    }
+  else
+    {
+      *minimum = 140;
+      *natural = 320;
+    }
+}
+
+static void
+presso_pressure_graph_css_changed (GtkWidget         *widget,
+                                   GtkCssStyleChange *change)
+{
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (widget);
+
+  GTK_WIDGET_CLASS (presso_pressure_graph_parent_class)->css_changed (widget, change);
+
+  self->style_loaded = FALSE;
+  invalidate_grid (self);
+}
+
+static void
+presso_pressure_graph_map (GtkWidget *widget)
+{
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (widget);
+
+  GTK_WIDGET_CLASS (presso_pressure_graph_parent_class)->map (widget);
+
+  update_description (self);
+  if (self->description_id == 0)
+    self->description_id = g_timeout_add_seconds (1, description_tick_cb, self);
+}
+
+static void
+presso_pressure_graph_unmap (GtkWidget *widget)
+{
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (widget);
+
+  g_clear_handle_id (&self->description_id, g_source_remove);
+
+  GTK_WIDGET_CLASS (presso_pressure_graph_parent_class)->unmap (widget);
+}
+
+static void
+presso_pressure_graph_dispose (GObject *object)
+{
+  PressoPressureGraph *self = (PressoPressureGraph *)object;
+
+  g_clear_handle_id (&self->description_id, g_source_remove);
+  g_clear_signal_handler (&self->changed_id, self->buffer);
+  g_clear_object (&self->buffer);
+  g_clear_object (&self->layout);
+  g_clear_pointer (&self->grid_node, gsk_render_node_unref);
+  g_clear_pointer (&self->plot, cairo_surface_destroy);
+
+  G_OBJECT_CLASS (presso_pressure_graph_parent_class)->dispose (object);
+}
+
+static void
+presso_pressure_graph_finalize (GObject *object)
+{
+  PressoPressureGraph *self = (PressoPressureGraph *)object;
+
+  g_free (self->cols);
+  g_free (self->counts);
+  g_free (self->raster);
+  g_free (self->description);
+
+  G_OBJECT_CLASS (presso_pressure_graph_parent_class)->finalize (object);
+}
+
+static void
+presso_pressure_graph_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUFFER:
+      g_value_set_object (value, self->buffer);
+      break;
+    case PROP_WINDOW:
+      g_value_set_enum (value, self->window);
+      break;
+    case PROP_VISIBLE_CHAMBERS:
+      g_value_set_uint (value, self->visible);
+      break;
+    case PROP_MAX_PRESSURE:
+      g_value_set_double (value, self->max_pressure);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_pressure_graph_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (object);
+
+  switch (prop_id)
+    {
+    case PROP_BUFFER:
+      presso_pressure_graph_set_buffer (self, g_value_get_object (value));
+      break;
+    case PROP_WINDOW:
+      presso_pressure_graph_set_window (self, g_value_get_enum (value));
+      break;
+    case PROP_VISIBLE_CHAMBERS:
+      presso_pressure_graph_set_visible_chambers (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_PRESSURE:
+      presso_pressure_graph_set_max_pressure (self, g_value_get_double (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_pressure_graph_class_init (PressoPressureGraphClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = presso_pressure_graph_dispose;
+  object_class->finalize = presso_pressure_graph_finalize;
+  object_class->get_property = presso_pressure_graph_get_property;
+  object_class->set_property = presso_pressure_graph_set_property;
+
+  widget_class->snapshot = presso_pressure_graph_snapshot;
+  widget_class->measure = presso_pressure_graph_measure;
+  widget_class->css_changed = presso_pressure_graph_css_changed;
+  widget_class->map = presso_pressure_graph_map;
+  widget_class->unmap = presso_pressure_graph_unmap;
+
+  /**
+   * PressoPressureGraph:buffer:
+   *
+   * The samples drawn; the graph redraws when it changes.
+   */
+  properties[PROP_BUFFER] =
+    g_param_spec_object ("buffer", NULL, NULL,
+                         PRESSO_TYPE_SAMPLE_BUFFER,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PressoPressureGraph:window:
+   *
+   * How much time the graph spans, ending at the newest sample.
+   */
+  properties[PROP_WINDOW] =
+    g_param_spec_enum ("window", NULL, NULL,
+                       PRESSO_TYPE_GRAPH_WINDOW, PRESSO_GRAPH_WINDOW_60S,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PressoPressureGraph:visible-chambers:
+   *
+   * Bit i set: chamber i (numbered i + 1 on screen) is drawn.
+   */
+  properties[PROP_VISIBLE_CHAMBERS] =
+    g_param_spec_uint ("visible-chambers", NULL, NULL,
+                       0, G_MAXUINT32, ALL_CHAMBERS,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PressoPressureGraph:max-pressure:
+   *
+   * mmHg at the top of the scale, or 0 to follow the data and the targets.
+   */
+  properties[PROP_MAX_PRESSURE] =
+    g_param_spec_double ("max-pressure", NULL, NULL,
+                         0, 1000, 0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_css_name (widget_class, "pressuregraph");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+presso_pressure_graph_init (PressoPressureGraph *self)
+{
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
+  self->window = PRESSO_GRAPH_WINDOW_60S;
+  self->visible = ALL_CHAMBERS;
+  self->hover_x = self->hover_y = -1;
+
+  g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (on_leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Chamber pressure graph"),
+                                  -1);
+  update_description (self);
+}
+
+/**
+ * presso_pressure_graph_new:
+ *
+ * Returns: (transfer floating): a graph without a buffer (it says there is nothing yet)
+ */
+GtkWidget *
+presso_pressure_graph_new (void)
+{
+  return g_object_new (PRESSO_TYPE_PRESSURE_GRAPH, NULL);
+}
+
+/**
+ * presso_pressure_graph_get_buffer:
+ *
+ * Returns: (transfer none) (nullable): the buffer drawn
+ */
+PressoSampleBuffer *
+presso_pressure_graph_get_buffer (PressoPressureGraph *self)
+{
+  g_return_val_if_fail (PRESSO_IS_PRESSURE_GRAPH (self), NULL);
+
+  return self->buffer;
+}
+
+/**
+ * presso_pressure_graph_set_buffer:
+ * @buffer: (nullable): the samples to draw
+ */
+void
+presso_pressure_graph_set_buffer (PressoPressureGraph *self,
+                                  PressoSampleBuffer  *buffer)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+  g_return_if_fail (buffer == NULL || PRESSO_IS_SAMPLE_BUFFER (buffer));
+
+  if (self->buffer == buffer)
+    return;
+
+  g_clear_signal_handler (&self->changed_id, self->buffer);
+  g_set_object (&self->buffer, buffer);
+  if (buffer != NULL)
+    self->changed_id = g_signal_connect_swapped (buffer, "changed",
+                                                 G_CALLBACK (on_buffer_changed_cb), self);
+  self->description_rows = 0;
+  update_description (self);
+  queue_redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUFFER]);
+}
+
+PressoGraphWindow
+presso_pressure_graph_get_window (PressoPressureGraph *self)
+{
+  g_return_val_if_fail (PRESSO_IS_PRESSURE_GRAPH (self), PRESSO_GRAPH_WINDOW_60S);
+
+  return self->window;
+}
+
+void
+presso_pressure_graph_set_window (PressoPressureGraph *self,
+                                  PressoGraphWindow    window)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+  g_return_if_fail (window <= PRESSO_GRAPH_WINDOW_SESSION);
+
+  if (self->window == window)
+    return;
+
+  self->window = window;
+  queue_redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WINDOW]);
+}
+
+/**
+ * presso_pressure_graph_get_visible_chambers:
+ *
+ * Returns: bit i set when chamber i is drawn
+ */
+guint
+presso_pressure_graph_get_visible_chambers (PressoPressureGraph *self)
+{
+  g_return_val_if_fail (PRESSO_IS_PRESSURE_GRAPH (self), 0);
+
+  return self->visible;
+}
+
+/**
+ * presso_pressure_graph_set_visible_chambers:
+ * @mask: bit i set to draw chamber i (0-based; chamber i is labelled i + 1)
+ */
+void
+presso_pressure_graph_set_visible_chambers (PressoPressureGraph *self,
+                                            guint                mask)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+
+  if (self->visible == mask)
+    return;
+
+  self->visible = mask;
+  update_description (self);
+  invalidate_grid (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_CHAMBERS]);
+}
+
+/**
+ * presso_pressure_graph_set_chamber_visible:
+ * @chamber: 0-based chamber index
+ * @visible: whether to draw it
+ */
+void
+presso_pressure_graph_set_chamber_visible (PressoPressureGraph *self,
+                                           guint                chamber,
+                                           gboolean             visible)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+  g_return_if_fail (chamber < MAX_CHAMBERS);
+
+  if (visible)
+    presso_pressure_graph_set_visible_chambers (self, self->visible | (1u << chamber));
+  else
+    presso_pressure_graph_set_visible_chambers (self, self->visible & ~(1u << chamber));
+}
+
+double
+presso_pressure_graph_get_max_pressure (PressoPressureGraph *self)
+{
+  g_return_val_if_fail (PRESSO_IS_PRESSURE_GRAPH (self), 0);
+
+  return self->max_pressure;
+}
+
+/**
+ * presso_pressure_graph_set_max_pressure:
+ * @mmhg: the top of the scale in mmHg (e.g. the program's highest target plus a margin, or
+ *   the device ceiling), or 0 to follow the data
+ */
+void
+presso_pressure_graph_set_max_pressure (PressoPressureGraph *self,
+                                        double               mmhg)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+
+  mmhg = MAX (mmhg, 0);
+  if (self->max_pressure == mmhg)
+    return;
+
+  self->max_pressure = mmhg;
+  queue_redraw (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_PRESSURE]);
+}
+
+/**
+ * presso_pressure_graph_set_outlets:
+ * @outlets: (array length=n_outlets): the device's outlets (from its identity)
+ * @n_outlets: how many, at most %PRESSO_PROTO_MAX_OUTLETS
+ *
+ * Names the garments in the legend (which chambers belong to which garment).  The array is
+ * copied.
+ */
+void
+presso_pressure_graph_set_outlets (PressoPressureGraph       *self,
+                                   const presso_proto_outlet *outlets,
+                                   guint                      n_outlets)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+  g_return_if_fail (n_outlets == 0 || outlets != NULL);
+
+  self->n_outlets = _presso_graph_outlets_copy (self->outlets, outlets, n_outlets);
+  invalidate_grid (self);
+}
+
+void
+_presso_pressure_graph_draw_grid (PressoPressureGraph *self,
+                                  cairo_t             *cr,
+                                  int                  width,
+                                  int                  height)
+{
+  const Layout *lay = &self->lay;
+  char label[32];
+  int tw, th;
+  double x;
+
+  if (lay->w < 1 || lay->h < 1)
+    return;
+
+  /* plot area */
+  cairo_rectangle (cr, lay->x, lay->y, lay->w, lay->h);
+  gdk_cairo_set_source_rgba (cr, &self->style.bg);
+  cairo_fill (cr);
+
+  /* horizontal lines and mmHg labels */
+  cairo_set_line_width (cr, 1);
+  for (double v = 0; v <= lay->y_max + 0.01; v += lay->y_step)
+    {
+      double y = round (y_of (lay, v * 10)) + 0.5;
+
+      gdk_cairo_set_source_rgba (cr, &self->style.grid);
+      cairo_move_to (cr, lay->x, y);
+      cairo_line_to (cr, lay->x + lay->w, y);
+      cairo_stroke (cr);
+
+      g_snprintf (label, sizeof label, "%.0f", v);
+      text_size (self, label, &tw, &th);
+      show_text (self, cr, label, lay->x - PAD - tw, y - th / 2.0, &self->style.dim);
+    }
+
+  /* frame */
+  cairo_rectangle (cr, lay->x + 0.5, lay->y + 0.5, lay->w - 1, lay->h - 1);
+  gdk_cairo_set_source_rgba (cr, &self->style.dim);
+  cairo_set_line_width (cr, 1);
+  cairo_stroke (cr);
+
+  /* legend: unit, line styles, garments; what does not fit is left out */
+  x = PAD;
+  show_text (self, cr, _("mmHg"), x, PAD / 2, &self->style.dim);
+  text_size (self, _("mmHg"), &tw, &th);
+  x = MAX (x + tw + 3 * PAD, lay->x);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      static const double dash[] = { 6, 4 };
+      const char *text = i == 0 ? _("measured") : _("target");
+      double ly = PAD / 2 + th / 2.0;
+
+      text_size (self, text, &tw, &th);
+      if (x + 22 + tw > width)
+        break;
+      gdk_cairo_set_source_rgba (cr, &self->style.fg);
+      cairo_set_line_width (cr, i == 0 ? self->style.line_width : 1.25);
+      cairo_set_dash (cr, dash, i == 0 ? 0 : 2, 0);
+      cairo_move_to (cr, x, ly);
+      cairo_line_to (cr, x + 18, ly);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      show_text (self, cr, text, x + 22, PAD / 2, &self->style.dim);
+      x += 22 + tw + 3 * PAD;
+    }
+
+  /* the garments and their chambers: all of them, or none when they do not fit */
+  {
+    g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+    double needed = 0;
+
+    for (guint i = 0; i < self->n_outlets; i++)
+      {
+        const presso_proto_outlet *o = &self->outlets[i];
+        char *text;
+
+        if (o->n_chambers == 1)
+          text = g_strdup_printf ("%s %u", _presso_graph_garment_name (o->garment),
+                                  o->first_chamber + 1);
+        else
+          /* Translators: garment name and the numbers of its first and last chambers */
+          text = g_strdup_printf (_("%s %u–%u"), _presso_graph_garment_name (o->garment),
+                                  o->first_chamber + 1, o->first_chamber + o->n_chambers);
+        text_size (self, text, &tw, &th);
+        needed += tw + 3 * PAD;
+        g_ptr_array_add (texts, text);
+      }
+
+    if (x + needed - 3 * PAD <= width)
+      for (guint i = 0; i < texts->len; i++)
+        {
+          text_size (self, g_ptr_array_index (texts, i), &tw, &th);
+          show_text (self, cr, g_ptr_array_index (texts, i), x, PAD / 2, &self->style.dim);
+          x += tw + 3 * PAD;
+        }
+  }
+}
+
+void
+_presso_pressure_graph_draw (PressoPressureGraph *self,
+                             cairo_t             *cr,
+                             int                  width,
+                             int                  height)
+{
+  g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
+
+  prepare (self, width, height, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+  draw_dynamic (self, cr);
+}
+
+void
+_presso_pressure_graph_set_draw_raw (PressoPressureGraph *self,
+                                     gboolean             draw_raw)
+{
+  self->draw_raw = !!draw_raw;
+  queue_redraw (self);
+}
+
+void
+_presso_pressure_graph_set_hover (PressoPressureGraph *self,
+                                  double               x,
+                                  double               y)
+{
+  if (self->hover_x == x && self->hover_y == y)
+    return;
+  self->hover_x = x;
+  self->hover_y = y;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+const char *
+_presso_pressure_graph_get_description (PressoPressureGraph *self)
+{
+  return self->description;
+}
+
+void
+_presso_pressure_graph_update_description (PressoPressureGraph *self)
+{
+  update_description (self);
+}

@@ -1,0 +1,159 @@
+/* bench-graph.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Time to draw one frame of the pressure graph at 1280 px with 32 chambers of 100 Hz
+ * telemetry: the widget's own per-frame drawing (min/max reduction per pixel column, curves,
+ * targets, labels) into a cairo image surface, next to drawing every raw row (the baseline),
+ * for a 60 s window over 60 s of data and for a whole 60 min session.  Goal: 2 ms per frame.
+ * Needs a display for GTK (xvfb-run -a).  Prints one JSON line per case.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "presso-pressure-graph-private.h"
+
+#define N_CH    32
+#define RATE    100
+#define WIDTH   1280
+#define HEIGHT  400
+
+static PressoSampleBuffer *
+make_buffer (guint seconds)
+{
+  PressoSampleBuffer *buf = presso_sample_buffer_new (N_CH, RATE, seconds);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (1);
+
+  /* a sequential program over 32 chambers, 16 s cycles, with sensor noise */
+  for (guint i = 0; i < seconds * RATE; i++)
+    {
+      double tau = fmod (i / (double) RATE, 16);
+      gint16 m[N_CH], g[N_CH];
+
+      for (guint c = 0; c < N_CH; c++)
+        {
+          double start = c * 0.35, full = 60 - c, p;
+
+          p = tau < start ? 0 : tau < 12 ? full * MIN (1, (tau - start) / 0.3) : tau < 13 ? full * (13 - tau) : 0;
+          m[c] = (gint16) lround (p * 10 + g_rand_double_range (rand, -5, 5));
+          g[c] = (gint16) lround (full * 10);
+        }
+      presso_sample_buffer_append (buf, i * 10, m, g, (guint8) MIN (tau / 0.35, 255));
+    }
+
+  return buf;
+}
+
+/* CPU time of this thread: on a shared machine, wall time also counts the other processes. */
+static double
+cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
+}
+
+static int
+compare_doubles (const void *a,
+                 const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+run_case (PressoPressureGraph *graph,
+          const char          *name,
+          gboolean             raw,
+          guint                frames,
+          gsize                rows)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, WIDTH, HEIGHT);
+  g_autofree double *ms = g_new (double, frames);
+  g_autofree double *wall = g_new (double, frames);
+  double total = 0;
+
+  _presso_pressure_graph_set_draw_raw (graph, raw);
+
+  /* one frame to warm caches and allocate the column arrays */
+  for (guint i = 0; i < frames + 1; i++)
+    {
+      cairo_t *cr = cairo_create (surface);
+      gint64 start;
+      double cpu_start;
+
+      cairo_set_source_rgb (cr, 1, 1, 1);
+      cairo_paint (cr);
+      start = g_get_monotonic_time ();
+      cpu_start = cpu_ms ();
+      _presso_pressure_graph_draw (graph, cr, WIDTH, HEIGHT);
+      cairo_surface_flush (surface);
+      if (i > 0)
+        {
+          ms[i - 1] = cpu_ms () - cpu_start;
+          wall[i - 1] = (g_get_monotonic_time () - start) / 1000.0;
+          total += ms[i - 1];
+        }
+      cairo_destroy (cr);
+    }
+  qsort (ms, frames, sizeof ms[0], compare_doubles);
+  qsort (wall, frames, sizeof wall[0], compare_doubles);
+
+  printf ("{\"bench\": \"graph-frame\", \"case\": \"%s\", \"method\": \"%s\", "
+          "\"width\": %d, \"chambers\": %d, \"rows\": %" G_GSIZE_FORMAT ", \"frames\": %u, "
+          "\"median_ms\": %.3f, \"p99_ms\": %.3f, \"mean_ms\": %.3f, "
+          "\"wall_median_ms\": %.3f, \"wall_p99_ms\": %.3f, \"goal_ms\": 2.0}\n",
+          name, raw ? "raw-points (baseline)" : "min-max-columns", WIDTH, N_CH, rows, frames,
+          ms[frames / 2], ms[MIN (frames - 1, (guint) ceil (frames * 0.99) - 1)], total / frames,
+          wall[frames / 2], wall[MIN (frames - 1, (guint) ceil (frames * 0.99) - 1)]);
+  fflush (stdout);
+
+  if (g_getenv ("BENCH_GRAPH_PNG") != NULL)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/bench-graph-%s-%s.png", g_getenv ("BENCH_GRAPH_PNG"),
+                                               name, raw ? "raw" : "reduced");
+      cairo_surface_write_to_png (surface, path);
+    }
+  cairo_surface_destroy (surface);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(PressoSampleBuffer) minute = NULL;
+  g_autoptr(PressoSampleBuffer) hour = NULL;
+  GtkWidget *window, *graph;
+  guint frames = argc > 1 ? (guint) atoi (argv[1]) : 300;
+
+  gtk_init ();
+  adw_init ();
+
+  graph = presso_pressure_graph_new ();
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+
+  minute = make_buffer (60);
+  presso_pressure_graph_set_buffer (PRESSO_PRESSURE_GRAPH (graph), minute);
+  presso_pressure_graph_set_window (PRESSO_PRESSURE_GRAPH (graph), PRESSO_GRAPH_WINDOW_60S);
+  run_case (PRESSO_PRESSURE_GRAPH (graph), "60s-window", FALSE, frames, 60 * RATE);
+  run_case (PRESSO_PRESSURE_GRAPH (graph), "60s-window", TRUE, MAX (frames / 5, 10), 60 * RATE);
+
+  hour = make_buffer (3600);
+  presso_pressure_graph_set_buffer (PRESSO_PRESSURE_GRAPH (graph), hour);
+  presso_pressure_graph_set_window (PRESSO_PRESSURE_GRAPH (graph), PRESSO_GRAPH_WINDOW_SESSION);
+  run_case (PRESSO_PRESSURE_GRAPH (graph), "60min-session", FALSE, frames, 3600 * RATE);
+  run_case (PRESSO_PRESSURE_GRAPH (graph), "60min-session", TRUE, 3, 3600 * RATE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}

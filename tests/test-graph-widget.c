@@ -1,0 +1,526 @@
+/* test-graph-widget.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The pressure graph and the garment view on a real window (Xvfb), fed a sequential program
+ * over 8 chambers, rendered to PNG files in the build directory in light and dark styles and
+ * at a phone-narrow width; the pixels are checked for what a user relies on.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <math.h>
+
+#include "presso-garment-view-private.h"
+#include "presso-graph-style.h"
+#include "presso-pressure-graph-private.h"
+
+#define N_CH       8
+#define RATE       100
+#define SKIPPED    6          /* chamber 7 on screen */
+#define FULL_SCALE 60.0
+
+typedef struct {
+  GtkWidget          *window;
+  GtkWidget          *graph;
+  GtkWidget          *garments;
+  PressoSampleBuffer *buffer;
+} Fixture;
+
+typedef struct {
+  guchar *data;     /* BGRA premultiplied, as GdkTexture downloads it */
+  int     width, height;
+  gsize   stride;
+} Image;
+
+static const presso_proto_outlet outlets[] = {
+  { PRESSO_PROTO_GARMENT_BOOT_LEFT, 0, 4 },
+  { PRESSO_PROTO_GARMENT_BOOT_RIGHT, 4, 4 },
+};
+
+/* A sequential program with a 12 s cycle: chamber c starts filling at c s, reaches its target
+ * (50 − 2c mmHg, distal highest) in 0.8 s, all hold until 9 s, release until 10 s, rest. */
+static double
+sequential_pressure (guint   c,
+                     double  tau,
+                     double *target)
+{
+  double start = c, full = 50 - 2.0 * c;
+
+  *target = c == SKIPPED ? 0 : full;
+  if (c == SKIPPED || tau < start)
+    return 0;
+  if (tau < 9)
+    return full * MIN (1, (tau - start) / 0.8);
+  if (tau < 10)
+    return full * (10 - tau);
+  return 0;
+}
+
+/* 40.5 s: three cycles and then half-way through the fifth chamber's filling. */
+static PressoSampleBuffer *
+make_buffer (void)
+{
+  PressoSampleBuffer *buf = presso_sample_buffer_new (N_CH, RATE, 3600);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i <= 4050; i++)
+    {
+      double t = i / (double) RATE, tau = fmod (t, 12);
+      gint16 m[N_CH], g[N_CH];
+      guint8 active = tau < 8 && (guint) tau != SKIPPED ? (guint8) tau : PRESSO_SAMPLE_BUFFER_NO_CHAMBER;
+
+      for (guint c = 0; c < N_CH; c++)
+        {
+          double target, p = sequential_pressure (c, tau, &target);
+
+          /* sensor noise of ±0.5 mmHg on an inflated chamber */
+          if (p > 0)
+            p += g_rand_double_range (rand, -0.5, 0.5);
+          m[c] = (gint16) lround (p * 10);
+          g[c] = (gint16) lround (target * 10);
+        }
+      presso_sample_buffer_append (buf, 1000000 + i * 10, m, g, active);
+    }
+
+  return buf;
+}
+
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 end = g_get_monotonic_time () + 20000;
+
+      while (g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, FALSE);
+    }
+  while (!gtk_widget_get_mapped (widget))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+fixture_set_up (Fixture *f,
+                int      width,
+                int      height,
+                gboolean vertical)
+{
+  GtkWidget *box = gtk_box_new (vertical ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL, 12);
+
+  f->buffer = make_buffer ();
+  f->graph = presso_pressure_graph_new ();
+  presso_pressure_graph_set_buffer (PRESSO_PRESSURE_GRAPH (f->graph), f->buffer);
+  presso_pressure_graph_set_outlets (PRESSO_PRESSURE_GRAPH (f->graph), outlets, G_N_ELEMENTS (outlets));
+  gtk_widget_set_hexpand (f->graph, TRUE);
+  gtk_widget_set_vexpand (f->graph, TRUE);
+
+  f->garments = presso_garment_view_new ();
+  presso_garment_view_set_buffer (PRESSO_GARMENT_VIEW (f->garments), f->buffer);
+  presso_garment_view_set_outlets (PRESSO_GARMENT_VIEW (f->garments), outlets, G_N_ELEMENTS (outlets));
+  presso_garment_view_set_skipped_chambers (PRESSO_GARMENT_VIEW (f->garments), 1u << SKIPPED);
+  presso_garment_view_set_full_scale (PRESSO_GARMENT_VIEW (f->garments), FULL_SCALE);
+  gtk_widget_set_vexpand (f->garments, TRUE);
+
+  gtk_box_append (GTK_BOX (box), f->graph);
+  gtk_box_append (GTK_BOX (box), f->garments);
+  gtk_widget_add_css_class (box, "background");
+  gtk_widget_set_margin_top (box, 0);
+
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_set_child (GTK_WINDOW (f->window), box);
+  gtk_window_present (GTK_WINDOW (f->window));
+  wait_frames (f->graph, 10);
+}
+
+static void
+fixture_tear_down (Fixture *f)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->buffer);
+}
+
+static void
+image_clear (Image *img)
+{
+  g_clear_pointer (&img->data, g_free);
+}
+
+/* Renders the window's content the way the screen shows it, saves it as a PNG in the build
+ * directory and keeps its pixels. */
+static void
+render (Fixture    *f,
+        const char *png_name,
+        Image      *img)
+{
+  GtkWidget *content = gtk_window_get_child (GTK_WINDOW (f->window));
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (content);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (f->window));
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, png_name, NULL);
+  int w = gtk_widget_get_width (content), h = gtk_widget_get_height (content);
+
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+
+  img->width = gdk_texture_get_width (texture);
+  img->height = gdk_texture_get_height (texture);
+  img->stride = img->width * 4;
+  img->data = g_malloc (img->stride * img->height);
+  gdk_texture_download (texture, img->data, img->stride);
+}
+
+static void
+pixel (const Image *img,
+       int          x,
+       int          y,
+       GdkRGBA     *out)
+{
+  const guchar *p = img->data + y * img->stride + x * 4;
+  double a = p[3] / 255.0;
+
+  /* un-premultiply; fully transparent counts as black */
+  out->alpha = a;
+  out->red = a > 0 ? p[2] / 255.0 / a : 0;
+  out->green = a > 0 ? p[1] / 255.0 / a : 0;
+  out->blue = a > 0 ? p[0] / 255.0 / a : 0;
+}
+
+static gboolean
+close_to (const GdkRGBA *a,
+          const GdkRGBA *b,
+          double         tolerance)
+{
+  return fabs (a->red - b->red) <= tolerance && fabs (a->green - b->green) <= tolerance &&
+         fabs (a->blue - b->blue) <= tolerance;
+}
+
+static graphene_rect_t
+bounds_in_window (Fixture   *f,
+                  GtkWidget *widget)
+{
+  graphene_rect_t r;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, gtk_window_get_child (GTK_WINDOW (f->window)), &r));
+  return r;
+}
+
+static guint
+count_color (const Image           *img,
+             const graphene_rect_t *r,
+             const GdkRGBA         *color)
+{
+  guint n = 0;
+
+  for (int y = r->origin.y; y < r->origin.y + r->size.height && y < img->height; y++)
+    for (int x = r->origin.x; x < r->origin.x + r->size.width && x < img->width; x++)
+      {
+        GdkRGBA px;
+
+        pixel (img, x, y, &px);
+        if (close_to (&px, color, 0.04))
+          n++;
+      }
+  return n;
+}
+
+static double
+luminance (const GdkRGBA *c)
+{
+  return 0.2126 * c->red + 0.7152 * c->green + 0.0722 * c->blue;
+}
+
+/* Every chamber's curve is on screen in its own colour, over the theme's background. */
+static void
+check_graph_pixels (Fixture     *f,
+                    const Image *img,
+                    gboolean     dark)
+{
+  PressoGraphStyle style;
+  graphene_rect_t r = bounds_in_window (f, f->graph);
+  graphene_rect_t plot;
+  GdkRGBA bg;
+
+  _presso_graph_style_load (&style, f->graph);
+  g_assert_cmpint (style.dark, ==, dark);
+
+  /* the middle of the plot area, away from the axis labels */
+  graphene_rect_init (&plot, r.origin.x + 60, r.origin.y + 40, r.size.width - 120, r.size.height - 80);
+  pixel (img, plot.origin.x + 3, plot.origin.y + 3, &bg);
+  if (dark)
+    g_assert_cmpfloat (luminance (&bg), <, 0.3);
+  else
+    g_assert_cmpfloat (luminance (&bg), >, 0.7);
+
+  for (guint c = 0; c < N_CH; c++)
+    {
+      guint n = count_color (img, &plot, _presso_graph_style_chamber (&style, c));
+
+      if (c == SKIPPED)
+        continue;   /* flat at 0 mmHg, on the frame line */
+      g_test_message ("chamber %u: %u pixels of its colour", c + 1, n);
+      g_assert_cmpuint (n, >, 40);
+    }
+}
+
+static gboolean
+is_background (const GdkRGBA *px,
+               const GdkRGBA *bg)
+{
+  return close_to (px, bg, 0.08);
+}
+
+/* Height of the fill from a band's bottom, measured on a pixel column at its right side (away
+ * from the label). */
+static int
+fill_height (const Image           *img,
+             const graphene_rect_t *band,
+             const GdkRGBA         *bg)
+{
+  int x = band->origin.x + band->size.width - 8;
+  int bottom = band->origin.y + band->size.height - 3;
+  int h = 0;
+
+  for (int y = bottom; y > band->origin.y + 2; y--, h++)
+    {
+      GdkRGBA px;
+
+      pixel (img, x, y, &px);
+      if (is_background (&px, bg))
+        break;
+    }
+  return h;
+}
+
+static void
+check_garment_pixels (Fixture     *f,
+                      const Image *img)
+{
+  PressoGarmentView *view = PRESSO_GARMENT_VIEW (f->garments);
+  graphene_rect_t origin = bounds_in_window (f, f->garments);
+  gint16 m[N_CH];
+  guint8 active;
+  PressoGraphStyle style;
+
+  _presso_graph_style_load (&style, f->garments);
+  g_assert_true (presso_sample_buffer_get_latest (f->buffer, NULL, m, NULL, &active));
+  g_assert_cmpuint (active, ==, 4);
+
+  for (guint c = 0; c < N_CH; c++)
+    {
+      graphene_rect_t band;
+      GdkRGBA marker, window_bg;
+      int h, want;
+      double marker_x;
+
+      g_assert_true (_presso_garment_view_get_band (view, c, &band));
+      graphene_rect_offset (&band, origin.origin.x, origin.origin.y);
+
+      /* distal below proximal */
+      if (c % 4 > 0)
+        {
+          graphene_rect_t below;
+
+          _presso_garment_view_get_band (view, c - 1, &below);
+          g_assert_cmpfloat (band.origin.y - origin.origin.y, <, below.origin.y);
+        }
+
+      h = fill_height (img, &band, &style.bg);
+      want = (int) lround (m[c] / 10.0 / FULL_SCALE * (band.size.height));
+      g_test_message ("chamber %u at %.1f mmHg: fill %d px, expected about %d of %.0f",
+                      c + 1, m[c] / 10.0, h, want, band.size.height);
+      if (c == SKIPPED)
+        {
+          /* hatched, not filled: some lines, mostly background */
+          g_assert_cmpint (h, <, band.size.height - 6);
+        }
+      else
+        {
+          g_assert_cmpint (ABS (h - want), <=, 3);
+        }
+
+      /* the arrow marks the active chamber, and only it: left of the band, the pixel differs
+       * from the window's background beside it */
+      marker_x = band.origin.x - 5;
+      pixel (img, marker_x, band.origin.y + band.size.height / 2, &marker);
+      pixel (img, band.origin.x - 16, band.origin.y + band.size.height / 2, &window_bg);
+      if (c == active)
+        g_assert_cmpfloat (fabs (luminance (&marker) - luminance (&window_bg)), >, 0.4);
+      else
+        g_assert_true (close_to (&marker, &window_bg, 0.02));
+    }
+
+  /* and a chamber at higher pressure fills a taller band */
+  {
+    graphene_rect_t hi, lo;
+
+    _presso_garment_view_get_band (view, 0, &hi);
+    _presso_garment_view_get_band (view, 4, &lo);
+    graphene_rect_offset (&hi, origin.origin.x, origin.origin.y);
+    graphene_rect_offset (&lo, origin.origin.x, origin.origin.y);
+    g_assert_cmpint (m[0], >, m[4]);
+    g_assert_cmpint (fill_height (img, &hi, &style.bg), >, fill_height (img, &lo, &style.bg) + 5);
+  }
+}
+
+static void
+test_render_light_dark (void)
+{
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  Fixture f = { 0 };
+  Image light = { 0 }, dark = { 0 };
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  fixture_set_up (&f, 1100, 420, FALSE);
+
+  render (&f, "graph-light.png", &light);
+  check_graph_pixels (&f, &light, FALSE);
+  check_garment_pixels (&f, &light);
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_frames (f.graph, 5);
+  render (&f, "graph-dark.png", &dark);
+  check_graph_pixels (&f, &dark, TRUE);
+  check_garment_pixels (&f, &dark);
+
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  image_clear (&light);
+  image_clear (&dark);
+  fixture_tear_down (&f);
+}
+
+static void
+test_hover_and_hide (void)
+{
+  Fixture f = { 0 };
+  Image plain = { 0 }, hover = { 0 }, hidden = { 0 };
+  PressoPressureGraph *graph;
+  graphene_rect_t r;
+  PressoGraphStyle style;
+  guint differ = 0;
+
+  fixture_set_up (&f, 1100, 420, FALSE);
+  graph = PRESSO_PRESSURE_GRAPH (f.graph);
+  r = bounds_in_window (&f, f.graph);
+  render (&f, "graph-plain.png", &plain);
+
+  /* the readout appears where the pointer is */
+  _presso_pressure_graph_set_hover (graph, r.size.width * 0.4, r.size.height / 2);
+  wait_frames (f.graph, 3);
+  render (&f, "graph-hover.png", &hover);
+  for (int y = r.origin.y; y < r.origin.y + r.size.height; y++)
+    for (int x = r.origin.x + r.size.width * 0.4; x < r.origin.x + r.size.width * 0.4 + 120; x++)
+      {
+        GdkRGBA a, b;
+
+        pixel (&plain, x, y, &a);
+        pixel (&hover, x, y, &b);
+        differ += !close_to (&a, &b, 0.02);
+      }
+  g_assert_cmpuint (differ, >, 1000);
+  _presso_pressure_graph_set_hover (graph, -1, -1);
+
+  /* a hidden chamber leaves the plot, the others stay */
+  presso_pressure_graph_set_chamber_visible (graph, 0, FALSE);
+  g_assert_cmpuint (presso_pressure_graph_get_visible_chambers (graph), ==, 0xFFFFFFFEu);
+  wait_frames (f.graph, 3);
+  render (&f, "graph-hidden.png", &hidden);
+  _presso_graph_style_load (&style, f.graph);
+  graphene_rect_init (&r, r.origin.x + 60, r.origin.y + 40, r.size.width - 120, r.size.height - 80);
+  g_assert_cmpuint (count_color (&hidden, &r, _presso_graph_style_chamber (&style, 0)), <, 5);
+  g_assert_cmpuint (count_color (&hidden, &r, _presso_graph_style_chamber (&style, 1)), >, 40);
+
+  image_clear (&plain);
+  image_clear (&hover);
+  image_clear (&hidden);
+  fixture_tear_down (&f);
+}
+
+static void
+test_narrow (void)
+{
+  Fixture f = { 0 };
+  Image img = { 0 };
+  graphene_rect_t r;
+
+  fixture_set_up (&f, 360, 640, TRUE);
+  presso_pressure_graph_set_window (PRESSO_PRESSURE_GRAPH (f.graph), PRESSO_GRAPH_WINDOW_10S);
+  wait_frames (f.graph, 3);
+  r = bounds_in_window (&f, f.graph);
+  g_assert_cmpfloat (r.size.width, <=, 360);
+  render (&f, "graph-narrow.png", &img);
+  check_graph_pixels (&f, &img, FALSE);
+  check_garment_pixels (&f, &img);
+  image_clear (&img);
+  fixture_tear_down (&f);
+}
+
+static void
+test_accessible_description (void)
+{
+  Fixture f = { 0 };
+  const char *desc;
+  gint16 m[N_CH] = { 0 }, g[N_CH] = { 0 };
+
+  fixture_set_up (&f, 800, 400, FALSE);
+
+  _presso_pressure_graph_update_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  desc = _presso_pressure_graph_get_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  g_test_message ("graph: %s", desc);
+  for (guint c = 0; c < N_CH; c++)
+    {
+      g_autofree char *needle = g_strdup_printf ("Chamber %u: ", c + 1);
+      g_assert_nonnull (strstr (desc, needle));
+    }
+  /* chamber 1 is full at its 50 mmHg target */
+  g_assert_nonnull (strstr (desc, "Chamber 1: 50 mmHg of 50 target"));
+
+  _presso_garment_view_update_description (PRESSO_GARMENT_VIEW (f.garments));
+  desc = _presso_garment_view_get_description (PRESSO_GARMENT_VIEW (f.garments));
+  g_test_message ("garments: %s", desc);
+  g_assert_nonnull (strstr (desc, "Left boot"));
+  g_assert_nonnull (strstr (desc, "Right boot"));
+  g_assert_nonnull (strstr (desc, "chamber 7 skipped"));
+  g_assert_nonnull (strstr (desc, "Inflating chamber 5"));
+
+  /* it follows new data */
+  m[0] = 123;
+  g[0] = 300;
+  presso_sample_buffer_append (f.buffer, 2000000, m, g, 0);
+  _presso_pressure_graph_update_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  desc = _presso_pressure_graph_get_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  g_assert_nonnull (strstr (desc, "Chamber 1: 12 mmHg of 30 target"));
+
+  /* and says so when there is nothing */
+  presso_sample_buffer_clear (f.buffer);
+  _presso_pressure_graph_update_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  g_assert_cmpstr (_presso_pressure_graph_get_description (PRESSO_PRESSURE_GRAPH (f.graph)), ==,
+                   "No pressure readings yet");
+
+  fixture_tear_down (&f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/presso/graph/widget/light-dark", test_render_light_dark);
+  g_test_add_func ("/presso/graph/widget/hover-and-hide", test_hover_and_hide);
+  g_test_add_func ("/presso/graph/widget/narrow", test_narrow);
+  g_test_add_func ("/presso/graph/widget/accessible-description", test_accessible_description);
+
+  return g_test_run ();
+}

@@ -456,6 +456,23 @@ test_device_missing_garment (void)
 }
 
 static void
+test_device_loop_overrun (void)
+{
+  presso_sim_config cfg;
+  presso_sim *sim;
+
+  presso_sim_config_init (&cfg);
+  cfg.n_chambers = 8;
+  cfg.loop_overrun_after_s = 3.0;
+  sim = sim_started (&cfg, PRESSO_PROTO_MODE_CONTINUOUS);
+  sim_run_alive (sim, 2750);
+  g_assert_cmpuint (presso_ctl_get_alarms (presso_sim_get_controller (sim)), ==, 0);
+  sim_run_alive (sim, 500);
+  assert_sim_alarm (sim, PRESSO_PROTO_EVENT_LOOP_OVERRUN);
+  presso_sim_free (sim);
+}
+
+static void
 test_device_reset (void)
 {
   presso_sim_config cfg;
@@ -1222,6 +1239,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/sim/device/stuck-sensor", test_device_stuck_sensor);
   g_test_add_func ("/presso/sim/device/overshoot", test_device_overshoot);
   g_test_add_func ("/presso/sim/device/missing-garment", test_device_missing_garment);
+  g_test_add_func ("/presso/sim/device/loop-overrun", test_device_loop_overrun);
   g_test_add_func ("/presso/sim/device/reset", test_device_reset);
   g_test_add_func ("/presso/sim/serve/hello", test_serve_hello);
   g_test_add_func ("/presso/sim/serve/program-and-vent", test_serve_program_and_vent);

@@ -59,6 +59,7 @@ usage (FILE *out)
     "  --stall-for S           ...for S seconds (default 5)\n"
     "  --disconnect-after S    close the port after S seconds and exit\n"
     "  --reset-after S         restart the controller after S seconds (DEVICE_RESET)\n"
+    "  --loop-overrun-after S  the control loop misses 100 ms after S seconds (LOOP_OVERRUN)\n"
     "  --leak K                chamber K leaks (the pump has to keep making up for it)\n"
     "  --stuck-sensor K        chamber K's sensor freezes once it passes 20 mmHg\n"
     "  --overshoot K           chamber K's inlet valve sticks open and its vent stays shut\n"
@@ -184,6 +185,7 @@ main (int   argc,
     OPT_LINK = 256, OPT_CHAMBERS, OPT_GARMENTS, OPT_SERIAL, OPT_TELEMETRY_HZ, OPT_CEILING,
     OPT_SEED, OPT_CORRUPT, OPT_DROP, OPT_STALL_AFTER, OPT_STALL_FOR, OPT_DISCONNECT_AFTER,
     OPT_RESET_AFTER, OPT_LEAK, OPT_STUCK_SENSOR, OPT_OVERSHOOT, OPT_MISSING_GARMENT,
+    OPT_LOOP_OVERRUN_AFTER,
   };
   static const struct option options[] = {
     { "link",              required_argument, NULL, OPT_LINK },
@@ -203,6 +205,7 @@ main (int   argc,
     { "stuck-sensor",      required_argument, NULL, OPT_STUCK_SENSOR },
     { "overshoot",         required_argument, NULL, OPT_OVERSHOOT },
     { "missing-garment",   required_argument, NULL, OPT_MISSING_GARMENT },
+    { "loop-overrun-after", required_argument, NULL, OPT_LOOP_OVERRUN_AFTER },
     { "help",              no_argument,       NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -268,6 +271,9 @@ main (int   argc,
           break;
         case OPT_RESET_AFTER:
           bad = parse_double (optarg, 0, 1e6, &cfg.reset_after_s);
+          break;
+        case OPT_LOOP_OVERRUN_AFTER:
+          bad = parse_double (optarg, 0, 1e6, &cfg.loop_overrun_after_s);
           break;
         case OPT_LEAK:
         case OPT_STUCK_SENSOR:

@@ -29,6 +29,7 @@
 #define PROBE_MS         20      /* how often a hung-up terminal is checked for a new host */
 #define LEAK_TAU_S       2.5     /* the injected leak: 16 mmHg/s lost at 40 mmHg */
 #define STUCK_ABOVE_MMHG 20.0
+#define OVERRUN_MS       100     /* the injected control-loop hiccup */
 
 struct presso_sim {
   presso_sim_config  cfg;
@@ -46,6 +47,7 @@ struct presso_sim {
   uint64_t           next_tick_ms;
   uint64_t           rng;
   bool               reset_done;
+  bool               overrun_done;
   bool               stalled;
   bool               host_absent;    /* terminal hung up: nobody to send to */
 
@@ -209,6 +211,13 @@ advance_to (presso_sim *sim,
           sim->reset_done = true;
           power_up_controller (sim);
         }
+      if (!sim->overrun_done && due (sim->cfg.loop_overrun_after_s, sim->clock_ms))
+        {
+          /* The controller misses its ticks for a while; the air does not wait. */
+          sim->overrun_done = true;
+          sim->next_tick_ms += OVERRUN_MS;
+          continue;
+        }
       sim->stalled = due (sim->cfg.stall_after_s, sim->clock_ms)
                      && !due (sim->cfg.stall_after_s + sim->cfg.stall_for_s, sim->clock_ms);
       presso_ctl_tick (&sim->ctl);
@@ -265,6 +274,7 @@ presso_sim_config_init (presso_sim_config *cfg)
   cfg->stall_for_s = 0;
   cfg->disconnect_after_s = -1;
   cfg->reset_after_s = -1;
+  cfg->loop_overrun_after_s = -1;
   cfg->leak_chamber = -1;
   cfg->stuck_sensor_chamber = -1;
   cfg->overshoot_chamber = -1;

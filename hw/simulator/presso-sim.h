@@ -43,6 +43,7 @@ typedef struct presso_sim_config {
   double      stall_for_s;            /* ... for this long (the control loop goes on) */
   double      disconnect_after_s;     /* presso_sim_serve_fd() returns -ECONNRESET */
   double      reset_after_s;          /* the controller restarts (DEVICE_RESET), once */
+  double      loop_overrun_after_s;   /* the control loop misses 100 ms once (LOOP_OVERRUN) */
   int         leak_chamber;           /* negative: none; a leak the pump has to make up for */
   int         stuck_sensor_chamber;   /* its sensor freezes once it passes 20 mmHg */
   int         overshoot_chamber;      /* inlet valve stuck open, vent blocked */

@@ -9,6 +9,14 @@
  * (ignoring case and accents); filtered by a search over names, phone, email and birth date
  * (each word typed is a prefix; case and accents ignored; "0612" finds "06 12 34 56 78";
  * "12/03/1985" and "1985-03" find a birth date).
+ *
+ * Items are shared PressoClient objects: the same object for a client while anyone holds it,
+ * updated in place (property notifications) when that client is saved through the store.
+ * A reload emits "items-changed" in cuts around the clients held outside the list (rows on
+ * screen, a GtkSingleSelection's selected item) that stay in it, each cut a removal then an
+ * addition, so a selection keeps its client and nothing reads the whole list.  Recent search
+ * results are cached until the next client write; a one-character search scans each client's
+ * word initials instead of querying FTS5.
  */
 #pragma once
 

@@ -511,6 +511,24 @@ test_clients_flow (Fixture       *f,
   stored = presso_store_get_client (f->store, helene_id, &error);
   g_assert_false (presso_client_get_archived (stored));
   g_clear_object (&stored);
+
+  /* The record's history, newest first, with who did each. */
+  {
+    const char *expected[] = { "Restored", "Archived", "Changed phone, email", "Created" };
+    GtkListBox *history = GTK_LIST_BOX (shown (f, "history_list"));
+
+    for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+      {
+        GtkListBoxRow *row = gtk_list_box_get_row_at_index (history, i);
+
+        g_assert_nonnull (row);
+        g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                         expected[i]);
+        g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                                         "Claire Martin"));
+      }
+    g_assert_null (gtk_list_box_get_row_at_index (history, G_N_ELEMENTS (expected)));
+  }
 }
 
 static void

@@ -38,7 +38,12 @@ struct _PressoClientView
   GtkLabel     *notes_label;
   AdwActionRow *created_row;
   AdwActionRow *updated_row;
+  AdwPreferencesGroup *history_group;
+  GtkListBox   *history_list;
 };
+
+/* The history shows the newest changes; older ones are in the audit trail (exports). */
+#define MAX_HISTORY_ROWS 20
 
 G_DEFINE_FINAL_TYPE (PressoClientView, presso_client_view, ADW_TYPE_BIN)
 
@@ -96,6 +101,94 @@ presso_describe_change (PressoStore *store,
     return g_steal_pointer (&when);
   /* Translators: when a record was created or changed, and by whom: "24/11/2026 13:05 by Claire Martin" */
   return g_strdup_printf (_("%s by %s"), when, presso_staff_get_display_name (staff));
+}
+
+static const char *
+field_label (const char *property)
+{
+  static const struct { const char *property; const char *label; } labels[] = {
+    { "first-name", N_("first name") },
+    { "last-name", N_("last name") },
+    { "birth-date", N_("birth date") },
+    { "sex", N_("sex") },
+    { "phone", N_("phone") },
+    { "email", N_("email") },
+    { "address", N_("address") },
+    { "referring-doctor", N_("referring doctor") },
+    { "emergency-contact", N_("emergency contact") },
+    { "notes", N_("notes") },
+    { "consent-data-date", N_("consent to data processing") },
+    { "consent-photos", N_("consent to photos") },
+    { "archived", N_("archived") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_str_equal (labels[i].property, property))
+      return _(labels[i].label);
+  return property;
+}
+
+static char *
+describe_audit_entry (PressoAuditEntry *entry)
+{
+  g_auto(GStrv) fields = NULL;
+  g_autoptr(GString) names = NULL;
+
+  if (g_str_equal (entry->action, "create"))
+    return g_strdup (_("Created"));
+  if (g_str_equal (entry->action, "archive"))
+    return g_strdup (_("Archived"));
+  if (g_str_equal (entry->action, "restore"))
+    return g_strdup (_("Restored"));
+
+  names = g_string_new (NULL);
+  fields = g_strsplit (entry->fields ? entry->fields : "", " ", -1);
+  for (guint i = 0; fields[i] != NULL; i++)
+    if (fields[i][0] != '\0')
+      g_string_append_printf (names, "%s%s", names->len ? ", " : "", field_label (fields[i]));
+  if (names->len == 0)
+    return g_strdup (_("Saved without changes"));
+  /* Translators: followed by the fields changed, "phone, email" */
+  return g_strdup_printf (_("Changed %s"), names->str);
+}
+
+static void
+update_history (PressoClientView *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->history_list))) != NULL)
+    gtk_list_box_remove (self->history_list, child);
+
+  if (self->store != NULL && presso_client_get_id (self->client) > 0)
+    entries = presso_store_list_client_audit (self->store, presso_client_get_id (self->client),
+                                              &error);
+  if (error != NULL)
+    g_warning ("Cannot read the history of client %" G_GINT64_FORMAT ": %s",
+               presso_client_get_id (self->client), error->message);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->history_group), entries && entries->len > 0);
+  for (guint i = 0; entries && i < entries->len && i < MAX_HISTORY_ROWS; i++)
+    {
+      PressoAuditEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *what = describe_audit_entry (entry);
+      g_autofree char *when = presso_format_date_time (entry->at);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      if (entry->staff_name != NULL && entry->staff_name[0] != '\0')
+        /* Translators: when, then who: "24/11/2026 13:05 · Claire Martin" */
+        subtitle = g_strdup_printf (_("%s · %s"), when, entry->staff_name);
+      else
+        subtitle = g_strdup (when);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+      gtk_list_box_append (self->history_list, row);
+    }
 }
 
 static void
@@ -159,6 +252,8 @@ update (PressoClientView *self)
                                     presso_client_get_updated_by (c));
   set_value (self->created_row, created);
   set_value (self->updated_row, updated);
+
+  update_history (self);
 }
 
 static void
@@ -201,6 +296,8 @@ presso_client_view_class_init (PressoClientViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoClientView, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PressoClientView, created_row);
   gtk_widget_class_bind_template_child (widget_class, PressoClientView, updated_row);
+  gtk_widget_class_bind_template_child (widget_class, PressoClientView, history_group);
+  gtk_widget_class_bind_template_child (widget_class, PressoClientView, history_list);
 }
 
 static void

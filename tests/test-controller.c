@@ -39,6 +39,7 @@ typedef struct {
   double     leak_tau[MAX_CH];      /* seconds; 0 for the garment's own leak */
   bool       inlet_stuck[MAX_CH];   /* inlet valve stuck open */
   bool       vent_blocked[MAX_CH];
+  double     vent_tau[MAX_CH];      /* seconds; 0 for VENT_TAU_S */
   SensorMode sensor[MAX_CH];
   double     sensor_value[MAX_CH];
   uint32_t   noise;
@@ -143,7 +144,7 @@ model_step (Fx *fx, double dt)
       if ((fx->inlet[i] || fx->inlet_stuck[i]) && fx->duty > 0)
         q += fx->duty * FILL_MMHG_S * (1.0 - p / PUMP_MAX_MMHG) / n_open;
       if (fx->vent[i] && !fx->vent_blocked[i])
-        q -= p / VENT_TAU_S;
+        q -= p / (fx->vent_tau[i] > 0 ? fx->vent_tau[i] : VENT_TAU_S);
       q -= p / (fx->leak_tau[i] > 0 ? fx->leak_tau[i] : GARMENT_TAU_S);
       fx->p[i] = MAX (0.0, p + q * dt);
     }
@@ -1041,6 +1042,50 @@ test_over_pressure_stuck_valve (void)
 }
 
 static void
+test_deflate_from_ceiling (void)
+{
+  g_autoptr (Fx) fx = fx_new (4);
+  presso_proto_program p = program (fx, PRESSO_PROTO_MODE_CONTINUOUS);
+  uint32_t t0;
+
+  /* A big chamber takes well over a second to deflate from the ceiling: no alarm. */
+  fx->vent_tau[0] = 0.6;
+  p.inflate_ds = 80;
+  p.deflate_ds = 40;
+  for (unsigned i = 0; i < 4; i++)
+    p.target_dmmhg[i] = 1500;
+  t0 = start (fx, &p);
+  run_until (fx, t0, 11000);
+  g_assert_cmpfloat (fx->p[0], >, 140.0);
+  run_until (fx, t0, 12100);       /* deflating for 1.1 s */
+  g_assert_cmpuint (last_telemetry (fx).phase, ==, PRESSO_PROTO_PHASE_DEFLATE);
+  g_assert_cmpfloat (fx->p[0], >, 15.0);
+  run_until (fx, t0, 16000);
+  g_assert_cmpfloat (fx->p[0], <, 3.0);
+  g_assert_cmpuint (state (fx), ==, PRESSO_PROTO_STATE_RUNNING);
+  g_assert_cmpuint (count_alarm_events (fx), ==, 0);
+}
+
+static void
+test_vent_blocked (void)
+{
+  g_autoptr (Fx) fx = fx_new (4);
+  presso_proto_program p = program (fx, PRESSO_PROTO_MODE_CONTINUOUS);
+  uint32_t t0;
+
+  /* Chamber 1's vent is blocked: from the deflate phase (5 s) on it stays full. */
+  p.deflate_ds = 50;
+  fx->vent_blocked[1] = TRUE;
+  t0 = start (fx, &p);
+  run_until (fx, t0, 7900);
+  g_assert_cmpuint (state (fx), ==, PRESSO_PROTO_STATE_RUNNING);
+  g_assert_cmpuint (run_until_event (fx, PRESSO_PROTO_EVENT_OVER_PRESSURE, 1000) - t0, <=, 8100);
+  assert_alarm (fx, PRESSO_PROTO_EVENT_OVER_PRESSURE, 1, PRESSO_PROTO_PRIORITY_HIGH);
+  /* It cannot vent in VENTING either: after 5 s the device says so. */
+  g_assert_cmpuint (count_events (fx, PRESSO_PROTO_EVENT_SENSOR_FAULT), ==, 1);
+}
+
+static void
 test_under_pressure (void)
 {
   g_autoptr (Fx) fx = fx_new (4);
@@ -1801,6 +1846,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/controller/safety/over-pressure-brief", test_over_pressure_brief);
   g_test_add_func ("/presso/controller/safety/over-pressure-stuck-valve",
                    test_over_pressure_stuck_valve);
+  g_test_add_func ("/presso/controller/safety/deflate-from-ceiling", test_deflate_from_ceiling);
+  g_test_add_func ("/presso/controller/safety/vent-blocked", test_vent_blocked);
   g_test_add_func ("/presso/controller/safety/under-pressure", test_under_pressure);
   g_test_add_func ("/presso/controller/safety/under-pressure-burst", test_under_pressure_burst);
   g_test_add_func ("/presso/controller/safety/leak", test_leak);

@@ -13,8 +13,11 @@
  *    3 mmHg 5 s after STOPPING or VENTING began (it will not vent);
  *  - hard ceiling, in every state: a chamber above the ceiling has its vent opened at once,
  *    OVER_PRESSURE;
- *  - over-pressure: a chamber more than 15 mmHg above its current setpoint (0 for a vented
- *    chamber) for more than 1 s, outside STOPPING and VENTING;
+ *  - over-pressure: an inflating or holding chamber more than 15 mmHg above its current
+ *    setpoint for more than 1 s; a vented chamber above 15 mmHg that fills up again (5 mmHg
+ *    over its lowest) for more than 1 s, or that stays above 15 mmHg for more than 3 s (a big
+ *    chamber needs about a second to deflate from the ceiling); not in STOPPING and VENTING,
+ *    which have their own 5 s limit;
  *  - under-pressure: a holding chamber more than 15 mmHg below its setpoint for more than 1 s,
  *    judged once it has reached its setpoint (a slow fill is not an alarm);
  *  - leak: a holding chamber that reached its setpoint and needs its inlet opened again and
@@ -52,6 +55,8 @@ enum {
 #define STUCK_VENT_MIN_MMHG   5.0
 #define GARMENT_MIN_SP_MMHG   5.0
 #define CEILING_MARGIN_MMHG   1.0   /* the loop aims this far under the ceiling at most */
+#define VENT_RISE_MMHG        5.0   /* a vented chamber this far above its lowest is filling */
+#define VENT_HIGH_MS          3000  /* a vented chamber above 15 mmHg this long is not venting */
 #define MAX_ALARM_CODE        PRESSO_PROTO_EVENT_LOOP_OVERRUN
 
 static double
@@ -144,6 +149,9 @@ vent_chamber_now (presso_ctl *ctl,
   c->releasing = false;
   c->setpoint = 0;
   c->full_setpoint = 0;
+  c->vent_min = HUGE_VAL;
+  c->over_ms = 0;
+  c->vent_high_ms = 0;
   ctl->hal.set_inlet (ctl->hal.user_data, i, false);
   ctl->hal.set_vent (ctl->hal.user_data, i, true);
 }
@@ -475,7 +483,8 @@ set_modes (presso_ctl    *ctl,
       if (mode == CHAMBER_VENT && c->mode != CHAMBER_VENT)
         {
           c->over_ms = 0;
-          c->vent_min = c->pressure;
+          c->vent_high_ms = 0;
+          c->vent_min = HUGE_VAL;
         }
       c->mode = mode;
       c->full_setpoint = mode == CHAMBER_VENT ? 0.0 : full[i];
@@ -609,6 +618,28 @@ check_chamber (presso_ctl *ctl,
   if (is_deflating (ctl))
     return false;
 
+  if (c->mode == CHAMBER_VENT)
+    {
+      /* Deflating takes its time (a big chamber from the ceiling needs about a second): a
+       * vented chamber is over-pressure when it fills up again, or when it stays up. */
+      if (p < c->vent_min)
+        c->vent_min = p;
+      if (p > PRESSO_CTL_DEVIATION_MMHG && p > c->vent_min + VENT_RISE_MMHG)
+        c->over_ms += dt;
+      else
+        c->over_ms = 0;
+      if (p > PRESSO_CTL_DEVIATION_MMHG)
+        c->vent_high_ms += dt;
+      else
+        c->vent_high_ms = 0;
+      if (c->over_ms > PRESSO_CTL_DEVIATION_MS || c->vent_high_ms > VENT_HIGH_MS)
+        {
+          raise_alarm (ctl, PRESSO_PROTO_EVENT_OVER_PRESSURE, (uint8_t) i, p);
+          return true;
+        }
+      return false;
+    }
+
   if (p > sp + PRESSO_CTL_DEVIATION_MMHG)
     c->over_ms += dt;
   else
@@ -618,9 +649,6 @@ check_chamber (presso_ctl *ctl,
       raise_alarm (ctl, PRESSO_PROTO_EVENT_OVER_PRESSURE, (uint8_t) i, p);
       return true;
     }
-
-  if (c->mode == CHAMBER_VENT)
-    return false;
 
   if (c->full_setpoint >= GARMENT_MIN_SP_MMHG)
     {

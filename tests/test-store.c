@@ -699,6 +699,10 @@ test_archive_restore (Fixture       *fixture,
   names = list_names (G_LIST_MODEL (list));
   g_assert_cmpstr (names, ==, "Dupont Hélène|Müller Zoë");
 
+  /* Restoring what is not archived writes nothing. */
+  g_assert_true (presso_store_set_client_archived (store, helene, FALSE, &error));
+  g_assert_cmpint (presso_client_get_version (helene), ==, 3);
+
   audit = presso_store_list_client_audit (store, presso_client_get_id (helene), &error);
   g_assert_cmpuint (audit->len, ==, 3);
   g_assert_cmpstr (((PressoAuditEntry *) audit->pdata[0])->action, ==, "restore");

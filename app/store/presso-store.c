@@ -1541,6 +1541,9 @@ presso_store_set_client_archived (PressoStore   *self,
   id = presso_client_get_id (client);
   version = presso_client_get_version (client);
   archived = !!archived;
+  /* Nothing to write: no new version, no audit line. */
+  if (presso_client_get_archived (client) == archived)
+    return TRUE;
 
   if (!_presso_store_begin (self, error))
     return FALSE;

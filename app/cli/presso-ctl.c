@@ -44,6 +44,7 @@ typedef enum {
   STEP_START,
   STEP_STREAM,
   STEP_STOP,
+  STEP_VENT,
   STEP_DONE,
 } Step;
 
@@ -379,7 +380,7 @@ begin_run (Ctl *ctl)
 
   if (presso_device_get_state (ctl->device) == PRESSO_DEVICE_STATE_FAULT)
     {
-      g_printerr ("presso-ctl: %s\n", _("The device is in fault: acknowledge its alarm first"));
+      g_printerr ("presso-ctl: %s\n", _("The device is in fault: see its alarm, then “presso-ctl ack”"));
       quit (ctl, EXIT_FAULT);
       return;
     }
@@ -392,15 +393,16 @@ begin_run (Ctl *ctl)
 
 /* ------------------------------------------------------------------ vent */
 
+/* The device acknowledged the vent and reports every inlet shut and the compressor off. */
 static gboolean
 vent_confirmed (PressoDevice *device)
 {
   const PressoTelemetry *t = presso_device_get_last_telemetry (device);
 
-  if (t == NULL)
+  if (t == NULL || presso_device_get_vent_pending (device))
     return FALSE;
-  if (t->device_state == PRESSO_PROTO_STATE_VENTING || t->device_state == PRESSO_PROTO_STATE_FAULT)
-    return TRUE;
+  if (t->device_state != PRESSO_PROTO_STATE_VENTING && t->device_state != PRESSO_PROTO_STATE_FAULT)
+    return FALSE;
   return t->inlet_valves == 0 && t->compressor_pct == 0;
 }
 
@@ -428,6 +430,54 @@ on_vent_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* ------------------------------------------------------------------ ack */
+
+static void on_ack_state_cb (PressoDevice *device,
+                             GParamSpec   *pspec,
+                             Ctl          *ctl);
+
+static void
+on_ack_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!presso_device_ack_alarm_finish (PRESSO_DEVICE (object), result, &error))
+    {
+      fail (ctl, error);
+      return;
+    }
+  ctl->step = STEP_VENT;
+  on_ack_state_cb (ctl->device, NULL, ctl);
+}
+
+static void
+on_ack_state_cb (PressoDevice *device,
+                 GParamSpec   *pspec,
+                 Ctl          *ctl)
+{
+  if (ctl->step == STEP_VENT && presso_device_get_state (device) == PRESSO_DEVICE_STATE_READY)
+    {
+      g_print ("%s\n", _("Alarms acknowledged, the device is ready"));
+      quit (ctl, EXIT_OK);
+    }
+}
+
+static gboolean
+on_ack_timeout_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+  const PressoTelemetry *t = presso_device_get_last_telemetry (ctl->device);
+
+  ctl->guard_timer = 0;
+  g_printerr ("presso-ctl: %s (%s: %s)\n", _("The device still holds an alarm"), _("device state"),
+              t ? presso_proto_state_name (t->device_state) : "?");
+  quit (ctl, EXIT_FAULT);
+  return G_SOURCE_REMOVE;
+}
+
 /* ------------------------------------------------------------------ connect */
 
 static void
@@ -451,7 +501,7 @@ on_connect_cb (GObject      *object,
     }
   else if (g_str_equal (ctl->command, "vent"))
     {
-      ctl->step = STEP_STREAM;
+      ctl->step = STEP_VENT;
       if (!presso_device_emergency_vent (ctl->device))
         {
           g_printerr ("presso-ctl: %s\n", _("Cannot send the vent command"));
@@ -461,6 +511,12 @@ on_connect_cb (GObject      *object,
       ctl->vented = TRUE;
       g_signal_connect (ctl->device, "telemetry", G_CALLBACK (on_vent_telemetry_cb), ctl);
       ctl->guard_timer = g_timeout_add (VENT_CONFIRM_MS, on_vent_timeout_cb, ctl);
+    }
+  else if (g_str_equal (ctl->command, "ack"))
+    {
+      g_signal_connect (ctl->device, "notify::state", G_CALLBACK (on_ack_state_cb), ctl);
+      presso_device_ack_alarm_async (ctl->device, 0, NULL, on_ack_cb, ctl);
+      ctl->guard_timer = g_timeout_add (VENT_CONFIRM_MS + 6000, on_ack_timeout_cb, ctl);
     }
   else
     begin_run (ctl);
@@ -570,7 +626,8 @@ main (int   argc,
       "  --port PATH info                  the device's identity\n"
       "  --port PATH run --preset NAME --seconds S [--limit MMHG]\n"
       "                                    run a program, telemetry as CSV on stdout, then stop\n"
-      "  --port PATH vent                  emergency vent: every chamber open to air now"));
+      "  --port PATH vent                  emergency vent: every chamber open to air now\n"
+      "  --port PATH ack                   acknowledge the device's alarms (leave FAULT)"));
   description = g_strdup_printf (_("Exit status: %d success, %d failure, %d usage error, "
                                    "%d no such port or cannot open it, %d no answer from the device, "
                                    "%d protocol version mismatch, %d device fault or alarm, "
@@ -600,7 +657,7 @@ main (int   argc,
   if (g_str_equal (ctl.command, "presets"))
     return cmd_presets ();
   if (!g_str_equal (ctl.command, "info") && !g_str_equal (ctl.command, "run") &&
-      !g_str_equal (ctl.command, "vent"))
+      !g_str_equal (ctl.command, "vent") && !g_str_equal (ctl.command, "ack"))
     {
       g_printerr ("presso-ctl: %s: %s\n%s\n", _("Unknown command"), ctl.command,
                   _("Try “presso-ctl --help”."));

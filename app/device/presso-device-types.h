@@ -68,9 +68,11 @@ typedef enum {
  */
 typedef enum {
   PRESSO_DEVICE_ALARM_LINK_LOST          = 64,  /* the link went down during a program */
-  PRESSO_DEVICE_ALARM_TELEMETRY_SILENT   = 65,  /* no telemetry for over 500 ms while running */
+  PRESSO_DEVICE_ALARM_TELEMETRY_SILENT   = 65,  /* nothing from the device for over 500 ms */
   PRESSO_DEVICE_ALARM_UNEXPECTED_RESET   = 66,  /* the device restarted during a program */
   PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED   = 67,  /* an emergency vent was never acknowledged */
+  PRESSO_DEVICE_ALARM_NO_REPLY           = 68,  /* a command went unanswered after its retries */
+  PRESSO_DEVICE_ALARM_BAD_FRAMES         = 69,  /* more than 10 bad frames in one second */
 } PressoDeviceAlarmCode;
 
 GType presso_device_state_get_type      (void) G_GNUC_CONST;

@@ -24,12 +24,17 @@
 #define RECONNECT_POLL_MS  250
 #define HELLO_RESEND_MS    250
 #define WATCHDOG_TICK_MS   50
+/* The device refuses ACK_ALARM while it vents (at most 5 s): such an ACK_ALARM waits. */
+#define VENTING_WAIT_MS    6000
+/* More bad frames than this in one second make a failing link (PROTOCOL.md, section 11). */
+#define BAD_FRAMES_PER_S   10
 
 typedef struct
 {
   presso_proto_msg msg;
   GTask           *task;
   guint            attempts;
+  gint64           queued_us;
 } Command;
 
 struct _PressoDevice
@@ -41,6 +46,10 @@ struct _PressoDevice
   PressoLink           *link;
   gulong                message_handler;
   gulong                closed_handler;
+  gulong                frame_error_handler;
+  gint64                bad_window_start_us;
+  guint                 bad_in_window;
+  gint64                bad_alarm_us;
 
   PressoDeviceState     state;
   guint8                next_seq;
@@ -62,6 +71,7 @@ struct _PressoDevice
   guint                 device_state;        /* presso_proto_state */
   gint64                last_telemetry_us;
   gboolean              fault_latched;
+  gboolean              reset_suspected;
 
   /* Commands: one in flight, the rest waiting */
   GQueue                commands;
@@ -180,6 +190,8 @@ presso_device_event_describe (guint code)
     case PRESSO_DEVICE_ALARM_TELEMETRY_SILENT: return _("The device stopped reporting pressures");
     case PRESSO_DEVICE_ALARM_UNEXPECTED_RESET: return _("The device restarted during a program");
     case PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED: return _("The device did not confirm the emergency vent");
+    case PRESSO_DEVICE_ALARM_NO_REPLY: return _("The device stopped answering commands");
+    case PRESSO_DEVICE_ALARM_BAD_FRAMES: return _("Too many damaged frames from the device: check the cable");
     default: return _("Unknown device alarm");
     }
 }
@@ -254,10 +266,8 @@ update_state (PressoDevice *self)
     state = PRESSO_DEVICE_STATE_CONNECTING;
   else if (self->fault_latched)
     state = PRESSO_DEVICE_STATE_FAULT;
-  else if (self->have_telemetry)
-    state = map_device_state (self->device_state);
   else
-    state = PRESSO_DEVICE_STATE_READY;
+    state = map_device_state (self->device_state);
 
   if (state == self->state)
     return;
@@ -285,6 +295,23 @@ raise_host_alarm (PressoDevice *self,
   g_message ("alarm: %s", presso_device_event_describe (code));
   g_signal_emit (self, signals[EVENT], 0, &event);
   g_signal_emit (self, signals[ALARM], 0, &event);
+}
+
+static gboolean emergency_vent_internal (PressoDevice *self);
+
+/* Unreachable or failing device (PROTOCOL.md, section 5): vent, latch FAULT, alarm. */
+static void
+declare_fault (PressoDevice *self,
+               guint         code)
+{
+  guint priority = program_active (self) ? PRESSO_PROTO_PRIORITY_HIGH : PRESSO_PROTO_PRIORITY_MEDIUM;
+
+  if (self->fault_latched)
+    return;
+  self->fault_latched = TRUE;
+  emergency_vent_internal (self);
+  update_state (self);
+  raise_host_alarm (self, code, priority);
 }
 
 static void
@@ -362,6 +389,9 @@ on_command_timeout_cb (gpointer user_data)
     g_task_return_new_error (command->task, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_TIMEOUT,
                              _("The device did not acknowledge the command"));
   command_free (command);
+
+  /* Four transmissions unanswered: the device is unreachable. */
+  declare_fault (self, PRESSO_DEVICE_ALARM_NO_REPLY);
   pump_commands (self);
 
   return G_SOURCE_REMOVE;
@@ -372,8 +402,14 @@ pump_commands (PressoDevice *self)
 {
   Command *command;
 
-  while (self->inflight == NULL && (command = g_queue_pop_head (&self->commands)))
+  while (self->inflight == NULL && (command = g_queue_peek_head (&self->commands)))
     {
+      if (command->msg.type == PRESSO_PROTO_MSG_ACK_ALARM &&
+          self->device_state == PRESSO_PROTO_STATE_VENTING &&
+          g_get_monotonic_time () - command->queued_us < VENTING_WAIT_MS * 1000)
+        return;     /* sent when the device reaches FAULT (see handle_telemetry) */
+
+      g_queue_pop_head (&self->commands);
       if (command->task != NULL && g_task_return_error_if_cancelled (command->task))
         {
           command_free (command);
@@ -461,6 +497,7 @@ nak_message (guint code)
     case PRESSO_PROTO_NAK_BAD_STATE: return _("The device cannot do this in its current state");
     case PRESSO_PROTO_NAK_BAD_VALUE: return _("The device refused a value outside its range");
     case PRESSO_PROTO_NAK_VERSION: return _("The device speaks another protocol version");
+    case PRESSO_PROTO_NAK_NO_HELLO: return _("The device restarted and refused the command");
     default: return _("The device refused the command");
     }
 }
@@ -486,6 +523,16 @@ handle_ack (PressoDevice *self,
 
   g_clear_handle_id (&self->command_source, g_source_remove);
   self->inflight = NULL;
+
+  /* Refused because the device is still venting: it will accept once in FAULT. */
+  if (is_nak && nak_code == PRESSO_PROTO_NAK_BAD_STATE &&
+      command->msg.type == PRESSO_PROTO_MSG_ACK_ALARM &&
+      g_get_monotonic_time () - command->queued_us < VENTING_WAIT_MS * 1000)
+    {
+      self->device_state = PRESSO_PROTO_STATE_VENTING;
+      g_queue_push_head (&self->commands, command);
+      return;
+    }
 
   if (!is_nak || (nak_code == PRESSO_PROTO_NAK_BAD_STATE && command->attempts > 1 &&
                   command_effect_seen (self, command->msg.type)))
@@ -518,6 +565,7 @@ queue_command (PressoDevice           *self,
 
   command = g_new0 (Command, 1);
   command->msg = *msg;
+  command->queued_us = g_get_monotonic_time ();
   command->task = g_object_ref (task);
   g_queue_push_tail (&self->commands, command);
   pump_commands (self);
@@ -560,6 +608,7 @@ teardown_link (PressoDevice *self,
     {
       g_clear_signal_handler (&self->message_handler, self->link);
       g_clear_signal_handler (&self->closed_handler, self->link);
+      g_clear_signal_handler (&self->frame_error_handler, self->link);
       presso_link_close (self->link);
       g_clear_object (&self->link);
     }
@@ -635,6 +684,7 @@ handle_device_reset (PressoDevice *self)
 {
   gboolean was_active = program_active (self);
 
+  self->reset_suspected = FALSE;
   g_message ("device reset detected%s", was_active ? " during a program" : "");
   if (was_active && !self->fault_latched)
     {
@@ -655,9 +705,11 @@ handle_identity (PressoDevice                *self,
   if (identity->proto_version != PRESSO_PROTO_VERSION)
     {
       g_autofree char *text =
-        g_strdup_printf (_("The device speaks protocol version %u, this program speaks version %u: update the %s"),
-                         identity->proto_version, PRESSO_PROTO_VERSION,
-                         identity->proto_version > PRESSO_PROTO_VERSION ? _("program") : _("device firmware"));
+        identity->proto_version > PRESSO_PROTO_VERSION
+        ? g_strdup_printf (_("The device speaks protocol version %u, this program only version %u: update Presso"),
+                           identity->proto_version, PRESSO_PROTO_VERSION)
+        : g_strdup_printf (_("The device speaks protocol version %u, this program needs version %u: update the device firmware"),
+                           identity->proto_version, PRESSO_PROTO_VERSION);
 
       if (self->handshaking)
         finish_handshake (self, g_error_new_literal (PRESSO_DEVICE_ERROR,
@@ -697,6 +749,12 @@ handle_telemetry (PressoDevice                 *self,
   /* A clock that jumps back means the device restarted behind our back. */
   if (self->have_telemetry && t->device_time_ms + 1000 < out->device_time_ms)
     handle_device_reset (self);
+  else if (self->reset_suspected)
+    {
+      self->reset_suspected = FALSE;
+      if (program_active (self) && t->state == PRESSO_PROTO_STATE_IDLE)
+        handle_device_reset (self);
+    }
 
   out->host_time_us = g_get_monotonic_time ();
   out->device_time_ms = t->device_time_ms;
@@ -724,15 +782,29 @@ handle_telemetry (PressoDevice                 *self,
   self->have_telemetry = TRUE;
   self->last_telemetry_us = out->host_time_us;
   self->device_state = t->state;
+  if (t->state == PRESSO_PROTO_STATE_IDLE || t->state == PRESSO_PROTO_STATE_VENTING ||
+      t->state == PRESSO_PROTO_STATE_FAULT)
+    self->have_program = FALSE;     /* the device discards it there */
 
+  /* Every state goes to VENTING on VENT, then FAULT (an IDLE frame may predate the vent). */
   if (self->vent_pending &&
-      (t->state == PRESSO_PROTO_STATE_VENTING || t->state == PRESSO_PROTO_STATE_FAULT ||
-       ((t->state == PRESSO_PROTO_STATE_IDLE || t->state == PRESSO_PROTO_STATE_READY) &&
-        t->inlet_valves == 0 && t->compressor_pct == 0)))
+      (t->state == PRESSO_PROTO_STATE_VENTING || t->state == PRESSO_PROTO_STATE_FAULT))
     vent_confirmed (self);
 
   update_state (self);
+  if (self->inflight == NULL && !g_queue_is_empty (&self->commands))
+    pump_commands (self);
   g_signal_emit (self, signals[TELEMETRY], 0, out);
+}
+
+/* Alarms vent the device and latch FAULT; notices (PROGRAM_FINISHED, DEVICE_RESET,
+ * CEILING_CLAMPED) change nothing (PROTOCOL.md, section 9). */
+static gboolean
+is_latched_alarm (guint code)
+{
+  return code != PRESSO_PROTO_EVENT_PROGRAM_FINISHED &&
+         code != PRESSO_PROTO_EVENT_DEVICE_RESET &&
+         code != PRESSO_PROTO_EVENT_CEILING_CLAMPED;
 }
 
 static void
@@ -756,7 +828,7 @@ handle_event (PressoDevice             *self,
     vent_confirmed (self);
 
   g_signal_emit (self, signals[EVENT], 0, &event);
-  if (e->priority > PRESSO_PROTO_PRIORITY_INFO)
+  if (is_latched_alarm (e->code))
     {
       g_message ("device alarm: %s (chamber %u, %.1f mmHg)",
                  presso_device_event_describe (e->code), e->chamber, event.value_mmhg);
@@ -764,7 +836,12 @@ handle_event (PressoDevice             *self,
     }
 
   if (e->code == PRESSO_PROTO_EVENT_DEVICE_RESET)
-    handle_device_reset (self);
+    {
+      /* Also sent once after power-up, which may reach us after our first commands: the
+       * next telemetry tells (a restarted device is IDLE and lost its program). */
+      self->reset_suspected = TRUE;
+      send_hello (self);
+    }
   else if (e->code == PRESSO_PROTO_EVENT_PROGRAM_FINISHED)
     self->have_program = FALSE;
 }
@@ -796,7 +873,12 @@ on_link_message_cb (PressoLink *link,
                                                        PRESSO_DEVICE_ERROR_PROTOCOL_MISMATCH, text));
         }
       else
-        handle_ack (self, msg->u.nak.seq, TRUE, msg->u.nak.code);
+        {
+          handle_ack (self, msg->u.nak.seq, TRUE, msg->u.nak.code);
+          /* The device forgot our HELLO: it restarted. */
+          if (msg->u.nak.code == PRESSO_PROTO_NAK_NO_HELLO && !self->handshaking)
+            handle_device_reset (self);
+        }
       break;
     case PRESSO_PROTO_MSG_TELEMETRY:
       handle_telemetry (self, &msg->u.telemetry);
@@ -807,6 +889,34 @@ on_link_message_cb (PressoLink *link,
     default:
       g_debug ("ignoring message type 0x%02x from the device", msg->type);
       break;
+    }
+}
+
+static void
+on_link_frame_error_cb (PressoLink *link,
+                        guint       status,
+                        gpointer    user_data)
+{
+  PressoDevice *self = PRESSO_DEVICE (user_data);
+  gint64 now = g_get_monotonic_time ();
+
+  g_debug ("bad frame from the device: %s", presso_proto_status_name (status));
+  if (now - self->bad_window_start_us > G_USEC_PER_SEC)
+    {
+      self->bad_window_start_us = now;
+      self->bad_in_window = 0;
+    }
+  if (++self->bad_in_window <= BAD_FRAMES_PER_S || !self->identified)
+    return;
+
+  self->bad_in_window = 0;
+  if (program_active (self))
+    declare_fault (self, PRESSO_DEVICE_ALARM_BAD_FRAMES);
+  else if (now - self->bad_alarm_us > 5 * G_USEC_PER_SEC)
+    {
+      /* Idle: a warning is enough, nothing is inflated. */
+      self->bad_alarm_us = now;
+      raise_host_alarm (self, PRESSO_DEVICE_ALARM_BAD_FRAMES, PRESSO_PROTO_PRIORITY_LOW);
     }
 }
 
@@ -843,19 +953,15 @@ on_watchdog_cb (gpointer user_data)
   PressoDevice *self = PRESSO_DEVICE (user_data);
   gint64 silent_us;
 
-  if (self->link == NULL || self->fault_latched || !self->have_telemetry)
-    return G_SOURCE_CONTINUE;
-  if (self->state != PRESSO_DEVICE_STATE_RUNNING && self->state != PRESSO_DEVICE_STATE_PAUSED)
+  if (self->link == NULL || self->handshaking || !self->identified || self->fault_latched)
     return G_SOURCE_CONTINUE;
 
+  /* Telemetry flows at 50 Hz or more in every state: silence is a lost link. */
   silent_us = g_get_monotonic_time () - self->last_telemetry_us;
   if (silent_us > PRESSO_DEVICE_TELEMETRY_SILENT_MS * 1000)
     {
-      g_message ("no telemetry for %" G_GINT64_FORMAT " ms while running: venting", silent_us / 1000);
-      self->fault_latched = TRUE;
-      update_state (self);
-      presso_device_emergency_vent (self);
-      raise_host_alarm (self, PRESSO_DEVICE_ALARM_TELEMETRY_SILENT, PRESSO_PROTO_PRIORITY_HIGH);
+      g_message ("no telemetry for %" G_GINT64_FORMAT " ms: venting", silent_us / 1000);
+      declare_fault (self, PRESSO_DEVICE_ALARM_TELEMETRY_SILENT);
     }
 
   return G_SOURCE_CONTINUE;
@@ -906,6 +1012,9 @@ open_link (PressoDevice  *self,
                                             G_CALLBACK (on_link_message_cb), self);
   self->closed_handler = g_signal_connect (self->link, "closed",
                                            G_CALLBACK (on_link_closed_cb), self);
+  self->frame_error_handler = g_signal_connect (self->link, "frame-error",
+                                                G_CALLBACK (on_link_frame_error_cb), self);
+  self->bad_in_window = 0;
   return TRUE;
 }
 
@@ -913,6 +1022,8 @@ static void
 begin_handshake (PressoDevice *self)
 {
   self->handshaking = TRUE;
+  self->reset_suspected = FALSE;
+  self->device_state = PRESSO_PROTO_STATE_IDLE;
   self->identified = FALSE;
   self->have_telemetry = FALSE;
   self->fault_latched = FALSE;
@@ -1157,14 +1268,16 @@ presso_device_class_init (PressoDeviceClass *klass)
                   NULL, G_TYPE_NONE, 1, PRESSO_TYPE_TELEMETRY | G_SIGNAL_TYPE_STATIC_SCOPE);
   /**
    * PressoDevice::alarm:
-   * @event: (transfer none): an event of priority LOW or above, from the device or the host
+   * @event: (transfer none): an alarm: one the device latched (it vents and holds FAULT until
+   *   acknowledged) or one the host raised (lost link, silent device, restart mid-program...)
    */
   signals[ALARM] =
     g_signal_new ("alarm", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, PRESSO_TYPE_DEVICE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
   /**
    * PressoDevice::event:
-   * @event: (transfer none): every event, alarms included
+   * @event: (transfer none): every event, alarms included, and the device's notices
+   *   (PROGRAM_FINISHED, DEVICE_RESET, CEILING_CLAMPED): show those of priority LOW and above
    */
   signals[EVENT] =
     g_signal_new ("event", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -1682,7 +1795,9 @@ presso_device_set_limits_finish (PressoDevice  *self,
  * @user_data: for @callback
  *
  * A host alarm (code ≥ 64) releases the host's FAULT latch; a device alarm is sent to the
- * device, which leaves FAULT for idle.
+ * device, which leaves FAULT for idle when no alarm is left latched.  Code 0 acknowledges
+ * every alarm, the host's and the device's.  While the device is still venting (it refuses
+ * ACK_ALARM then) the acknowledgement waits until it reaches FAULT, for at most 6 s.
  */
 void
 presso_device_ack_alarm_async (PressoDevice        *self,
@@ -1704,7 +1819,13 @@ presso_device_ack_alarm_async (PressoDevice        *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
-  if (code == 0 || code > 255)
+  if (code == 0)
+    {
+      /* Every alarm: the host's latch and the device's. */
+      self->fault_latched = FALSE;
+      update_state (self);
+    }
+  if (code > 255)
     {
       g_task_return_new_error (task, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_INVALID,
                                _("Unknown alarm code %u"), code);
@@ -1739,11 +1860,17 @@ presso_device_ack_alarm_finish (PressoDevice  *self,
 gboolean
 presso_device_emergency_vent (PressoDevice *self)
 {
+  g_return_val_if_fail (PRESSO_IS_DEVICE (self), FALSE);
+
+  return emergency_vent_internal (self);
+}
+
+static gboolean
+emergency_vent_internal (PressoDevice *self)
+{
   g_autoptr(GError) error = NULL;
   Command *command;
   gboolean ok;
-
-  g_return_val_if_fail (PRESSO_IS_DEVICE (self), FALSE);
 
   if (self->link == NULL)
     {
@@ -1771,8 +1898,8 @@ presso_device_emergency_vent (PressoDevice *self)
   if (self->link != NULL && self->vent_source == 0)
     self->vent_source = g_timeout_add (VENT_RETRY_MS, on_vent_retry_cb, self);
 
-  if (self->link != NULL && self->have_telemetry &&
-      self->device_state != PRESSO_PROTO_STATE_FAULT && self->device_state != PRESSO_PROTO_STATE_IDLE)
+  /* Every state goes to VENTING on VENT (PROTOCOL.md, section 7). */
+  if (self->link != NULL && self->identified)
     {
       self->device_state = PRESSO_PROTO_STATE_VENTING;
       update_state (self);

@@ -285,7 +285,9 @@ set_raw_115200 (int      fd,
   tio.c_cflag &= ~(CSTOPB | PARENB | CRTSCTS | CSIZE);
   tio.c_cflag |= CS8 | CLOCAL | CREAD;
   tio.c_iflag &= ~(IXON | IXOFF | IXANY);
-  tio.c_cc[VMIN] = 0;
+  /* VMIN 1: with O_NONBLOCK an empty read is EAGAIN, and a read of 0 bytes means hang-up
+   * (with VMIN 0 a tty reads 0 bytes whenever it has nothing). */
+  tio.c_cc[VMIN] = 1;
   tio.c_cc[VTIME] = 0;
   cfsetispeed (&tio, B115200);
   cfsetospeed (&tio, B115200);
@@ -389,6 +391,12 @@ open_real (const char  *path,
     }
 
   fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_NONBLOCK);
+  if (!set_raw_115200 (fd, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      close (fd);
+      return -1;
+    }
   /* One host drives the device: nobody else may open it while we hold it. */
   ioctl (fd, TIOCEXCL);
   tcflush (fd, TCIOFLUSH);

@@ -15,16 +15,11 @@
 
 #include "presso-sim-glue.h"
 
-#if __has_include ("presso-sim.h")
-# include "presso-sim.h"
-# define HAVE_SIM 1
-#endif
+#include "presso-sim.h"
 
 struct _PressoSimGlue
 {
-#ifdef HAVE_SIM
   presso_sim   *sim;
-#endif
   GThread      *thread;
   volatile int  stop;
   int           host_fd;
@@ -34,7 +29,6 @@ struct _PressoSimGlue
 presso_sim_config *
 presso_sim_glue_config_dup (const presso_sim_config *config)
 {
-#ifdef HAVE_SIM
   presso_sim_config *copy = g_new0 (presso_sim_config, 1);
 
   if (config != NULL)
@@ -42,12 +36,8 @@ presso_sim_glue_config_dup (const presso_sim_config *config)
   else
     presso_sim_config_init (copy);
   return copy;
-#else
-  return NULL;
-#endif
 }
 
-#ifdef HAVE_SIM
 static gpointer
 serve_thread (gpointer data)
 {
@@ -56,7 +46,6 @@ serve_thread (gpointer data)
   presso_sim_serve_fd (glue->sim, glue->sim_fd, &glue->stop);
   return NULL;
 }
-#endif
 
 /**
  * presso_sim_glue_new:
@@ -71,7 +60,6 @@ PressoSimGlue *
 presso_sim_glue_new (const presso_sim_config  *config,
                      GError                  **error)
 {
-#ifdef HAVE_SIM
   PressoSimGlue *glue;
   int fds[2];
 
@@ -99,11 +87,6 @@ presso_sim_glue_new (const presso_sim_config  *config,
   glue->thread = g_thread_new ("presso-sim", serve_thread, glue);
 
   return glue;
-#else
-  g_set_error_literal (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_OPEN,
-                       _("This build has no simulated device"));
-  return NULL;
-#endif
 }
 
 /* The host end; the caller owns it from now on. */
@@ -126,9 +109,7 @@ presso_sim_glue_free (PressoSimGlue *glue)
   g_atomic_int_set (&glue->stop, 1);
   if (glue->thread != NULL)
     g_thread_join (glue->thread);
-#ifdef HAVE_SIM
   presso_sim_free (glue->sim);
-#endif
   if (glue->host_fd >= 0)
     close (glue->host_fd);
   if (glue->sim_fd >= 0)

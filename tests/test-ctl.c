@@ -1,0 +1,645 @@
+/* test-ctl.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * presso-ctl as a technician runs it: spawned against presso-sim on a real pty, its output
+ * and exit status checked; killed mid-run to see the device vent on its own.
+ */
+#define G_LOG_DOMAIN "test-ctl"
+#define _GNU_SOURCE 1   /* posix_openpt, ptsname */
+#include "config.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "presso-device-private.h"
+#include "presso-presets.h"
+
+/* presso-ctl's exit codes (presso-ctl --help) */
+#define EXIT_USAGE       2
+#define EXIT_NO_PORT     3
+#define EXIT_SILENT      4
+#define EXIT_MISMATCH    5
+#define EXIT_INTERRUPTED 130
+
+typedef struct
+{
+  char *dir;
+  char *link;
+  GPid  sim_pid;
+} Fixture;
+
+static const char *
+ctl_path (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    path = g_test_build_filename (G_TEST_BUILT, "..", "app", "cli", "presso-ctl", NULL);
+  return path;
+}
+
+/* A simulator outlives no test, even one that aborts. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static const char *
+sim_path (void)
+{
+  const char *sim = g_getenv ("PRESSO_SIM");
+  return sim != NULL && *sim != '\0' ? sim : NULL;
+}
+
+static gboolean
+iterate_until (gboolean (*cond) (gpointer),
+               gpointer   data,
+               guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+path_exists_cond (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+typedef struct
+{
+  GSubprocess *proc;
+  gboolean     done;
+  char        *out;
+  char        *err;
+} Run;
+
+static void
+on_communicate_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->done = TRUE;
+}
+
+static gboolean
+run_done_cond (gpointer data)
+{
+  return ((Run *) data)->done;
+}
+
+/* Runs presso-ctl with argv (NULL-terminated), the main loop turning meanwhile (a fake
+ * device may live in it), at most timeout_ms; returns its exit status. */
+static int
+run_ctl (const char * const *args,
+         guint               timeout_ms,
+         char              **out,
+         char              **err)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) ctl_path ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  run.proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (run.proc, NULL, NULL, on_communicate_cb, &run);
+  if (!iterate_until (run_done_cond, &run, timeout_ms))
+    {
+      g_subprocess_force_exit (run.proc);
+      iterate_until (run_done_cond, &run, 2000);
+      g_error ("presso-ctl %s did not finish within %u ms", args[0], timeout_ms);
+    }
+  g_subprocess_wait (run.proc, NULL, NULL);
+  g_assert_true (g_subprocess_get_if_exited (run.proc));
+  status = g_subprocess_get_exit_status (run.proc);
+  g_test_message ("presso-ctl exit %d, stderr: %s", status, run.err);
+  g_object_unref (run.proc);
+
+  if (out)
+    *out = g_steal_pointer (&run.out);
+  if (err)
+    *err = g_steal_pointer (&run.err);
+  g_free (run.out);
+  g_free (run.err);
+
+  return status;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { sim_path (), "--link", NULL, NULL };
+
+  f->dir = g_dir_make_tmp ("presso-ctl-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->link = g_build_filename (f->dir, "sim.tty", NULL);
+  if (sim_path () == NULL)
+    {
+      g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
+      return;
+    }
+  argv[2] = f->link;
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                die_with_parent, NULL, &f->sim_pid, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (path_exists_cond, f->link, 5000));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  int status;
+
+  if (f->sim_pid != 0)
+    {
+      kill (f->sim_pid, SIGTERM);
+      for (guint i = 0; i < 300 && waitpid (f->sim_pid, &status, WNOHANG) != f->sim_pid; i++)
+        g_usleep (10000);
+      kill (f->sim_pid, SIGKILL);
+      waitpid (f->sim_pid, &status, WNOHANG);
+      g_spawn_close_pid (f->sim_pid);
+    }
+  g_unlink (f->link);
+  g_rmdir (f->dir);
+  g_free (f->link);
+  g_free (f->dir);
+}
+
+/* ------------------------------------------------------------------ without a device */
+
+static void
+test_usage (void)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "--help"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "frobnicate", NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "frobnicate"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "info", NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "--port"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", "x", "run", "--seconds", "1", NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", "x", "run", "--preset", "no-such", "--seconds", "1", NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "no-such"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--bogus", NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--help", NULL }, 5000, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "vent"));
+  g_assert_nonnull (strstr (out, "Exit status"));
+}
+
+static void
+test_presets (void)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "presets", NULL }, 5000, &out, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++, n++)
+    {
+      const PressoPreset *preset = presso_presets_lookup (lines[i]);
+      presso_proto_program program;
+      g_autoptr(GError) error = NULL;
+
+      /* Each name printed is a preset that builds a valid program for 4 to 32 chambers. */
+      g_assert_nonnull (preset);
+      for (guint chambers = 4; chambers <= 32; chambers += 4)
+        {
+          g_assert_true (presso_preset_build_program (preset, chambers, &program, &error));
+          g_assert_no_error (error);
+          g_assert_cmpuint (program.n_chambers, ==, chambers);
+          g_assert_cmpuint (program.chamber_mask, !=, 0);
+          if (chambers < 32)
+            g_assert_cmpuint (program.chamber_mask >> chambers, ==, 0);
+          g_assert_cmpuint (program.pretherapy_mask & ~program.chamber_mask, ==, 0);
+          g_assert_cmpuint (program.pretherapy_mask != 0, ==, program.pretherapy_cycles != 0);
+          for (guint c = 0; c < chambers; c++)
+            {
+              g_assert_cmpint (program.target_dmmhg[c], >=, 100);    /* 10..120 mmHg */
+              g_assert_cmpint (program.target_dmmhg[c], <=, 1200);
+              if (program.mode == PRESSO_PROTO_MODE_GRADIENT && c > 0)
+                g_assert_cmpint (program.target_dmmhg[c], <=, program.target_dmmhg[c - 1]);
+            }
+        }
+      g_assert_false (presso_preset_build_program (preset, 0, &program, &error));
+      g_assert_error (error, PRESSO_PRESET_ERROR, PRESSO_PRESET_ERROR_CHAMBERS);
+    }
+  g_assert_cmpuint (n, ==, presso_presets_get_n_items ());
+  g_assert_nonnull (presso_presets_lookup ("lymphatic-drainage"));
+  g_assert_nonnull (presso_presets_lookup ("leg-lymphoedema-pretherapy"));
+}
+
+static void
+test_missing_port (void)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", "/nonexistent/presso-0", "info", NULL },
+                            5000, NULL, &err), ==, EXIT_NO_PORT);
+  g_assert_nonnull (strstr (err, "/nonexistent/presso-0"));
+}
+
+static int
+open_pty (char **name)
+{
+  int master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  struct termios tio;
+
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  *name = g_strdup (ptsname (master));
+  fcntl (master, F_SETFL, fcntl (master, F_GETFL) | O_NONBLOCK);
+  tcgetattr (master, &tio);
+  cfmakeraw (&tio);
+  tcsetattr (master, TCSANOW, &tio);
+  return master;
+}
+
+static void
+test_silent (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *err = NULL;
+  int master = open_pty (&name);
+  gint64 t0 = g_get_monotonic_time ();
+
+  /* A pty nobody answers on. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", name, "info", NULL }, 5000, NULL, &err),
+                   ==, EXIT_SILENT);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 3 * G_TIME_SPAN_SECOND);
+  g_assert_nonnull (strstr (err, name));
+  close (master);
+}
+
+static void
+on_fake_message_cb (PressoLink *link,
+                    gpointer    data,
+                    gpointer    user_data)
+{
+  const presso_proto_msg *in = data;
+  presso_proto_msg out = { .type = PRESSO_PROTO_MSG_IDENTITY };
+
+  if (in->type != PRESSO_PROTO_MSG_HELLO)
+    return;
+  out.u.identity.proto_version = PRESSO_PROTO_VERSION + 1;
+  g_strlcpy (out.u.identity.model, "Future Presso", sizeof out.u.identity.model);
+  out.u.identity.n_chambers = 8;
+  out.u.identity.ceiling_dmmhg = 1500;
+  out.u.identity.telemetry_hz = 100;
+  presso_link_send (link, &out);
+}
+
+static void
+test_mismatch (void)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(PressoLink) fake = presso_link_new (open_pty (&name));
+
+  /* A device speaking a later protocol version. */
+  g_signal_connect (fake, "message", G_CALLBACK (on_fake_message_cb), NULL);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", name, "info", NULL }, 5000, NULL, &err),
+                   ==, EXIT_MISMATCH);
+  g_assert_nonnull (strstr (err, "version"));
+}
+
+/* ------------------------------------------------------------------ against presso-sim */
+
+static void
+test_info (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+
+  if (f->sim_pid == 0)
+    return;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "info", NULL }, 5000, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Model: "));
+  g_assert_nonnull (strstr (out, "Serial number: "));
+  g_assert_nonnull (strstr (out, "Chambers: "));
+  g_assert_nonnull (strstr (out, "Protocol version: 1\n"));
+  g_assert_nonnull (strstr (out, "State: Ready"));
+}
+
+typedef struct
+{
+  guint  n_rows;
+  guint  n_running;
+  gint64 first_running_ms;
+  gint64 last_running_ms;
+  double first_p0;
+  double max_p0;
+  double target0;
+  guint  n_chambers;
+} Csv;
+
+static void
+parse_csv (const char *out,
+           Csv        *csv)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_auto(GStrv) header = NULL;
+  gint64 prev_ms = -1;
+  guint n_cols;
+
+  memset (csv, 0, sizeof *csv);
+  g_assert_nonnull (lines[0]);
+  g_assert_true (g_str_has_prefix (lines[0], "time_ms,state,phase,cycle,active_chamber,p0,"));
+  header = g_strsplit (lines[0], ",", -1);
+  n_cols = g_strv_length (header);
+  csv->n_chambers = (n_cols - 5) / 2;
+  g_assert_cmpuint (csv->n_chambers, >=, 4);
+  g_assert_cmpstr (header[5 + csv->n_chambers], ==, "t0");
+
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i], ",", -1);
+      gint64 ms;
+      double p0;
+
+      g_assert_cmpuint (g_strv_length (cols), ==, n_cols);
+      ms = g_ascii_strtoll (cols[0], NULL, 10);
+      g_assert_cmpint (ms, >=, prev_ms);
+      prev_ms = ms;
+      p0 = g_ascii_strtod (cols[5], NULL);
+      /* One decimal, as documented. */
+      g_assert_nonnull (strchr (cols[5], '.'));
+      g_assert_cmpuint (strlen (strchr (cols[5], '.')), ==, 2);
+      csv->target0 = g_ascii_strtod (cols[5 + csv->n_chambers], NULL);
+      if (csv->n_rows++ == 0)
+        csv->first_p0 = p0;
+      csv->max_p0 = MAX (csv->max_p0, p0);
+      if (g_str_equal (cols[1], "running"))
+        {
+          if (csv->n_running++ == 0)
+            csv->first_running_ms = ms;
+          csv->last_running_ms = ms;
+        }
+    }
+}
+
+static void
+test_run (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  Csv csv;
+  double hz;
+
+  if (f->sim_pid == 0)
+    return;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", NULL }, 15000, &out, NULL), ==, 0);
+  parse_csv (out, &csv);
+  g_assert_cmpuint (csv.n_running, >=, 2);
+  hz = (csv.n_running - 1) * 1000.0 / MAX (1, csv.last_running_ms - csv.first_running_ms);
+  g_test_message ("%u rows, %u running, %.1f Hz, p0 %.1f → %.1f (target %.1f)", csv.n_rows,
+                  csv.n_running, hz, csv.first_p0, csv.max_p0, csv.target0);
+  g_assert_cmpfloat (hz, >=, 50.0);
+  g_assert_cmpfloat (csv.last_running_ms - csv.first_running_ms, >=, 800);
+  g_assert_cmpfloat (csv.target0, ==, 60.0);
+  /* Chamber 0 inflates towards its target (soft start: slowly) and never beyond it. */
+  g_assert_cmpfloat (csv.max_p0, >, csv.first_p0 + 0.5);
+  g_assert_cmpfloat (csv.max_p0, <, csv.target0);
+}
+
+static gboolean
+device_vented (gpointer data)
+{
+  const PressoTelemetry *t = presso_device_get_last_telemetry (data);
+
+  if (t == NULL || t->inlet_valves != 0 || t->compressor_pct != 0)
+    return FALSE;
+  for (guint i = 0; i < t->n_chambers; i++)
+    if (!(t->pressure_mmhg[i] < 3.0))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+on_connected_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr(GError) error = NULL;
+
+  presso_device_connect_finish (PRESSO_DEVICE (object), result, &error);
+  g_assert_no_error (error);
+  *done = TRUE;
+}
+
+static gboolean
+bool_cond (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static gboolean
+telemetry_cond (gpointer data)
+{
+  return presso_device_get_last_telemetry (data) != NULL;
+}
+
+/* Connects a device to the simulator and returns its first telemetry's state and alarms. */
+static PressoDevice *
+inspect_device (Fixture *f)
+{
+  PressoDevice *device = presso_device_new (f->link);
+  gboolean done = FALSE;
+
+  presso_device_connect_async (device, NULL, on_connected_cb, &done);
+  g_assert_true (iterate_until (bool_cond, &done, 3000));
+  g_assert_true (iterate_until (telemetry_cond, device, 1000));
+  return device;
+}
+
+typedef struct
+{
+  GSubprocess      *proc;
+  GDataInputStream *in;
+  double            p0;
+  guint             rows;
+} Background;
+
+/* Starts "presso-ctl run" for a long time and reads its CSV until chamber 0 holds > 5 mmHg. */
+static void
+start_background_run (Fixture    *f,
+                      Background *bg)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
+
+  bg->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, ctl_path (),
+                               "--port", f->link, "run", "--preset", "venous-return",
+                               "--seconds", "60", NULL);
+  g_assert_no_error (error);
+  bg->in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bg->proc));
+
+  while (bg->p0 <= 5.0)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (bg->in, NULL, NULL, &error);
+      g_auto(GStrv) cols = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      cols = g_strsplit (line, ",", -1);
+      if (bg->rows++ > 0 && g_strv_length (cols) > 5)
+        bg->p0 = g_ascii_strtod (cols[5], NULL);
+    }
+}
+
+static void
+test_sigint_vents (Fixture       *f,
+                   gconstpointer  data)
+{
+  Background bg = { 0 };
+  g_autoptr(PressoDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  const PressoTelemetry *t;
+
+  if (f->sim_pid == 0)
+    return;
+
+  start_background_run (f, &bg);
+  g_subprocess_send_signal (bg.proc, SIGINT);
+  g_subprocess_wait (bg.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (bg.proc), ==, EXIT_INTERRUPTED);
+  g_clear_object (&bg.in);
+  g_clear_object (&bg.proc);
+
+  /* presso-ctl vented before leaving: the device holds the EMERGENCY_VENT alarm. */
+  device = inspect_device (f);
+  t = presso_device_get_last_telemetry (device);
+  g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
+  g_assert_true (iterate_until (device_vented, device, 2000));
+}
+
+static void
+test_sigkill_watchdog (Fixture       *f,
+                       gconstpointer  data)
+{
+  Background bg = { 0 };
+  g_autoptr(PressoDevice) device = NULL;
+  const PressoTelemetry *t;
+
+  if (f->sim_pid == 0)
+    return;
+
+  /* presso-ctl dies without a word: the device's own watchdog vents within about 1 s. */
+  start_background_run (f, &bg);
+  g_subprocess_force_exit (bg.proc);
+  g_subprocess_wait (bg.proc, NULL, NULL);
+  g_clear_object (&bg.in);
+  g_clear_object (&bg.proc);
+  g_usleep (1300 * G_TIME_SPAN_MILLISECOND);
+
+  /* 1.3 s after the kill the watchdog has fired; the chambers are open and emptying. */
+  device = inspect_device (f);
+  t = presso_device_get_last_telemetry (device);
+  g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_WATCHDOG_VENT - 1)), !=, 0);
+  g_assert_cmpuint (t->compressor_pct, ==, 0);
+  g_assert_cmpuint (t->inlet_valves, ==, 0);
+  g_assert_true (iterate_until (device_vented, device, 1500));
+  g_assert_cmpint (presso_device_get_state (device), ==, PRESSO_DEVICE_STATE_FAULT);
+}
+
+static void
+test_vent (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(PressoDevice) device = NULL;
+  const PressoTelemetry *t;
+
+  if (f->sim_pid == 0)
+    return;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "vent", NULL }, 5000, &out, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Vented"));
+
+  device = inspect_device (f);
+  t = presso_device_get_last_telemetry (device);
+  g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
+  g_assert_true (iterate_until (device_vented, device, 2000));
+  presso_device_disconnect (device);
+
+  /* "ack" releases the latched alarm: the device is ready for the next client. */
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "ack", NULL }, 10000, &out, NULL), ==, 0);
+  g_clear_object (&device);
+  device = inspect_device (f);
+  t = presso_device_get_last_telemetry (device);
+  g_assert_cmpuint (t->alarm_flags, ==, 0);
+  g_assert_cmpint (presso_device_get_state (device), ==, PRESSO_DEVICE_STATE_READY);
+}
+
+#define SIM_TEST(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/presso/ctl/usage", test_usage);
+  g_test_add_func ("/presso/ctl/presets", test_presets);
+  g_test_add_func ("/presso/ctl/missing-port", test_missing_port);
+  g_test_add_func ("/presso/ctl/silent", test_silent);
+  g_test_add_func ("/presso/ctl/mismatch", test_mismatch);
+  SIM_TEST ("/presso/ctl/sim/info", test_info);
+  SIM_TEST ("/presso/ctl/sim/run", test_run);
+  SIM_TEST ("/presso/ctl/sim/vent", test_vent);
+  SIM_TEST ("/presso/ctl/sim/sigint-vents", test_sigint_vents);
+  SIM_TEST ("/presso/ctl/sim/sigkill-watchdog", test_sigkill_watchdog);
+
+  return g_test_run ();
+}

@@ -20,6 +20,78 @@
 
 static char *tmp_dir;
 
+/* An area as other parts of Presso add them: a widget with "store" and "staff" properties. */
+#define TEST_TYPE_PAGE (test_page_get_type ())
+G_DECLARE_FINAL_TYPE (TestPage, test_page, TEST, PAGE, AdwBin)
+
+struct _TestPage
+{
+  AdwBin       parent_instance;
+  PressoStore *store;
+  PressoStaff *staff;
+  guint        finds;
+};
+
+G_DEFINE_FINAL_TYPE (TestPage, test_page, ADW_TYPE_BIN)
+
+enum { PAGE_PROP_0, PAGE_PROP_STORE, PAGE_PROP_STAFF };
+
+static void
+test_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TestPage *self = TEST_PAGE (object);
+
+  g_value_set_object (value, prop_id == PAGE_PROP_STORE ? (GObject *) self->store
+                                                         : (GObject *) self->staff);
+}
+
+static void
+test_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TestPage *self = TEST_PAGE (object);
+
+  if (prop_id == PAGE_PROP_STORE)
+    g_set_object (&self->store, g_value_get_object (value));
+  else
+    g_set_object (&self->staff, g_value_get_object (value));
+}
+
+static void
+test_page_dispose (GObject *object)
+{
+  TestPage *self = TEST_PAGE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->staff);
+  G_OBJECT_CLASS (test_page_parent_class)->dispose (object);
+}
+
+static void
+test_page_find (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  TEST_PAGE (widget)->finds++;
+}
+
+static void
+test_page_class_init (TestPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_page_get_property;
+  object_class->set_property = test_page_set_property;
+  object_class->dispose = test_page_dispose;
+  g_object_class_install_property (object_class, PAGE_PROP_STORE,
+    g_param_spec_object ("store", NULL, NULL, PRESSO_TYPE_STORE, G_PARAM_READWRITE));
+  g_object_class_install_property (object_class, PAGE_PROP_STAFF,
+    g_param_spec_object ("staff", NULL, NULL, PRESSO_TYPE_STAFF, G_PARAM_READWRITE));
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "page.find", NULL, test_page_find);
+}
+
+static void
+test_page_init (TestPage *self)
+{
+}
+
 typedef struct
 {
   PressoApplication *app;
@@ -211,6 +283,42 @@ test_window_first_staff (void)
 }
 
 static void
+test_window_add_page (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "pages.db", NULL);
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(PressoStaff) nadia = presso_staff_new ("Nadia Haddad", PRESSO_ROLE_MANAGER);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+  TestPage *page;
+
+  store = presso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_store_insert_staff (store, nadia, &error));
+  window = presso_window_new (NULL, store);
+  page = g_object_new (TEST_TYPE_PAGE, NULL);
+  presso_window_add_page (PRESSO_WINDOW (window), GTK_WIDGET (page), "test", "Test",
+                          "applications-science-symbolic");
+  g_assert_true (presso_window_get_page (PRESSO_WINDOW (window), "test") == GTK_WIDGET (page));
+
+  /* The page gets the store at once, and follows who is signed in. */
+  g_assert_true (page->store == store);
+  g_assert_null (page->staff);
+  presso_window_sign_in (PRESSO_WINDOW (window), nadia);
+  g_assert_nonnull (page->staff);
+  g_assert_cmpint (presso_staff_get_id (page->staff), ==, presso_staff_get_id (nadia));
+
+  /* Ctrl+F reaches the page shown. */
+  presso_window_show_page (PRESSO_WINDOW (window), "test");
+  g_action_group_activate_action (G_ACTION_GROUP (window), "find", NULL);
+  g_assert_cmpuint (page->finds, ==, 1);
+
+  presso_window_switch_user (PRESSO_WINDOW (window));
+  g_assert_null (page->staff);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 test_window_demo (void)
 {
   const char *args[] = { "--demo", NULL };
@@ -313,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/presso/ui/window/not-a-database", test_window_not_a_database);
   g_test_add_func ("/presso/ui/window/database-and-staff", test_window_database_and_staff);
   g_test_add_func ("/presso/ui/window/first-staff", test_window_first_staff);
+  g_test_add_func ("/presso/ui/window/add-page", test_window_add_page);
   g_test_add_func ("/presso/ui/window/demo", test_window_demo);
   g_test_add_func ("/presso/ui/window/preferences", test_window_preferences);
   g_test_add_func ("/presso/ui/window/size-remembered", test_window_size_remembered);

@@ -2,6 +2,19 @@
  *
  * Copyright 2026 The Presso developers
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The main window.  An area (Schedule, Treatment, History...) plugs in by being added in
+ * add_pages() in presso-window.c:
+ *
+ *   presso_window_add_page (self, presso_schedule_page_new (), "schedule", _("Schedule"),
+ *                           "x-office-calendar-symbolic");
+ *
+ * If the page has a "store" property (PressoStore) it is bound to the window's store; if it
+ * has a "staff" property (PressoStaff) it is bound to who is signed in, NULL while the staff
+ * list is shown (Switch User).  Every write through the store is already recorded under the
+ * signed-in staff member (presso_store_set_actor()).  A page that installs a "page.find"
+ * action gets Ctrl+F while it is shown.  The client picked in the Clients area is
+ * PressoClientsPage:current (presso_window_get_page (window, "clients")).
  */
 #pragma once
 

@@ -62,7 +62,6 @@ struct _PressoPressureGraph
   guint               cols_alloc;
   gboolean            draw_raw;
   cairo_surface_t    *plot;           /* the curves, rasterised in device pixels */
-  guint32            *raster;         /* the same, column-major, while drawing */
   int                 plot_scale;
 
   GskRenderNode      *grid_node;
@@ -201,8 +200,7 @@ prepare (PressoPressureGraph *self,
       self->plot = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lay->n_cols, (int) lay->h * scale);
       cairo_surface_set_device_scale (self->plot, scale, scale);
       self->plot_scale = scale;
-      g_free (self->raster);
-      self->raster = g_new (guint32, (gsize) lay->n_cols * (int) lay->h * scale);
+
     }
 
   if (self->buffer != NULL &&
@@ -348,13 +346,13 @@ draw_time_axis (PressoPressureGraph *self,
 
 /* The reduced curves are rasterised straight into an image surface, one pixel column per
  * screen column: cairo's anti-aliased strokes of 32 polylines of 1280 points cost tens of ms a
- * frame, vertical runs of pixels cost well under one.  Each chamber draws the upper and lower
- * envelope of its columns (min and max, joined to the neighbouring columns so the line stays
- * continuous), the band between them filled where it is narrow, and its target as a thin
- * dashed line underneath. */
+ * frame, vertical runs of pixels cost a few.  Each chamber draws its columns' min..max band
+ * joined into a continuous line, and its target as a thin dashed line underneath. */
 typedef struct {
-  guint32 *data;         /* column-major: a column's pixels are contiguous */
+  guint32 *data;
+  int      stride;       /* in pixels */
   int      width, height;
+  double   px_per_dmmhg;
 } Raster;
 
 /* floor() for the plot's range, without a libm call per pixel run */
@@ -380,31 +378,8 @@ raster_span (const Raster *r,
     return;
   y0 = MAX (y0, 0);
   y1 = MIN (y1, r->height - 1);
-  for (p = r->data + (gsize) x * r->height + y0; y0 <= y1; y0++)
-    *p++ = color;
-}
-
-/* Into the row-major image surface, in tiles that stay in the cache. */
-static void
-raster_transpose (const Raster    *r,
-                  cairo_surface_t *surface)
-{
-  guint32 *dst = (guint32 *) cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface) / 4;
-
-  for (int x0 = 0; x0 < r->width; x0 += 32)
-    for (int y0 = 0; y0 < r->height; y0 += 32)
-      {
-        int x1 = MIN (x0 + 32, r->width), y1 = MIN (y0 + 32, r->height);
-
-        for (int x = x0; x < x1; x++)
-          {
-            const guint32 *src = r->data + (gsize) x * r->height;
-
-            for (int y = y0; y < y1; y++)
-              dst[(gsize) y * stride + x] = src[y];
-          }
-      }
+  for (p = r->data + (gsize) y0 * r->stride + x; y0 <= y1; y0++, p += r->stride)
+    *p = color;
 }
 
 static guint32
@@ -418,10 +393,9 @@ premultiplied (const GdkRGBA *c)
 
 static inline double
 raster_y (const Raster *r,
-          const Layout *lay,
           double        dmmhg)
 {
-  return r->height - dmmhg / 10.0 / lay->y_max * r->height;
+  return r->height - dmmhg * r->px_per_dmmhg;
 }
 
 static void
@@ -437,7 +411,7 @@ raster_chamber (PressoPressureGraph *self,
   guint max_gap = MAX (1, (guint) (MAX_GAP_MS / ms_per_col));
   double half = MAX (1, round (self->style.line_width * scale)) / 2;
   double band_fill = 12 * scale;
-  double prev_hi = 0, prev_lo = 0;
+  double prev_hi = 0;
   guint prev = G_MAXUINT;
 
   for (guint k = 0; k < lay->n_cols; k++)
@@ -448,34 +422,36 @@ raster_chamber (PressoPressureGraph *self,
       if (self->counts[k] == 0)
         continue;
       col = &self->cols[(gsize) k * nc + c];
-      hi = raster_y (r, lay, col->max_dmmhg);
-      lo = raster_y (r, lay, col->min_dmmhg);
+      hi = raster_y (r, col->max_dmmhg);
+      lo = raster_y (r, col->min_dmmhg);
 
-      if (prev != G_MAXUINT && k - prev <= max_gap)
+      /* The upper envelope (the peak, y grows downwards) is joined from the previous column,
+       * across the empty ones in between.  A narrow band (sensor noise, a ramp) is filled; of
+       * a wide one (a whole cycle in one column of the session view) only its ends are
+       * marked: joining the lower envelope too would draw a comb of vertical strokes. */
+      if (prev != G_MAXUINT && k == prev + 1)
         {
-          /* join from the previous column, across the empty ones in between */
-          double n = k - prev;
-
-          for (guint j = prev + 1; j <= k; j++)
+          /* the common case: one run from the previous peak through this column's band */
+          if (lo - hi <= band_fill)
+            raster_span (r, k, MIN (prev_hi, hi), MAX (prev_hi, lo), half, color);
+          else
             {
-              double f0 = (j - 1 - prev) / n, f1 = (j - prev) / n;
-              double h0 = prev_hi + (hi - prev_hi) * f0, h1 = prev_hi + (hi - prev_hi) * f1;
-              double l0 = prev_lo + (lo - prev_lo) * f0, l1 = prev_lo + (lo - prev_lo) * f1;
-
-              /* y grows downwards: the upper envelope (hi) has the smaller y.  A narrow band
-               * (sensor noise, a slow ramp) is filled; a wide one (a whole cycle in one column
-               * of the session view) is outlined, which shows the same and costs far less. */
-              if (MAX (l0, l1) - MIN (h0, h1) <= band_fill)
-                raster_span (r, j, MIN (h0, h1), MAX (l0, l1), half, color);
-              else
-                {
-                  raster_span (r, j, h0, h1, half, color);
-                  raster_span (r, j, l0, l1, half, color);
-                }
+              raster_span (r, k, prev_hi, hi, half, color);
+              raster_span (r, k, lo, lo, half, color);
             }
         }
       else
         {
+          if (prev != G_MAXUINT && k - prev <= max_gap)
+            {
+              double step = (hi - prev_hi) / (k - prev);
+
+              for (guint j = prev + 1; j < k; j++)
+                raster_span (r, j,
+                             prev_hi + step * (j - 1 - prev), prev_hi + step * (j - prev),
+                             half, color);
+              raster_span (r, k, hi - step, hi, half, color);
+            }
           if (lo - hi <= band_fill)
             raster_span (r, k, hi, lo, half, color);
           else
@@ -487,7 +463,6 @@ raster_chamber (PressoPressureGraph *self,
 
       prev = k;
       prev_hi = hi;
-      prev_lo = lo;
     }
 }
 
@@ -517,11 +492,11 @@ raster_target (PressoPressureGraph *self,
       if (last != G_MAXUINT && prev > 0)
         for (guint j = last + 1; j < k; j++)
           if ((j / dash) % 2 == 0)
-            raster_span (r, j, raster_y (r, lay, prev), raster_y (r, lay, prev), half, color);
+            raster_span (r, j, raster_y (r, prev), raster_y (r, prev), half, color);
       if (last != G_MAXUINT && v != prev && v > 0 && prev > 0)
-        raster_span (r, k, raster_y (r, lay, prev), raster_y (r, lay, v), half, color);
+        raster_span (r, k, raster_y (r, prev), raster_y (r, v), half, color);
       else if (v > 0 && (k / dash) % 2 == 0)
-        raster_span (r, k, raster_y (r, lay, v), raster_y (r, lay, v), half, color);
+        raster_span (r, k, raster_y (r, v), raster_y (r, v), half, color);
 
       prev = v;
       last = k;
@@ -772,15 +747,16 @@ draw_dynamic (PressoPressureGraph *self,
       cairo_surface_flush (self->plot);
       r.width = cairo_image_surface_get_width (self->plot);
       r.height = cairo_image_surface_get_height (self->plot);
-      r.data = self->raster;
-      memset (r.data, 0, (gsize) r.width * r.height * sizeof (guint32));
+      r.stride = cairo_image_surface_get_stride (self->plot) / 4;
+      r.data = (guint32 *) cairo_image_surface_get_data (self->plot);
+      r.px_per_dmmhg = r.height / (lay->y_max * 10.0);
+      memset (r.data, 0, (gsize) r.stride * 4 * r.height);
       for (guint c = 0; c < nc; c++)
         if (chamber_shown (self, c))
           raster_target (self, &r, c, nc, self->plot_scale);
       for (guint c = 0; c < nc; c++)
         if (chamber_shown (self, c))
           raster_chamber (self, &r, c, nc, self->plot_scale);
-      raster_transpose (&r, self->plot);
       cairo_surface_mark_dirty (self->plot);
 
       cairo_save (cr);
@@ -1002,7 +978,6 @@ presso_pressure_graph_finalize (GObject *object)
 
   g_free (self->cols);
   g_free (self->counts);
-  g_free (self->raster);
   g_free (self->description);
 
   G_OBJECT_CLASS (presso_pressure_graph_parent_class)->finalize (object);

@@ -1251,7 +1251,7 @@ test_sensor_stuck_high_vented (void)
 {
   g_autoptr (Fx) fx = fx_new (4);
 
-  /* A vented chamber whose reading stays at 20 mmHg: stuck (the vent should empty it). */
+  /* A vented chamber whose reading stays at 12 mmHg: stuck (the vent should empty it). */
   host_hello (fx, 1);
   fx->sensor[1] = SENSOR_FIXED;
   fx->sensor_value[1] = 12.0;

@@ -386,38 +386,48 @@ test_device_slow_fill (void)
   presso_sim_free (sim);
 }
 
+/* Starts an 8-chamber device with cfg's fault, checks that no alarm comes for quiet_ms and that
+ * code has come, everything vented, alarm_ms later.  Returns the device (transfer full). */
+static presso_sim *
+run_fault (presso_sim_config *cfg,
+           uint8_t            mode,
+           uint32_t           quiet_ms,
+           uint32_t           alarm_ms,
+           uint8_t            code)
+{
+  presso_sim *sim;
+
+  cfg->n_chambers = 8;
+  sim = sim_started (cfg, mode);
+  sim_run_alive (sim, quiet_ms);
+  g_assert_cmpuint (presso_ctl_get_alarms (presso_sim_get_controller (sim)), ==, 0);
+  sim_run_alive (sim, alarm_ms);
+  assert_sim_alarm (sim, code);
+  return sim;
+}
+
 static void
 test_device_leak (void)
 {
   presso_sim_config cfg;
-  presso_sim *sim;
 
   presso_sim_config_init (&cfg);
-  cfg.n_chambers = 8;
   cfg.leak_chamber = 5;
-  sim = sim_started (&cfg, PRESSO_PROTO_MODE_CONTINUOUS);
   /* Eight chambers share the compressor: the hold starts at 2 s, the leaking chamber is full a
    * little later, and from then on the pump keeps making up for it. */
-  sim_run_alive (sim, 8000);
-  g_assert_cmpuint (presso_ctl_get_alarms (presso_sim_get_controller (sim)), ==, 0);
-  sim_run_alive (sim, 5000);
-  assert_sim_alarm (sim, PRESSO_PROTO_EVENT_LEAK);
-  presso_sim_free (sim);
+  presso_sim_free (run_fault (&cfg, PRESSO_PROTO_MODE_CONTINUOUS, 8000, 5000,
+                              PRESSO_PROTO_EVENT_LEAK));
 }
 
 static void
 test_device_stuck_sensor (void)
 {
   presso_sim_config cfg;
-  presso_sim *sim;
 
   presso_sim_config_init (&cfg);
-  cfg.n_chambers = 8;
   cfg.stuck_sensor_chamber = 2;
-  sim = sim_started (&cfg, PRESSO_PROTO_MODE_CONTINUOUS);
-  sim_run_alive (sim, 6000);
-  assert_sim_alarm (sim, PRESSO_PROTO_EVENT_SENSOR_FAULT);
-  presso_sim_free (sim);
+  presso_sim_free (run_fault (&cfg, PRESSO_PROTO_MODE_CONTINUOUS, 500, 5500,
+                              PRESSO_PROTO_EVENT_SENSOR_FAULT));
 }
 
 static void
@@ -427,11 +437,9 @@ test_device_overshoot (void)
   presso_sim *sim;
 
   presso_sim_config_init (&cfg);
-  cfg.n_chambers = 8;
   cfg.overshoot_chamber = 3;
-  sim = sim_started (&cfg, PRESSO_PROTO_MODE_SEQUENTIAL);
-  sim_run_alive (sim, 3000);
-  assert_sim_alarm (sim, PRESSO_PROTO_EVENT_OVER_PRESSURE);
+  sim = run_fault (&cfg, PRESSO_PROTO_MODE_SEQUENTIAL, 500, 2500,
+                   PRESSO_PROTO_EVENT_OVER_PRESSURE);
   /* It empties back through its stuck inlet once the compressor stops. */
   sim_run_alive (sim, 3000);
   g_assert_cmpuint (presso_ctl_get_state (presso_sim_get_controller (sim)), ==,
@@ -444,32 +452,22 @@ static void
 test_device_missing_garment (void)
 {
   presso_sim_config cfg;
-  presso_sim *sim;
 
   presso_sim_config_init (&cfg);
-  cfg.n_chambers = 8;
   cfg.missing_garment_chamber = 0;
-  sim = sim_started (&cfg, PRESSO_PROTO_MODE_SEQUENTIAL);
-  sim_run_alive (sim, 5000);
-  assert_sim_alarm (sim, PRESSO_PROTO_EVENT_GARMENT_MISSING);
-  presso_sim_free (sim);
+  presso_sim_free (run_fault (&cfg, PRESSO_PROTO_MODE_SEQUENTIAL, 2500, 2500,
+                              PRESSO_PROTO_EVENT_GARMENT_MISSING));
 }
 
 static void
 test_device_loop_overrun (void)
 {
   presso_sim_config cfg;
-  presso_sim *sim;
 
   presso_sim_config_init (&cfg);
-  cfg.n_chambers = 8;
   cfg.loop_overrun_after_s = 3.0;
-  sim = sim_started (&cfg, PRESSO_PROTO_MODE_CONTINUOUS);
-  sim_run_alive (sim, 2750);
-  g_assert_cmpuint (presso_ctl_get_alarms (presso_sim_get_controller (sim)), ==, 0);
-  sim_run_alive (sim, 500);
-  assert_sim_alarm (sim, PRESSO_PROTO_EVENT_LOOP_OVERRUN);
-  presso_sim_free (sim);
+  presso_sim_free (run_fault (&cfg, PRESSO_PROTO_MODE_CONTINUOUS, 2750, 500,
+                              PRESSO_PROTO_EVENT_LOOP_OVERRUN));
 }
 
 static void

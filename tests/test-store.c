@@ -1004,6 +1004,76 @@ test_search_initials (Fixture       *fixture,
   assert_initials_match_fts (fixture->path, store, list);
 }
 
+/* The name order the store keeps patched after each write is the one a rebuild gives. */
+static void
+assert_order_as_rebuilt (const char  *path,
+                         PressoStore *store)
+{
+  g_autoptr(PressoStore) fresh = open_store (path);
+  const PressoClientOrder *patched = _presso_store_get_client_order (store, NULL);
+  const PressoClientOrder *rebuilt = _presso_store_get_client_order (fresh, NULL);
+
+  g_assert_cmpuint (patched->n, ==, rebuilt->n);
+  g_assert_cmpuint (patched->n_active, ==, rebuilt->n_active);
+  g_assert_cmpmem (patched->ids, patched->n * sizeof (gint64),
+                   rebuilt->ids, rebuilt->n * sizeof (gint64));
+  g_assert_cmpmem (patched->archived, patched->n, rebuilt->archived, rebuilt->n);
+  g_assert_nonnull (patched->initials);
+  g_assert_cmpmem (patched->initials, patched->n * sizeof (guint64),
+                   rebuilt->initials, rebuilt->n * sizeof (guint64));
+  for (guint i = 0; i < patched->n; i++)
+    g_assert_cmpuint (_presso_client_order_rank (patched, patched->ids[i]), ==, i);
+}
+
+static void
+test_order_patched (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const char * const names[][2] = {
+    { "Aaron", "Aab" }, { "Zoé", "Zz" }, { "Hélène", "Dupont" }, { "Helene", "DUPONT" },
+    { "Marc", "Martin" }, { "", "Müller" }, { "Ødegaard", "" },
+  };
+  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoClientList) list = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  const PressoClientOrder *before;
+
+  g_assert_true (presso_demo_fill (store, 300, 3, &error));
+  list = presso_client_list_new (store);
+  before = _presso_store_get_client_order (store, NULL);
+
+  /* New clients at the start, the end, between, and beside their namesakes */
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_ptr_array_add (added, add_client (store, names[i][0], names[i][1], NULL,
+                                          "06 12 34 56 78", ""));
+      g_assert_true (_presso_store_get_client_order (store, NULL) == before);   /* patched */
+      assert_order_as_rebuilt (fixture->path, store);
+    }
+
+  /* Renamed (moves), edited in place (does not), archived and restored */
+  for (guint i = 0; i < added->len; i++)
+    {
+      PressoClient *client = added->pdata[i];
+
+      presso_client_set_last_name (client, i % 2 ? "Bernard" : "Zzyzx");
+      g_assert_true (presso_store_update_client (store, client, &error));
+      assert_order_as_rebuilt (fixture->path, store);
+      presso_client_set_phone (client, "07 00 00 00 00");
+      g_assert_true (presso_store_update_client (store, client, &error));
+      assert_order_as_rebuilt (fixture->path, store);
+      g_assert_true (presso_store_set_client_archived (store, client, i % 3 == 0, &error));
+      assert_order_as_rebuilt (fixture->path, store);
+    }
+  g_assert_true (_presso_store_get_client_order (store, NULL) == before);
+  g_assert_no_error (error);
+
+  /* The list follows: the renamed clients are where their names sort. */
+  presso_client_list_set_query (list, "zzyzx");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 2);   /* 2 and 4; 0 and 6 archived */
+}
+
 /* ------------------------------------------------------------------ the paged list */
 
 /* Replays every "items-changed" on a copy of the ids, as a view does, checking that the model
@@ -1319,6 +1389,7 @@ main (int   argc,
   ADD ("search-not-notes", test_search_not_notes);
   ADD ("search-injection", test_search_injection);
   ADD ("search-initials", test_search_initials);
+  ADD ("order-patched", test_order_patched);
   ADD ("list-paging", test_list_paging);
   ADD ("demo", test_demo);
 #undef ADD

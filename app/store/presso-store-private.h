@@ -27,6 +27,7 @@ typedef struct
   gint64  *ids;
   guint8  *archived;
   guint    n;
+  guint    capacity;   /* of ids, archived and initials, patched in place after one write */
   guint    n_active;
   /* rank_by_id[id] is the position of id in ids, or G_MAXUINT; NULL when the ids are too sparse
    * for an array, then rank_table maps them. */

@@ -384,11 +384,150 @@ load_initials (PressoStore *self)
   sqlite3_reset (stmt);
 }
 
-static void
-clients_written (PressoStore *self)
+/* Moves @id to where @name_key sorts in the name order (inserting it if new): a rebuild reads
+ * every client (12 ms for 100 000), this reads about log2 (n) name keys.  FALSE when the
+ * order must be rebuilt instead. */
+static gboolean
+order_patch (PressoStore *self,
+             gint64       id,
+             const char  *name_key,
+             gboolean     archived)
 {
-  g_clear_pointer (&self->order, order_free);
+  PressoClientOrder *order = self->order;
+  sqlite3_stmt *stmt;
+  guint from, lo = 0, hi, first, last;
+
+  if (order->rank_by_id == NULL || id < 0 || id >= (1 << 24))
+    return FALSE;
+  stmt = _presso_store_statement (self, "SELECT name_key FROM clients WHERE id = ?", NULL);
+  if (stmt == NULL)
+    return FALSE;
+
+  from = _presso_client_order_rank (order, id);
+  if (from != G_MAXUINT)
+    {
+      /* Moving: the row keeps its archived flag (only archiving writes it). */
+      archived = order->archived[from];
+      if (!archived)
+        order->n_active--;
+      memmove (order->ids + from, order->ids + from + 1, (order->n - from - 1) * sizeof (gint64));
+      memmove (order->archived + from, order->archived + from + 1, order->n - from - 1);
+      if (order->initials)
+        memmove (order->initials + from, order->initials + from + 1,
+                 (order->n - from - 1) * sizeof (guint64));
+      order->n--;
+    }
+  else
+    {
+      if (order->n == order->capacity)
+        {
+          order->capacity = order->capacity * 2 + 64;
+          order->ids = g_renew (gint64, order->ids, order->capacity);
+          order->archived = g_renew (guint8, order->archived, order->capacity);
+          if (order->initials)
+            order->initials = g_renew (guint64, order->initials, order->capacity);
+        }
+      if (id > order->max_id)
+        {
+          order->rank_by_id = g_renew (guint, order->rank_by_id, id + 1);
+          memset (order->rank_by_id + order->max_id + 1, 0xff,
+                  (id - order->max_id) * sizeof (guint));
+          order->max_id = id;
+        }
+    }
+
+  /* ORDER BY name_key, id: BINARY collation, i.e. byte order. */
+  hi = order->n;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const char *key;
+      int cmp;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, order->ids[mid]);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          sqlite3_reset (stmt);
+          return FALSE;
+        }
+      key = (const char *) sqlite3_column_text (stmt, 0);
+      cmp = strcmp (key ? key : "", name_key);
+      if (cmp < 0 || (cmp == 0 && order->ids[mid] < id))
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  sqlite3_reset (stmt);
+
+  memmove (order->ids + lo + 1, order->ids + lo, (order->n - lo) * sizeof (gint64));
+  memmove (order->archived + lo + 1, order->archived + lo, order->n - lo);
+  order->ids[lo] = id;
+  order->archived[lo] = archived;
+  if (order->initials)
+    {
+      memmove (order->initials + lo + 1, order->initials + lo,
+               (order->n - lo) * sizeof (guint64));
+      order->initials[lo] = (gsize) id < self->n_initials ? self->initials[id] : 0;
+    }
+  order->n++;
+  if (!archived)
+    order->n_active++;
+
+  first = from == G_MAXUINT ? lo : MIN (from, lo);
+  last = from == G_MAXUINT ? order->n - 1 : MAX (from, lo);
+  for (guint i = first; i <= last; i++)
+    order->rank_by_id[order->ids[i]] = i;
+
+  /* Cached searches are by position, and the row's words may have changed. */
+  if (order->searches)
+    g_hash_table_remove_all (order->searches);
+  return TRUE;
+}
+
+/* After one client row was inserted or updated (name, phone, ... not the archived flag). */
+static void
+client_written (PressoStore  *self,
+                gint64        id,
+                PressoClient *client)
+{
+  g_autofree char *name_key = NULL;
+
   self->clients_changed_pending = TRUE;
+  client_initials_set (self, id, client);
+  if (self->order == NULL)
+    return;
+  /* Inside a batch (an import), one rebuild at the end beats a patch per row. */
+  name_key = client_name_key (client);
+  if (self->tx_depth > 1
+      || !order_patch (self, id, name_key, presso_client_get_archived (client)))
+    g_clear_pointer (&self->order, order_free);
+}
+
+static void
+client_archived (PressoStore *self,
+                 gint64       id,
+                 gboolean     archived)
+{
+  guint rank;
+
+  self->clients_changed_pending = TRUE;
+  if (self->order == NULL)
+    return;
+  rank = _presso_client_order_rank (self->order, id);
+  if (rank == G_MAXUINT)
+    {
+      g_clear_pointer (&self->order, order_free);
+      return;
+    }
+  if (self->order->archived[rank] != archived)
+    {
+      self->order->archived[rank] = archived;
+      if (archived)
+        self->order->n_active--;
+      else
+        self->order->n_active++;
+    }
 }
 
 static void
@@ -725,7 +864,7 @@ _presso_store_get_client_order (PressoStore  *self,
       return NULL;
     }
 
-  order->n = ids->len;
+  order->n = order->capacity = ids->len;
   order->ids = (gint64 *) (gpointer) g_array_free (g_steal_pointer (&ids), FALSE);
   order->archived = g_byte_array_free (g_steal_pointer (&archived), FALSE);
 
@@ -749,7 +888,7 @@ _presso_store_get_client_order (PressoStore  *self,
     load_initials (self);
   if (self->initials_loaded)
     {
-      order->initials = g_new (guint64, order->n + 1);
+      order->initials = g_new (guint64, order->capacity + 1);
       for (guint i = 0; i < order->n; i++)
         order->initials[i] = (gsize) order->ids[i] < self->n_initials
                                ? self->initials[order->ids[i]] : 0;
@@ -1362,8 +1501,7 @@ presso_store_insert_client (PressoStore   *self,
   bind_staff_id (stmt, N_CLIENT_FIELDS + 5, actor);
   if (!step_done (self, stmt, error, _("Could not save the client")))
     goto fail;
-  clients_written (self);
-  client_initials_set (self, sqlite3_last_insert_rowid (self->db), client);
+  client_written (self, sqlite3_last_insert_rowid (self->db), client);
 
   g_object_freeze_notify (G_OBJECT (client));
   presso_client_set_id (client, sqlite3_last_insert_rowid (self->db));
@@ -1494,8 +1632,7 @@ presso_store_update_client (PressoStore   *self,
       set_conflict_error (self, id, error);
       goto fail;
     }
-  clients_written (self);
-  client_initials_set (self, id, client);
+  client_written (self, id, client);
   if (!_presso_store_commit (self, error))
     return FALSE;
 
@@ -1565,7 +1702,7 @@ presso_store_set_client_archived (PressoStore   *self,
       set_conflict_error (self, id, error);
       goto fail;
     }
-  clients_written (self);
+  client_archived (self, id, archived);
   if (!_presso_store_commit (self, error))
     return FALSE;
 

@@ -364,6 +364,8 @@ test_info (Fixture       *f,
   g_assert_nonnull (strstr (out, "Chambers: "));
   g_assert_nonnull (strstr (out, "Protocol version: 1\n"));
   g_assert_nonnull (strstr (out, "State: Ready"));
+  g_assert_nonnull (strstr (out, "Alarms latched: none\n"));
+  g_assert_nonnull (strstr (out, "Pressures (mmHg): "));
 }
 
 typedef struct
@@ -569,6 +571,7 @@ test_sigkill_watchdog (Fixture       *f,
 {
   Background bg = { 0 };
   g_autoptr(PressoDevice) device = NULL;
+  g_autofree char *out = NULL;
   const PressoTelemetry *t;
 
   if (f->sim_pid == 0)
@@ -590,6 +593,12 @@ test_sigkill_watchdog (Fixture       *f,
   g_assert_cmpuint (t->inlet_valves, ==, 0);
   g_assert_true (iterate_until (device_vented, device, 1500));
   g_assert_cmpint (presso_device_get_state (device), ==, PRESSO_DEVICE_STATE_FAULT);
+  presso_device_disconnect (device);
+
+  /* The technician sees why. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "info", NULL }, 5000, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "State: Fault"));
+  g_assert_nonnull (strstr (out, presso_proto_event_name (PRESSO_PROTO_EVENT_WATCHDOG_VENT)));
 }
 
 static void

@@ -141,6 +141,7 @@ static void
 print_info (Ctl *ctl)
 {
   const presso_proto_identity *id = presso_device_get_identity (ctl->device);
+  const PressoTelemetry *t;
 
   g_print ("%s: %s\n", _("Port"), opt_port);
   g_print ("%s: %s\n", _("Model"), id->model);
@@ -159,6 +160,50 @@ print_info (Ctl *ctl)
   g_print ("%s: %.1f mmHg\n", _("Pressure ceiling"), id->ceiling_dmmhg / 10.0);
   g_print ("%s: %u Hz\n", _("Telemetry rate"), id->telemetry_hz);
   g_print ("%s: %s\n", _("State"), presso_device_state_to_string (presso_device_get_state (ctl->device)));
+
+  t = presso_device_get_last_telemetry (ctl->device);
+  if (t != NULL)
+    {
+      g_autoptr(GString) line = g_string_new (NULL);
+
+      g_print ("%s: %s\n", _("Device state"), presso_proto_state_name (t->device_state));
+      for (guint code = 1; code <= 16; code++)
+        if (t->alarm_flags & (1u << (code - 1)))
+          g_string_append_printf (line, "%s%s", line->len ? ", " : "", presso_proto_event_name (code));
+      g_print ("%s: %s\n", _("Alarms latched"), line->len ? line->str : _("none"));
+      g_string_truncate (line, 0);
+      for (guint i = 0; i < t->n_chambers; i++)
+        {
+          if (isnan (t->pressure_mmhg[i]))
+            g_string_append_printf (line, "%s?", i ? " " : "");
+          else
+            g_string_append_printf (line, "%s%.1f", i ? " " : "", t->pressure_mmhg[i]);
+        }
+      g_print ("%s: %s\n", _("Pressures (mmHg)"), line->str);
+      g_print ("%s: %u %%\n", _("Compressor"), t->compressor_pct);
+    }
+}
+
+static void
+on_info_telemetry_cb (PressoDevice          *device,
+                      const PressoTelemetry *t,
+                      Ctl                   *ctl)
+{
+  if (ctl->step != STEP_VENT)
+    return;
+  print_info (ctl);
+  quit (ctl, EXIT_OK);
+}
+
+static gboolean
+on_info_timeout_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->guard_timer = 0;
+  print_info (ctl);
+  quit (ctl, EXIT_OK);
+  return G_SOURCE_REMOVE;
 }
 
 /* ------------------------------------------------------------------ run */
@@ -496,8 +541,10 @@ on_connect_cb (GObject      *object,
 
   if (g_str_equal (ctl->command, "info"))
     {
-      print_info (ctl);
-      quit (ctl, EXIT_OK);
+      /* The state and pressures come with the first telemetry frame. */
+      ctl->step = STEP_VENT;
+      g_signal_connect (ctl->device, "telemetry", G_CALLBACK (on_info_telemetry_cb), ctl);
+      ctl->guard_timer = g_timeout_add (300, on_info_timeout_cb, ctl);
     }
   else if (g_str_equal (ctl->command, "vent"))
     {

@@ -34,7 +34,7 @@ typedef enum
 } PressoStoreError;
 
 /* The schema version this Presso writes (PRAGMA user_version). */
-#define PRESSO_STORE_SCHEMA_VERSION 3
+#define PRESSO_STORE_SCHEMA_VERSION 4
 
 /* One line of a client's audit trail. */
 typedef struct

@@ -10,6 +10,10 @@
  *   vent-write:    presso_device_emergency_vent() call → its last byte written to the fd, with
  *                  a long queue of commands pending (goal ≤ 5 ms); baseline: the same VENT
  *                  frame sent through the normal queue behind the same commands.
+ *   vent-write-uart-paced: the same on a pty drained at 115200 baud (11.5 bytes/ms, as a real
+ *                  UART), where a queue really waits: PressoLink's urgent path (the one
+ *                  emergency_vent uses), written and received by the reader, against the
+ *                  normal queue's time to the reader.
  *   watchdog-vent: last heartbeat → the device reporting every chamber vented (vent valves
  *                  open, inlets closed, compressor off) and then every chamber below 3 mmHg
  *                  (goal ≤ 1.1 s for the former); baseline: an explicit emergency vent.
@@ -17,16 +21,21 @@
  * Usage: bench-device [--trials N] [--link PATH-FOR-THE-PTY]
  */
 #define G_LOG_DOMAIN "bench-device"
+#define _GNU_SOURCE 1   /* posix_openpt, ptsname */
 #include "config.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <termios.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
 #include <glib/gstdio.h>
 
 #include "presso-device-private.h"
+#include "presso-serial-port.h"
 
 static int opt_trials = 20;
 static int opt_queue = 400;
@@ -328,6 +337,143 @@ bench_watchdog (Bench *b)
   print_stats ("watchdog-vent", "baseline-explicit-vent-below-3mmhg", ex_low, 0, NULL);
 }
 
+/* A UART at 115200 baud: 11.5 bytes per millisecond, read by a thread. */
+typedef struct
+{
+  int           master;
+  volatile int  stop;
+  gint64        vent_seen_us;     /* when the reader decoded a VENT frame */
+  GMutex        lock;
+} Uart;
+
+static gpointer
+uart_thread (gpointer data)
+{
+  Uart *u = data;
+  presso_proto_decoder dec;
+  guint8 buf[115];
+
+  presso_proto_decoder_init (&dec);
+  while (!g_atomic_int_get (&u->stop))
+    {
+      gssize n = read (u->master, buf, sizeof buf);
+
+      for (gssize off = 0; n > 0 && off < n;)
+        {
+          presso_proto_msg msg;
+          presso_proto_status st = PRESSO_PROTO_NEED_MORE;
+
+          off += presso_proto_decoder_feed (&dec, buf + off, n - off, &msg, &st);
+          if (st == PRESSO_PROTO_OK && msg.type == PRESSO_PROTO_MSG_VENT)
+            {
+              g_mutex_lock (&u->lock);
+              u->vent_seen_us = g_get_monotonic_time ();
+              g_mutex_unlock (&u->lock);
+            }
+        }
+      g_usleep (10000);
+    }
+  return NULL;
+}
+
+static gboolean
+vent_seen_cond (gpointer data)
+{
+  Uart *u = data;
+  gboolean seen;
+
+  g_mutex_lock (&u->lock);
+  seen = u->vent_seen_us != 0;
+  g_mutex_unlock (&u->lock);
+  return seen;
+}
+
+static void
+bench_vent_write_paced (void)
+{
+  g_autoptr(GArray) urgent = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) urgent_written = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) baseline = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoLink) link = NULL;
+  g_autofree char *extra = NULL;
+  presso_proto_msg load = { .type = PRESSO_PROTO_MSG_LOAD_PROGRAM };
+  presso_proto_msg vent = { .type = PRESSO_PROTO_MSG_VENT, .seq = 250 };
+  guint8 frame[PRESSO_PROTO_MAX_FRAME];
+  int n_frames = opt_queue;
+  gsize frame_len;
+  struct termios tio;
+  GThread *thread;
+  Uart u = { 0 };
+  int fd;
+
+  g_mutex_init (&u.lock);
+  u.master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (u.master < 0 || grantpt (u.master) != 0 || unlockpt (u.master) != 0)
+    g_error ("no pty");
+  tcgetattr (u.master, &tio);
+  cfmakeraw (&tio);
+  tcsetattr (u.master, TCSANOW, &tio);
+  fcntl (u.master, F_SETFL, fcntl (u.master, F_GETFL) | O_NONBLOCK);
+  fd = presso_serial_port_open_virtual (ptsname (u.master), &error);
+  g_assert_no_error (error);
+  link = presso_link_new (fd);
+  thread = g_thread_new ("uart", uart_thread, &u);
+
+  load.u.program.mode = PRESSO_PROTO_MODE_SEQUENTIAL;
+  load.u.program.n_chambers = 12;
+  load.u.program.chamber_mask = 0xFFF;
+  load.u.program.inflate_ds = 10;
+  load.u.program.duration_s = 60;
+  for (int i = 0; i < 12; i++)
+    load.u.program.target_dmmhg[i] = 400;
+  frame_len = presso_proto_encode (&load, frame, sizeof frame);
+
+  for (int trial = 0; trial < MAX (3, opt_trials / 4); trial++)
+    {
+      gint64 t0, written = 0;
+      double ms;
+
+      /* Baseline: the VENT frame behind the queue reaches the "device" at line rate. */
+      for (int i = 0; i < n_frames; i++)
+        presso_link_send (link, &load);
+      u.vent_seen_us = 0;
+      t0 = g_get_monotonic_time ();
+      presso_link_send (link, &vent);
+      if (!iterate_until (vent_seen_cond, &u, 60000))
+        g_error ("the paced reader never saw the vent");
+      ms = (u.vent_seen_us - t0) / 1000.0;
+      g_array_append_val (baseline, ms);
+      iterate_until (queue_empty_cond, link, 60000);
+      spin (200);
+
+      /* The urgent path, same queue in front. */
+      for (int i = 0; i < n_frames; i++)
+        presso_link_send (link, &load);
+      u.vent_seen_us = 0;
+      t0 = g_get_monotonic_time ();
+      presso_link_send_urgent (link, &vent, &written);
+      ms = written >= t0 ? (written - t0) / 1000.0 : INFINITY;
+      g_array_append_val (urgent_written, ms);
+      if (!iterate_until (vent_seen_cond, &u, 60000))
+        g_error ("the paced reader never saw the urgent vent");
+      ms = (u.vent_seen_us - t0) / 1000.0;
+      g_array_append_val (urgent, ms);
+      iterate_until (queue_empty_cond, link, 60000);
+      spin (200);
+    }
+
+  g_atomic_int_set (&u.stop, 1);
+  g_thread_join (thread);
+  close (u.master);
+
+  extra = g_strdup_printf (",\"queued_bytes\":%" G_GSIZE_FORMAT ",\"queued_frames\":%d,\"line_bytes_per_ms\":11.5",
+                           n_frames * frame_len, n_frames);
+  print_stats ("vent-write-uart-paced", "urgent-path-written", urgent_written, 5.0, extra);
+  print_stats ("vent-write-uart-paced", "urgent-path-received", urgent, 0, extra);
+  print_stats ("vent-write-uart-paced", "baseline-normal-queue-received", baseline, 0, extra);
+}
+
 static void
 quiet_log (const char     *domain,
            GLogLevelFlags  level,
@@ -401,6 +547,7 @@ main (int   argc,
   g_clear_object (&res);
 
   bench_vent_write (&b);
+  bench_vent_write_paced ();
   bench_watchdog (&b);
 
   g_signal_handlers_disconnect_by_data (b.device, &b);

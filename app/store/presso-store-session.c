@@ -1,0 +1,1701 @@
+/* presso-store-session.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A running session is written as it goes: its row at Start, each event as it happens, and
+ * the pressure trace in chunks, each chunk one small transaction, so that a crash or a
+ * pulled plug loses the last seconds only.  A chunk is compact: telemetry is averaged into
+ * 100 ms bins, quantised to 0.5 mmHg, delta-encoded per channel as zigzag varints in
+ * channel-major order (long runs of zeros while pressures hold) and zlib-compressed.
+ */
+#define G_LOG_DOMAIN "presso-store"
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "presso-proto.h"
+#include "presso-store-private.h"
+#include "presso-store-session.h"
+#include "presso-store-session-private.h"
+
+#define TRACE_FORMAT     1
+#define TRACE_BIN_MS     (1000 / PRESSO_TRACE_RATE_HZ)
+#define TRACE_INVALID    (-32768)
+
+/* ------------------------------------------------------------------ schema */
+
+/* "IF NOT EXISTS": a database brought back to an older version by hand (tests of the earlier
+ * steps do that) may still hold these tables; the step must not fail on them. */
+
+const char _presso_store_schema_sessions[] =
+  "CREATE TABLE IF NOT EXISTS programs ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  name TEXT NOT NULL,"
+  "  data TEXT NOT NULL,"
+  "  archived INTEGER NOT NULL DEFAULT 0 CHECK (archived IN (0, 1)),"
+  "  created_at TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL,"
+  "  created_by INTEGER REFERENCES staff (id),"
+  "  updated_by INTEGER REFERENCES staff (id));"
+  "CREATE TABLE IF NOT EXISTS sessions ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  version INTEGER NOT NULL DEFAULT 1,"
+  "  client_id INTEGER NOT NULL REFERENCES clients (id),"
+  "  practitioner_id INTEGER REFERENCES staff (id),"
+  "  program_id INTEGER REFERENCES programs (id),"
+  "  program_name TEXT NOT NULL,"
+  "  program_data TEXT NOT NULL,"
+  "  device_model TEXT NOT NULL DEFAULT '',"
+  "  device_serial TEXT NOT NULL DEFAULT '',"
+  "  device_firmware TEXT NOT NULL DEFAULT '',"
+  "  pressure_cap INTEGER NOT NULL DEFAULT 0,"
+  "  screening_id INTEGER,"
+  "  started_at TEXT NOT NULL,"
+  "  ended_at TEXT,"
+  "  duration_ms INTEGER NOT NULL DEFAULT 0 CHECK (duration_ms >= 0),"
+  "  outcome TEXT NOT NULL DEFAULT 'running' CHECK (outcome IN ('running', 'completed',"
+  "    'stopped', 'emergency-vented', 'interrupted-fault', 'interrupted-crash')),"
+  "  owner_pid INTEGER NOT NULL DEFAULT 0,"
+  "  owner_boot TEXT NOT NULL DEFAULT '',"
+  "  notes TEXT NOT NULL DEFAULT '',"
+  "  heaviness_before INTEGER CHECK (heaviness_before BETWEEN 0 AND 10),"
+  "  heaviness_after INTEGER CHECK (heaviness_after BETWEEN 0 AND 10),"
+  "  pain_before INTEGER CHECK (pain_before BETWEEN 0 AND 10),"
+  "  pain_after INTEGER CHECK (pain_after BETWEEN 0 AND 10));"
+  "CREATE INDEX IF NOT EXISTS sessions_by_client ON sessions (client_id, started_at);"
+  "CREATE INDEX IF NOT EXISTS sessions_running ON sessions (outcome) WHERE outcome = 'running';"
+  "CREATE TABLE IF NOT EXISTS session_events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+  "  kind INTEGER NOT NULL CHECK (kind BETWEEN 0 AND 3),"
+  "  at_ms INTEGER NOT NULL,"
+  "  wall_time TEXT NOT NULL,"
+  "  code INTEGER NOT NULL DEFAULT 0,"
+  "  priority INTEGER NOT NULL DEFAULT 0,"
+  "  chamber INTEGER NOT NULL DEFAULT 255,"
+  "  value REAL NOT NULL DEFAULT 0,"
+  "  text TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX IF NOT EXISTS session_events_by_session ON session_events (session_id, id);"
+  "CREATE TABLE IF NOT EXISTS session_trace ("
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+  "  seq INTEGER NOT NULL,"
+  "  start_ms INTEGER NOT NULL,"
+  "  end_ms INTEGER NOT NULL,"
+  "  n_samples INTEGER NOT NULL,"
+  "  n_chambers INTEGER NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  PRIMARY KEY (session_id, seq)) WITHOUT ROWID;"
+  "CREATE TABLE IF NOT EXISTS session_measurements ("
+  "  id INTEGER PRIMARY KEY,"
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
+  "  point TEXT NOT NULL,"
+  "  after INTEGER NOT NULL CHECK (after IN (0, 1)),"
+  "  value REAL NOT NULL CHECK (value > 0));"
+  "CREATE INDEX IF NOT EXISTS session_measurements_by_session ON session_measurements (session_id);";
+
+/* ------------------------------------------------------------------ helpers */
+
+static const char * const outcome_ids[] = {
+  "running", "completed", "stopped", "emergency-vented", "interrupted-fault", "interrupted-crash",
+};
+
+const char *
+presso_session_outcome_to_id (PressoSessionOutcome outcome)
+{
+  return outcome < G_N_ELEMENTS (outcome_ids) ? outcome_ids[outcome] : "running";
+}
+
+gboolean
+presso_session_outcome_from_id (const char           *id,
+                                PressoSessionOutcome *outcome)
+{
+  for (guint i = 0; id && i < G_N_ELEMENTS (outcome_ids); i++)
+    if (g_str_equal (outcome_ids[i], id))
+      {
+        *outcome = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+presso_session_outcome_to_label (PressoSessionOutcome outcome)
+{
+  switch (outcome)
+    {
+    case PRESSO_SESSION_OUTCOME_RUNNING: return _("Running");
+    case PRESSO_SESSION_OUTCOME_COMPLETED: return _("Completed");
+    case PRESSO_SESSION_OUTCOME_STOPPED: return _("Stopped");
+    case PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED: return _("Emergency vent");
+    case PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT: return _("Interrupted (fault)");
+    case PRESSO_SESSION_OUTCOME_INTERRUPTED_CRASH: return _("Interrupted (crash)");
+    default: return _("Unknown");
+    }
+}
+
+static char *
+now_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format_iso8601 (now);
+}
+
+static GDateTime *
+column_date_time (sqlite3_stmt *stmt,
+                  int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  return g_date_time_new_from_iso8601 (text, NULL);
+}
+
+static const char *
+column_string (sqlite3_stmt *stmt,
+               int           column)
+{
+  const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+  return text ? text : "";
+}
+
+static void
+bind_id_or_null (sqlite3_stmt *stmt,
+                 int           index,
+                 gint64        id)
+{
+  if (id > 0)
+    sqlite3_bind_int64 (stmt, index, id);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static void
+bind_score (sqlite3_stmt *stmt,
+            int           index,
+            int           score)
+{
+  if (score < 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int (stmt, index, score);
+}
+
+static gboolean
+step_write (PressoStore  *self,
+            sqlite3_stmt *stmt,
+            GError      **error,
+            const char   *doing)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  return _presso_store_fail (self, error, doing);
+}
+
+static gint64
+actor_id (PressoStore *self)
+{
+  PressoStaff *actor = presso_store_get_actor (self);
+
+  return actor ? presso_staff_get_id (actor) : 0;
+}
+
+static const char *
+boot_id (void)
+{
+  static char *id;
+
+  if (g_once_init_enter (&id))
+    {
+      char *text = NULL;
+
+      if (!g_file_get_contents ("/proc/sys/kernel/random/boot_id", &text, NULL, NULL))
+        text = g_strdup ("");
+      g_once_init_leave (&id, g_strstrip (text));
+    }
+  return id;
+}
+
+/* ------------------------------------------------------------------ value types */
+
+void
+presso_session_event_free (PressoSessionEvent *event)
+{
+  if (event == NULL)
+    return;
+  g_clear_pointer (&event->wall_time, g_date_time_unref);
+  g_free (event->text);
+  g_free (event);
+}
+
+void
+presso_session_trace_free (PressoSessionTrace *trace)
+{
+  if (trace == NULL)
+    return;
+  g_free (trace->time_ms);
+  g_free (trace->phase);
+  g_free (trace->active_chamber);
+  g_free (trace->pressure_mmhg);
+  g_free (trace);
+}
+
+void
+presso_measurement_free (PressoMeasurement *measurement)
+{
+  if (measurement == NULL)
+    return;
+  g_clear_pointer (&measurement->session_started_at, g_date_time_unref);
+  g_free (measurement->point);
+  g_free (measurement);
+}
+
+/* ------------------------------------------------------------------ PressoSessionRecord */
+
+struct _PressoSessionRecord
+{
+  GObject              parent_instance;
+
+  gint64               id;
+  gint64               version;
+  gint64               client_id;
+  gint64               practitioner_id;
+  char                *practitioner_name;
+  PressoProgram       *program;
+  char                *program_name;
+  char                *device_model;
+  char                *device_serial;
+  char                *device_firmware;
+  guint                pressure_cap;
+  GDateTime           *started_at;
+  GDateTime           *ended_at;
+  gint64               duration_ms;
+  PressoSessionOutcome outcome;
+  char                *notes;
+  int                  scores[4];
+  GPtrArray           *events;
+  PressoSessionTrace  *trace;
+};
+
+enum {
+  REC_PROP_0,
+  REC_PROP_ID,
+  REC_PROP_CLIENT_ID,
+  REC_PROP_OUTCOME,
+  REC_PROP_STARTED_AT,
+  REC_PROP_DURATION_MS,
+  REC_PROP_PROGRAM_NAME,
+  REC_N_PROPS
+};
+
+static GParamSpec *record_properties[REC_N_PROPS];
+
+G_DEFINE_FINAL_TYPE (PressoSessionRecord, presso_session_record, G_TYPE_OBJECT)
+
+static void
+presso_session_record_finalize (GObject *object)
+{
+  PressoSessionRecord *self = PRESSO_SESSION_RECORD (object);
+
+  g_free (self->practitioner_name);
+  g_clear_object (&self->program);
+  g_free (self->program_name);
+  g_free (self->device_model);
+  g_free (self->device_serial);
+  g_free (self->device_firmware);
+  g_clear_pointer (&self->started_at, g_date_time_unref);
+  g_clear_pointer (&self->ended_at, g_date_time_unref);
+  g_free (self->notes);
+  g_clear_pointer (&self->events, g_ptr_array_unref);
+  g_clear_pointer (&self->trace, presso_session_trace_free);
+
+  G_OBJECT_CLASS (presso_session_record_parent_class)->finalize (object);
+}
+
+static void
+presso_session_record_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  PressoSessionRecord *self = PRESSO_SESSION_RECORD (object);
+
+  switch (prop_id)
+    {
+    case REC_PROP_ID: g_value_set_int64 (value, self->id); break;
+    case REC_PROP_CLIENT_ID: g_value_set_int64 (value, self->client_id); break;
+    case REC_PROP_OUTCOME: g_value_set_uint (value, self->outcome); break;
+    case REC_PROP_STARTED_AT: g_value_set_boxed (value, self->started_at); break;
+    case REC_PROP_DURATION_MS: g_value_set_int64 (value, self->duration_ms); break;
+    case REC_PROP_PROGRAM_NAME: g_value_set_string (value, self->program_name); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+presso_session_record_class_init (PressoSessionRecordClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  object_class->finalize = presso_session_record_finalize;
+  object_class->get_property = presso_session_record_get_property;
+
+  record_properties[REC_PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  record_properties[REC_PROP_CLIENT_ID] = g_param_spec_int64 ("client-id", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  record_properties[REC_PROP_OUTCOME] = g_param_spec_uint ("outcome", NULL, NULL, 0,
+                                                           PRESSO_SESSION_OUTCOME_INTERRUPTED_CRASH, 0, ro);
+  record_properties[REC_PROP_STARTED_AT] = g_param_spec_boxed ("started-at", NULL, NULL, G_TYPE_DATE_TIME, ro);
+  record_properties[REC_PROP_DURATION_MS] = g_param_spec_int64 ("duration-ms", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  record_properties[REC_PROP_PROGRAM_NAME] = g_param_spec_string ("program-name", NULL, NULL, NULL, ro);
+  g_object_class_install_properties (object_class, REC_N_PROPS, record_properties);
+}
+
+static void
+presso_session_record_init (PressoSessionRecord *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->scores); i++)
+    self->scores[i] = PRESSO_SESSION_SCORE_UNSET;
+  self->notes = g_strdup ("");
+}
+
+#define RECORD_GETTER(type, name, expr, fallback) \
+  type presso_session_record_get_##name (PressoSessionRecord *self) \
+  { g_return_val_if_fail (PRESSO_IS_SESSION_RECORD (self), fallback); return expr; }
+
+RECORD_GETTER (gint64, id, self->id, 0)
+RECORD_GETTER (gint64, version, self->version, 0)
+RECORD_GETTER (gint64, client_id, self->client_id, 0)
+RECORD_GETTER (gint64, practitioner_id, self->practitioner_id, 0)
+RECORD_GETTER (const char *, practitioner_name, self->practitioner_name, NULL)
+RECORD_GETTER (PressoProgram *, program, self->program, NULL)
+RECORD_GETTER (const char *, program_name, self->program_name, NULL)
+RECORD_GETTER (const char *, device_model, self->device_model, NULL)
+RECORD_GETTER (const char *, device_serial, self->device_serial, NULL)
+RECORD_GETTER (const char *, device_firmware, self->device_firmware, NULL)
+RECORD_GETTER (guint, pressure_cap, self->pressure_cap, 0)
+RECORD_GETTER (GDateTime *, started_at, self->started_at, NULL)
+RECORD_GETTER (GDateTime *, ended_at, self->ended_at, NULL)
+RECORD_GETTER (gint64, duration_ms, self->duration_ms, 0)
+RECORD_GETTER (PressoSessionOutcome, outcome, self->outcome, 0)
+RECORD_GETTER (const char *, notes, self->notes, NULL)
+RECORD_GETTER (int, heaviness_before, self->scores[0], -1)
+RECORD_GETTER (int, heaviness_after, self->scores[1], -1)
+RECORD_GETTER (int, pain_before, self->scores[2], -1)
+RECORD_GETTER (int, pain_after, self->scores[3], -1)
+RECORD_GETTER (GPtrArray *, events, self->events, NULL)
+RECORD_GETTER (const PressoSessionTrace *, trace, self->trace, NULL)
+
+void
+presso_session_record_set_notes (PressoSessionRecord *self,
+                                 const char          *notes)
+{
+  g_return_if_fail (PRESSO_IS_SESSION_RECORD (self));
+  g_free (self->notes);
+  self->notes = g_strdup (notes ? notes : "");
+}
+
+void
+presso_session_record_set_scores (PressoSessionRecord *self,
+                                  int                  heaviness_before,
+                                  int                  heaviness_after,
+                                  int                  pain_before,
+                                  int                  pain_after)
+{
+  g_return_if_fail (PRESSO_IS_SESSION_RECORD (self));
+  self->scores[0] = heaviness_before;
+  self->scores[1] = heaviness_after;
+  self->scores[2] = pain_before;
+  self->scores[3] = pain_after;
+}
+
+#define SESSION_COLUMNS \
+  "s.id, s.version, s.client_id, s.practitioner_id, coalesce (st.display_name, ''), " \
+  "s.program_data, s.program_name, s.device_model, s.device_serial, s.device_firmware, " \
+  "s.pressure_cap, s.started_at, s.ended_at, s.duration_ms, s.outcome, s.notes, " \
+  "s.heaviness_before, s.heaviness_after, s.pain_before, s.pain_after"
+#define SESSION_FROM " FROM sessions s LEFT JOIN staff st ON st.id = s.practitioner_id"
+
+static PressoSessionRecord *
+read_record (sqlite3_stmt *stmt)
+{
+  PressoSessionRecord *self = g_object_new (PRESSO_TYPE_SESSION_RECORD, NULL);
+  g_autoptr(GError) error = NULL;
+
+  self->id = sqlite3_column_int64 (stmt, 0);
+  self->version = sqlite3_column_int64 (stmt, 1);
+  self->client_id = sqlite3_column_int64 (stmt, 2);
+  self->practitioner_id = sqlite3_column_int64 (stmt, 3);
+  self->practitioner_name = g_strdup (column_string (stmt, 4));
+  self->program = presso_program_new_from_data (column_string (stmt, 5), &error);
+  if (self->program == NULL)
+    {
+      /* Kept readable: the name survives, the settings are shown as unknown. */
+      g_warning ("Session %" G_GINT64_FORMAT ": %s", self->id, error->message);
+      self->program = presso_program_new ();
+      presso_program_set_name (self->program, column_string (stmt, 6));
+    }
+  self->program_name = g_strdup (column_string (stmt, 6));
+  self->device_model = g_strdup (column_string (stmt, 7));
+  self->device_serial = g_strdup (column_string (stmt, 8));
+  self->device_firmware = g_strdup (column_string (stmt, 9));
+  self->pressure_cap = sqlite3_column_int (stmt, 10);
+  self->started_at = column_date_time (stmt, 11);
+  self->ended_at = column_date_time (stmt, 12);
+  self->duration_ms = sqlite3_column_int64 (stmt, 13);
+  if (!presso_session_outcome_from_id (column_string (stmt, 14), &self->outcome))
+    self->outcome = PRESSO_SESSION_OUTCOME_RUNNING;
+  g_free (self->notes);
+  self->notes = g_strdup (column_string (stmt, 15));
+  for (int i = 0; i < 4; i++)
+    self->scores[i] = sqlite3_column_type (stmt, 16 + i) == SQLITE_NULL
+                      ? PRESSO_SESSION_SCORE_UNSET : sqlite3_column_int (stmt, 16 + i);
+  return self;
+}
+
+/* ------------------------------------------------------------------ programs */
+
+static PressoProgram *
+read_program (sqlite3_stmt  *stmt,
+              GError       **error)
+{
+  PressoProgram *program = presso_program_new_from_data (column_string (stmt, 2), error);
+
+  if (program == NULL)
+    return NULL;
+  presso_program_set_id (program, sqlite3_column_int64 (stmt, 0));
+  presso_program_set_version (program, sqlite3_column_int64 (stmt, 1));
+  presso_program_set_archived (program, sqlite3_column_int (stmt, 3) != 0);
+  return program;
+}
+
+GListModel *
+presso_store_list_programs (PressoStore  *self,
+                            gboolean      include_archived,
+                            GError      **error)
+{
+  g_autoptr(GListStore) list = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT id, version, data, archived FROM programs"
+                                  " WHERE archived = 0 OR ?1"
+                                  " ORDER BY name COLLATE NOCASE, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int (stmt, 1, include_archived ? 1 : 0);
+  list = g_list_store_new (PRESSO_TYPE_PROGRAM);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(PressoProgram) program = read_program (stmt, &local_error);
+
+      if (program)
+        g_list_store_append (list, program);
+      else
+        g_warning ("Program %" G_GINT64_FORMAT " unreadable: %s",
+                   (gint64) sqlite3_column_int64 (stmt, 0), local_error->message);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not read the programs"));
+      return NULL;
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+PressoProgram *
+presso_store_get_program (PressoStore  *self,
+                          gint64        id,
+                          GError      **error)
+{
+  sqlite3_stmt *stmt;
+  PressoProgram *program = NULL;
+  int rc;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT id, version, data, archived FROM programs WHERE id = ?",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    program = read_program (stmt, error);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_NOT_FOUND,
+                 _("The program no longer exists"));
+  else
+    _presso_store_fail (self, error, _("Could not read the program"));
+  sqlite3_reset (stmt);
+  return program;
+}
+
+static gboolean
+check_program (PressoProgram  *program,
+               GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (presso_program_check (program, 0, 0, NULL, &local_error))
+    return TRUE;
+  g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID,
+                       local_error->message);
+  return FALSE;
+}
+
+gboolean
+presso_store_insert_program (PressoStore    *self,
+                             PressoProgram  *program,
+                             GError        **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *now = now_text ();
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (PRESSO_IS_PROGRAM (program), FALSE);
+
+  if (!check_program (program, error))
+    return FALSE;
+  data = presso_program_to_data (program);
+  stmt = _presso_store_statement (self,
+                                  "INSERT INTO programs (name, data, archived, created_at,"
+                                  " updated_at, created_by, updated_by)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?5)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, presso_program_get_name (program), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, presso_program_get_archived (program) ? 1 : 0);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  bind_id_or_null (stmt, 5, actor_id (self));
+  if (!step_write (self, stmt, error, _("Could not save the program")))
+    return FALSE;
+  presso_program_set_id (program, sqlite3_last_insert_rowid (_presso_store_get_db (self)));
+  presso_program_set_version (program, 1);
+  return TRUE;
+}
+
+static gboolean
+write_program (PressoStore    *self,
+               PressoProgram  *program,
+               gboolean        archived,
+               GError        **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *now = now_text ();
+  sqlite3_stmt *stmt;
+
+  data = presso_program_to_data (program);
+  stmt = _presso_store_statement (self,
+                                  "UPDATE programs SET name = ?1, data = ?2, archived = ?3,"
+                                  " updated_at = ?4, updated_by = ?5, version = version + 1"
+                                  " WHERE id = ?6 AND version = ?7", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, presso_program_get_name (program), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, data, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, archived ? 1 : 0);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  bind_id_or_null (stmt, 5, actor_id (self));
+  sqlite3_bind_int64 (stmt, 6, presso_program_get_id (program));
+  sqlite3_bind_int64 (stmt, 7, presso_program_get_version (program));
+  if (!step_write (self, stmt, error, _("Could not save the program")))
+    return FALSE;
+  if (sqlite3_changes (_presso_store_get_db (self)) == 0)
+    {
+      g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CONFLICT,
+                           _("Someone else changed or removed this program since you opened it: "
+                             "reopen it to see their changes"));
+      return FALSE;
+    }
+  presso_program_set_version (program, presso_program_get_version (program) + 1);
+  presso_program_set_archived (program, archived);
+  return TRUE;
+}
+
+gboolean
+presso_store_update_program (PressoStore    *self,
+                             PressoProgram  *program,
+                             GError        **error)
+{
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (PRESSO_IS_PROGRAM (program), FALSE);
+
+  if (!check_program (program, error))
+    return FALSE;
+  return write_program (self, program, presso_program_get_archived (program), error);
+}
+
+gboolean
+presso_store_set_program_archived (PressoStore    *self,
+                                   PressoProgram  *program,
+                                   gboolean        archived,
+                                   GError        **error)
+{
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (PRESSO_IS_PROGRAM (program), FALSE);
+
+  return write_program (self, program, archived, error);
+}
+
+/* ------------------------------------------------------------------ running sessions */
+
+gint64
+presso_store_begin_session (PressoStore    *self,
+                            gint64          client_id,
+                            gint64          practitioner_id,
+                            PressoProgram  *program,
+                            const char     *device_model,
+                            const char     *device_serial,
+                            const char     *device_firmware,
+                            guint           pressure_cap,
+                            gint64          screening_id,
+                            GError        **error)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *now = now_text ();
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), 0);
+  g_return_val_if_fail (PRESSO_IS_PROGRAM (program), 0);
+
+  data = presso_program_to_data (program);
+  stmt = _presso_store_statement (self,
+                                  "INSERT INTO sessions (client_id, practitioner_id, program_id,"
+                                  " program_name, program_data, device_model, device_serial,"
+                                  " device_firmware, pressure_cap, screening_id, started_at,"
+                                  " owner_pid, owner_boot)"
+                                  " VALUES (?1, ?2, (SELECT id FROM programs WHERE id = ?3),"
+                                  " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, client_id);
+  bind_id_or_null (stmt, 2, practitioner_id);
+  sqlite3_bind_int64 (stmt, 3, presso_program_get_id (program));
+  sqlite3_bind_text (stmt, 4, presso_program_get_name (program), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, data, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, device_model ? device_model : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, device_serial ? device_serial : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 8, device_firmware ? device_firmware : "", -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 9, pressure_cap);
+  bind_id_or_null (stmt, 10, screening_id);
+  sqlite3_bind_text (stmt, 11, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 12, getpid ());
+  sqlite3_bind_text (stmt, 13, boot_id (), -1, SQLITE_TRANSIENT);
+  if (!step_write (self, stmt, error, _("Could not record the session")))
+    return 0;
+  return sqlite3_last_insert_rowid (_presso_store_get_db (self));
+}
+
+gboolean
+presso_store_add_session_event (PressoStore               *self,
+                                gint64                     session_id,
+                                const PressoSessionEvent  *event,
+                                GError                   **error)
+{
+  g_autofree char *when = NULL;
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  when = event->wall_time ? g_date_time_format_iso8601 (event->wall_time) : now_text ();
+  stmt = _presso_store_statement (self,
+                                  "INSERT INTO session_events (session_id, kind, at_ms, wall_time,"
+                                  " code, priority, chamber, value, text)"
+                                  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int (stmt, 2, event->kind);
+  sqlite3_bind_int64 (stmt, 3, MAX (0, event->at_ms));
+  sqlite3_bind_text (stmt, 4, when, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 5, event->code);
+  sqlite3_bind_int (stmt, 6, event->priority);
+  sqlite3_bind_int (stmt, 7, event->chamber);
+  sqlite3_bind_double (stmt, 8, isfinite (event->value_mmhg) ? event->value_mmhg : 0);
+  sqlite3_bind_text (stmt, 9, event->text ? event->text : "", -1, SQLITE_TRANSIENT);
+  return step_write (self, stmt, error, _("Could not record a session event"));
+}
+
+gboolean
+presso_store_end_session (PressoStore           *self,
+                          gint64                 session_id,
+                          PressoSessionOutcome   outcome,
+                          gint64                 duration_ms,
+                          GError               **error)
+{
+  g_autofree char *now = now_text ();
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (outcome != PRESSO_SESSION_OUTCOME_RUNNING, FALSE);
+
+  stmt = _presso_store_statement (self,
+                                  "UPDATE sessions SET outcome = ?1, duration_ms = ?2, ended_at = ?3,"
+                                  " version = version + 1"
+                                  " WHERE id = ?4 AND outcome = 'running'", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, presso_session_outcome_to_id (outcome), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, MAX (0, duration_ms));
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, session_id);
+  if (!step_write (self, stmt, error, _("Could not record the end of the session")))
+    return FALSE;
+  if (sqlite3_changes (_presso_store_get_db (self)) == 0)
+    {
+      g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_NOT_FOUND,
+                           _("The session is not running: its end was already recorded"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+presso_store_update_session_details (PressoStore          *self,
+                                     PressoSessionRecord  *record,
+                                     GError              **error)
+{
+  static const char *names[] = {
+    N_("Heaviness before"), N_("Heaviness after"), N_("Pain before"), N_("Pain after"),
+  };
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (PRESSO_IS_SESSION_RECORD (record), FALSE);
+
+  for (guint i = 0; i < 4; i++)
+    if (record->scores[i] != PRESSO_SESSION_SCORE_UNSET &&
+        (record->scores[i] < 0 || record->scores[i] > 10))
+      {
+        g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID,
+                     /* Translators: "Pain after: a score from 0 to 10, not 12" */
+                     _("%s: a score from 0 to 10, not %d"), _(names[i]), record->scores[i]);
+        return FALSE;
+      }
+
+  stmt = _presso_store_statement (self,
+                                  "UPDATE sessions SET notes = ?1, heaviness_before = ?2,"
+                                  " heaviness_after = ?3, pain_before = ?4, pain_after = ?5,"
+                                  " version = version + 1 WHERE id = ?6 AND version = ?7", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, record->notes, -1, SQLITE_TRANSIENT);
+  for (guint i = 0; i < 4; i++)
+    bind_score (stmt, 2 + i, record->scores[i]);
+  sqlite3_bind_int64 (stmt, 6, record->id);
+  sqlite3_bind_int64 (stmt, 7, record->version);
+  if (!step_write (self, stmt, error, _("Could not save the session notes")))
+    return FALSE;
+  if (sqlite3_changes (_presso_store_get_db (self)) == 0)
+    {
+      g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CONFLICT,
+                           _("The session record changed since you opened it: reopen it to see "
+                             "the changes"));
+      return FALSE;
+    }
+  record->version++;
+  return TRUE;
+}
+
+static gboolean
+owner_is_gone (gint64      pid,
+               const char *boot)
+{
+  if (g_strcmp0 (boot, boot_id ()) != 0)
+    return TRUE;                  /* the machine restarted since */
+  if (pid <= 0)
+    return TRUE;
+  if (pid == getpid ())
+    return FALSE;                 /* ours, still running */
+  return kill ((pid_t) pid, 0) != 0 && errno == ESRCH;
+}
+
+GPtrArray *
+presso_store_close_interrupted_sessions (PressoStore  *self,
+                                         GError      **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) closed = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT id, owner_pid, owner_boot FROM sessions"
+                                  " WHERE outcome = 'running'", error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    if (owner_is_gone (sqlite3_column_int64 (stmt, 1), column_string (stmt, 2)))
+      {
+        gint64 id = sqlite3_column_int64 (stmt, 0);
+        g_array_append_val (ids, id);
+      }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not look for interrupted sessions"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      PressoSessionRecord *record;
+
+      /* Ends where the last flushed chunk ends: what the record can show was treatment. */
+      stmt = _presso_store_statement (self,
+                                      "UPDATE sessions SET outcome = 'interrupted-crash',"
+                                      " duration_ms = coalesce ((SELECT max (end_ms) FROM session_trace"
+                                      "   WHERE session_id = ?1), duration_ms),"
+                                      " ended_at = strftime ('%Y-%m-%dT%H:%M:%fZ', started_at,"
+                                      "   '+' || (coalesce ((SELECT max (end_ms) FROM session_trace"
+                                      "   WHERE session_id = ?1), duration_ms) / 1000.0) || ' seconds'),"
+                                      " version = version + 1"
+                                      " WHERE id = ?1 AND outcome = 'running'", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!step_write (self, stmt, error, _("Could not close an interrupted session")))
+        return NULL;
+      if (sqlite3_changes (_presso_store_get_db (self)) == 0)
+        continue;   /* another Presso closed it meanwhile */
+      g_message ("Session %" G_GINT64_FORMAT " was interrupted by a crash: closed", id);
+
+      stmt = _presso_store_statement (self,
+                                      "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE s.id = ?", error);
+      if (stmt == NULL)
+        return NULL;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          record = read_record (stmt);
+          g_ptr_array_add (closed, record);
+        }
+      sqlite3_reset (stmt);
+    }
+
+  return g_steal_pointer (&closed);
+}
+
+/* ------------------------------------------------------------------ trace encoding */
+
+static void
+put_varint (GByteArray *out,
+            guint64     value)
+{
+  guint8 buf[10];
+  guint n = 0;
+
+  do
+    {
+      buf[n] = value & 0x7f;
+      value >>= 7;
+      if (value)
+        buf[n] |= 0x80;
+      n++;
+    }
+  while (value);
+  g_byte_array_append (out, buf, n);
+}
+
+static void
+put_signed (GByteArray *out,
+            gint64      value)
+{
+  put_varint (out, ((guint64) value << 1) ^ (guint64) (value >> 63));
+}
+
+static gboolean
+get_varint (const guint8 **p,
+            const guint8  *end,
+            guint64       *value)
+{
+  guint64 v = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      if (*p >= end)
+        return FALSE;
+      v |= (guint64) (**p & 0x7f) << shift;
+      if (!(*(*p)++ & 0x80))
+        {
+          *value = v;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+get_signed (const guint8 **p,
+            const guint8  *end,
+            gint64        *value)
+{
+  guint64 v;
+
+  if (!get_varint (p, end, &v))
+    return FALSE;
+  *value = (gint64) (v >> 1) ^ -(gint64) (v & 1);
+  return TRUE;
+}
+
+static GBytes *
+convert_all (GConverter    *converter,
+             const guint8  *data,
+             gsize          len,
+             GError       **error)
+{
+  GByteArray *out = g_byte_array_sized_new (len / 2 + 64);
+  gsize in_pos = 0;
+
+  for (;;)
+    {
+      gsize read = 0, written = 0;
+      GConverterResult result;
+      guint old = out->len;
+
+      g_byte_array_set_size (out, old + MAX (4096, len));
+      result = g_converter_convert (converter, data + in_pos, len - in_pos,
+                                    out->data + old, out->len - old,
+                                    G_CONVERTER_INPUT_AT_END, &read, &written, error);
+      g_byte_array_set_size (out, old + written);
+      in_pos += read;
+      if (result == G_CONVERTER_ERROR)
+        {
+          g_byte_array_unref (out);
+          return NULL;
+        }
+      if (result == G_CONVERTER_FINISHED)
+        break;
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
+struct _PressoTraceRecorder
+{
+  PressoStore *store;
+  gint64       session_id;
+  guint        n_chambers;
+  guint        seq;
+
+  /* the open bin */
+  gint64       bin;            /* index, -1 when none */
+  gint64       closed_bin;     /* highest bin written out, -1 */
+  double       sum[PRESSO_PROTO_MAX_CHAMBERS];
+  guint        count[PRESSO_PROTO_MAX_CHAMBERS];
+  guint        phase;
+  guint        active;
+
+  /* samples since the last flush */
+  GArray      *time_ms;        /* guint32 */
+  GArray      *meta;           /* guint16: phase << 8 | active chamber */
+  GArray      *values;         /* gint16, sample-major: n_chambers per sample */
+
+  guint64      bytes;
+  guint64      samples;
+  gint64       flushed_ms;
+};
+
+PressoTraceRecorder *
+presso_trace_recorder_new (PressoStore *store,
+                           gint64       session_id,
+                           guint        n_chambers)
+{
+  PressoTraceRecorder *self;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (store), NULL);
+  g_return_val_if_fail (n_chambers >= 1 && n_chambers <= PRESSO_PROTO_MAX_CHAMBERS, NULL);
+
+  self = g_new0 (PressoTraceRecorder, 1);
+  self->store = g_object_ref (store);
+  self->session_id = session_id;
+  self->n_chambers = n_chambers;
+  self->bin = -1;
+  self->closed_bin = -1;
+  self->time_ms = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->meta = g_array_new (FALSE, FALSE, sizeof (guint16));
+  self->values = g_array_new (FALSE, FALSE, sizeof (gint16));
+  return self;
+}
+
+void
+presso_trace_recorder_free (PressoTraceRecorder *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_object (&self->store);
+  g_array_unref (self->time_ms);
+  g_array_unref (self->meta);
+  g_array_unref (self->values);
+  g_free (self);
+}
+
+static void
+close_bin (PressoTraceRecorder *self)
+{
+  guint32 t;
+  guint16 meta;
+
+  if (self->bin < 0)
+    return;
+  t = (guint32) (self->bin * TRACE_BIN_MS);
+  meta = (guint16) ((self->phase & 0xff) << 8 | (self->active & 0xff));
+  g_array_append_val (self->time_ms, t);
+  g_array_append_val (self->meta, meta);
+  for (guint c = 0; c < self->n_chambers; c++)
+    {
+      gint16 q = TRACE_INVALID;
+
+      if (self->count[c] > 0)
+        q = (gint16) CLAMP (lround (self->sum[c] / self->count[c] / PRESSO_TRACE_STEP_MMHG),
+                            -32767, 32767);
+      g_array_append_val (self->values, q);
+    }
+  self->closed_bin = self->bin;
+  self->bin = -1;
+  self->samples++;
+}
+
+void
+presso_trace_recorder_add (PressoTraceRecorder *self,
+                           gint64               at_ms,
+                           const double        *pressure_mmhg,
+                           guint                phase,
+                           guint                active_chamber)
+{
+  gint64 bin;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (pressure_mmhg != NULL);
+
+  bin = MAX (at_ms, 0) / TRACE_BIN_MS;
+  if (bin <= self->closed_bin)
+    bin = self->closed_bin + 1;   /* after a flush closed a bin early */
+  if (bin != self->bin)
+    {
+      close_bin (self);
+      self->bin = bin;
+      memset (self->sum, 0, sizeof self->sum);
+      memset (self->count, 0, sizeof self->count);
+    }
+  for (guint c = 0; c < self->n_chambers; c++)
+    if (isfinite (pressure_mmhg[c]))
+      {
+        self->sum[c] += pressure_mmhg[c];
+        self->count[c]++;
+      }
+  self->phase = phase;
+  self->active = active_chamber;
+}
+
+/* Raw chunk: "PT", format, n_chambers, varint n_samples, then the channels one after the
+ * other, each as zigzag deltas: time (ms, from the chunk start), phase/active, chamber 0 .. */
+static GBytes *
+encode_chunk (PressoTraceRecorder  *self,
+              guint32               start_ms,
+              GError              **error)
+{
+  g_autoptr(GByteArray) raw = g_byte_array_sized_new (self->values->len + 64);
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  guint n = self->time_ms->len;
+  guint8 head[4] = { 'P', 'T', TRACE_FORMAT, (guint8) self->n_chambers };
+  gint64 prev;
+
+  g_byte_array_append (raw, head, sizeof head);
+  put_varint (raw, n);
+
+  prev = start_ms;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 t = g_array_index (self->time_ms, guint32, i);
+      put_signed (raw, t - prev);
+      prev = t;
+    }
+  prev = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 m = g_array_index (self->meta, guint16, i);
+      put_signed (raw, m - prev);
+      prev = m;
+    }
+  for (guint c = 0; c < self->n_chambers; c++)
+    {
+      prev = 0;
+      for (guint i = 0; i < n; i++)
+        {
+          gint64 v = g_array_index (self->values, gint16, i * self->n_chambers + c);
+          put_signed (raw, v - prev);
+          prev = v;
+        }
+    }
+
+  return convert_all (G_CONVERTER (compressor), raw->data, raw->len, error);
+}
+
+gboolean
+presso_trace_recorder_flush (PressoTraceRecorder  *self,
+                             GError              **error)
+{
+  g_autoptr(GBytes) chunk = NULL;
+  sqlite3_stmt *stmt;
+  guint32 start_ms, end_ms;
+  guint n;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  close_bin (self);
+  n = self->time_ms->len;
+  if (n == 0)
+    return TRUE;
+
+  start_ms = g_array_index (self->time_ms, guint32, 0);
+  end_ms = g_array_index (self->time_ms, guint32, n - 1) + TRACE_BIN_MS;
+  chunk = encode_chunk (self, start_ms, error);
+  if (chunk == NULL)
+    return FALSE;
+
+  if (!_presso_store_begin (self->store, error))
+    return FALSE;
+  stmt = _presso_store_statement (self->store,
+                                  "INSERT INTO session_trace (session_id, seq, start_ms, end_ms,"
+                                  " n_samples, n_chambers, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                  error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, self->session_id);
+  sqlite3_bind_int (stmt, 2, self->seq);
+  sqlite3_bind_int64 (stmt, 3, start_ms);
+  sqlite3_bind_int64 (stmt, 4, end_ms);
+  sqlite3_bind_int (stmt, 5, n);
+  sqlite3_bind_int (stmt, 6, self->n_chambers);
+  sqlite3_bind_blob (stmt, 7, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk),
+                     SQLITE_STATIC);
+  if (!step_write (self->store, stmt, error, _("Could not record the pressure trace")))
+    goto fail;
+  stmt = _presso_store_statement (self->store,
+                                  "UPDATE sessions SET duration_ms = max (duration_ms, ?2)"
+                                  " WHERE id = ?1 AND outcome = 'running'", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, self->session_id);
+  sqlite3_bind_int64 (stmt, 2, end_ms);
+  if (!step_write (self->store, stmt, error, _("Could not record the pressure trace")))
+    goto fail;
+  if (!_presso_store_commit (self->store, error))
+    return FALSE;
+
+  self->seq++;
+  self->bytes += g_bytes_get_size (chunk);
+  self->flushed_ms = end_ms;
+  g_array_set_size (self->time_ms, 0);
+  g_array_set_size (self->meta, 0);
+  g_array_set_size (self->values, 0);
+  return TRUE;
+
+fail:
+  _presso_store_rollback (self->store);
+  return FALSE;
+}
+
+guint64
+presso_trace_recorder_get_bytes (PressoTraceRecorder *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->bytes;
+}
+
+guint64
+presso_trace_recorder_get_samples (PressoTraceRecorder *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->samples;
+}
+
+gint64
+presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->flushed_ms;
+}
+
+/* Appends one chunk's samples to the arrays of a trace being built. */
+static gboolean
+decode_chunk (const guint8  *data,
+              gsize          len,
+              guint          n_chambers,
+              gint64         start_ms,
+              GArray        *time_ms,
+              GArray        *phase,
+              GArray        *active,
+              GPtrArray     *columns,   /* one GArray of float per chamber */
+              GError       **error)
+{
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB);
+  g_autoptr(GBytes) raw = convert_all (G_CONVERTER (decompressor), data, len, error);
+  const guint8 *p, *end;
+  guint64 n;
+  gint64 prev, v;
+
+  if (raw == NULL)
+    return FALSE;
+  p = g_bytes_get_data (raw, NULL);
+  end = p + g_bytes_get_size (raw);
+  if (end - p < 4 || p[0] != 'P' || p[1] != 'T' || p[2] != TRACE_FORMAT || p[3] != n_chambers)
+    goto bad;
+  p += 4;
+  if (!get_varint (&p, end, &n) || n > 10000000)
+    goto bad;
+
+  prev = start_ms;
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint32 t;
+
+      if (!get_signed (&p, end, &v))
+        goto bad;
+      prev += v;
+      t = (guint32) prev;
+      g_array_append_val (time_ms, t);
+    }
+  prev = 0;
+  for (guint64 i = 0; i < n; i++)
+    {
+      guint8 ph, ac;
+
+      if (!get_signed (&p, end, &v))
+        goto bad;
+      prev += v;
+      ph = (prev >> 8) & 0xff;
+      ac = prev & 0xff;
+      g_array_append_val (phase, ph);
+      g_array_append_val (active, ac);
+    }
+  for (guint c = 0; c < n_chambers; c++)
+    {
+      GArray *column = g_ptr_array_index (columns, c);
+
+      prev = 0;
+      for (guint64 i = 0; i < n; i++)
+        {
+          float f;
+
+          if (!get_signed (&p, end, &v))
+            goto bad;
+          prev += v;
+          f = prev == TRACE_INVALID ? NAN : (float) (prev * PRESSO_TRACE_STEP_MMHG);
+          g_array_append_val (column, f);
+        }
+    }
+  return TRUE;
+
+bad:
+  g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CORRUPT,
+                       _("The pressure trace of this session is damaged"));
+  return FALSE;
+}
+
+static PressoSessionTrace *
+read_trace (PressoStore  *self,
+            gint64        session_id,
+            GError      **error)
+{
+  g_autoptr(GArray) time_ms = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) phase = g_array_new (FALSE, FALSE, sizeof (guint8));
+  g_autoptr(GArray) active = g_array_new (FALSE, FALSE, sizeof (guint8));
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  PressoSessionTrace *trace;
+  sqlite3_stmt *stmt;
+  guint n_chambers = 0;
+  int rc;
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT n_chambers, start_ms, data FROM session_trace"
+                                  " WHERE session_id = ? ORDER BY seq", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint n = sqlite3_column_int (stmt, 0);
+
+      if (n_chambers == 0)
+        {
+          n_chambers = MIN (n, PRESSO_PROTO_MAX_CHAMBERS);
+          for (guint c = 0; c < n_chambers; c++)
+            g_ptr_array_add (columns, g_array_new (FALSE, FALSE, sizeof (float)));
+        }
+      if (n != n_chambers ||
+          !decode_chunk (sqlite3_column_blob (stmt, 2), sqlite3_column_bytes (stmt, 2),
+                         n_chambers, sqlite3_column_int64 (stmt, 1), time_ms, phase, active,
+                         columns, error))
+        {
+          if (n != n_chambers)
+            g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CORRUPT,
+                                 _("The pressure trace of this session is damaged"));
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not read the pressure trace"));
+      return NULL;
+    }
+
+  trace = g_new0 (PressoSessionTrace, 1);
+  trace->n_chambers = n_chambers;
+  trace->n_samples = time_ms->len;
+  trace->time_ms = (guint32 *) (gpointer) g_array_free (g_steal_pointer (&time_ms), FALSE);
+  trace->phase = (guint8 *) g_array_free (g_steal_pointer (&phase), FALSE);
+  trace->active_chamber = (guint8 *) g_array_free (g_steal_pointer (&active), FALSE);
+  trace->pressure_mmhg = g_new (float, (gsize) MAX (1, n_chambers * trace->n_samples));
+  for (guint c = 0; c < n_chambers; c++)
+    {
+      GArray *column = g_ptr_array_index (columns, c);
+
+      memcpy (trace->pressure_mmhg + (gsize) c * trace->n_samples, column->data,
+              sizeof (float) * trace->n_samples);
+    }
+  return trace;
+}
+
+/* ------------------------------------------------------------------ reading back */
+
+GListModel *
+presso_store_list_client_sessions (PressoStore  *self,
+                                   gint64        client_id,
+                                   GError      **error)
+{
+  g_autoptr(GListStore) list = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT " SESSION_COLUMNS SESSION_FROM
+                                  " WHERE s.client_id = ? ORDER BY s.started_at DESC, s.id DESC",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, client_id);
+  list = g_list_store_new (PRESSO_TYPE_SESSION_RECORD);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(PressoSessionRecord) record = read_record (stmt);
+      g_list_store_append (list, record);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not read the sessions"));
+      return NULL;
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+PressoSessionRecord *
+presso_store_get_session (PressoStore  *self,
+                          gint64        session_id,
+                          GError      **error)
+{
+  g_autoptr(PressoSessionRecord) record = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  stmt = _presso_store_statement (self, "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE s.id = ?",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    record = read_record (stmt);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error_literal (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_NOT_FOUND,
+                           _("The session no longer exists"));
+      return NULL;
+    }
+  if (record == NULL)
+    {
+      _presso_store_fail (self, error, _("Could not read the session"));
+      return NULL;
+    }
+
+  record->events = g_ptr_array_new_with_free_func ((GDestroyNotify) presso_session_event_free);
+  stmt = _presso_store_statement (self,
+                                  "SELECT kind, at_ms, wall_time, code, priority, chamber, value, text"
+                                  " FROM session_events WHERE session_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PressoSessionEvent *event = g_new0 (PressoSessionEvent, 1);
+
+      event->kind = sqlite3_column_int (stmt, 0);
+      event->at_ms = sqlite3_column_int64 (stmt, 1);
+      event->wall_time = column_date_time (stmt, 2);
+      event->code = sqlite3_column_int (stmt, 3);
+      event->priority = sqlite3_column_int (stmt, 4);
+      event->chamber = sqlite3_column_int (stmt, 5);
+      event->value_mmhg = sqlite3_column_double (stmt, 6);
+      event->text = g_strdup (column_string (stmt, 7));
+      g_ptr_array_add (record->events, event);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not read the session events"));
+      return NULL;
+    }
+
+  record->trace = read_trace (self, session_id, error);
+  if (record->trace == NULL)
+    return NULL;
+
+  return g_steal_pointer (&record);
+}
+
+/* ------------------------------------------------------------------ measurements */
+
+gint64
+presso_store_add_measurement (PressoStore  *self,
+                              gint64        session_id,
+                              const char   *point,
+                              gboolean      after,
+                              double        value,
+                              GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), 0);
+  g_return_val_if_fail (point != NULL, 0);
+
+  if (*point == '\0' || !isfinite (value) || value <= 0 || value > 1000)
+    {
+      g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID,
+                   _("A measurement needs a point and a value above 0, not %g"), value);
+      return 0;
+    }
+  stmt = _presso_store_statement (self,
+                                  "INSERT INTO session_measurements (session_id, point, after, value)"
+                                  " VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_text (stmt, 2, point, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, after ? 1 : 0);
+  sqlite3_bind_double (stmt, 4, value);
+  if (!step_write (self, stmt, error, _("Could not save the measurement")))
+    return 0;
+  return sqlite3_last_insert_rowid (_presso_store_get_db (self));
+}
+
+static GPtrArray *
+read_measurements (PressoStore   *self,
+                   sqlite3_stmt  *stmt,
+                   GError       **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) presso_measurement_free);
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      PressoMeasurement *m = g_new0 (PressoMeasurement, 1);
+
+      m->id = sqlite3_column_int64 (stmt, 0);
+      m->session_id = sqlite3_column_int64 (stmt, 1);
+      m->session_started_at = column_date_time (stmt, 2);
+      m->point = g_strdup (column_string (stmt, 3));
+      m->after = sqlite3_column_int (stmt, 4) != 0;
+      m->value = sqlite3_column_double (stmt, 5);
+      g_ptr_array_add (list, m);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not read the measurements"));
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+GPtrArray *
+presso_store_list_session_measurements (PressoStore  *self,
+                                        gint64        session_id,
+                                        GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT m.id, m.session_id, s.started_at, m.point, m.after, m.value"
+                                  " FROM session_measurements m JOIN sessions s ON s.id = m.session_id"
+                                  " WHERE m.session_id = ? ORDER BY m.point, m.after, m.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  return read_measurements (self, stmt, error);
+}
+
+GPtrArray *
+presso_store_list_measurement_series (PressoStore  *self,
+                                      gint64        client_id,
+                                      const char   *point,
+                                      GError      **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+  g_return_val_if_fail (point != NULL, NULL);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT m.id, m.session_id, s.started_at, m.point, m.after, m.value"
+                                  " FROM session_measurements m JOIN sessions s ON s.id = m.session_id"
+                                  " WHERE s.client_id = ? AND m.point = ?"
+                                  " ORDER BY s.started_at, s.id, m.after, m.id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, client_id);
+  sqlite3_bind_text (stmt, 2, point, -1, SQLITE_TRANSIENT);
+  return read_measurements (self, stmt, error);
+}
+
+/* ------------------------------------------------------------------ export */
+
+static void
+csv_field (GString    *out,
+           const char *text,
+           gboolean    last)
+{
+  if (strpbrk (text, ",\"\r\n") != NULL)
+    {
+      g_string_append_c (out, '"');
+      for (const char *p = text; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  else
+    g_string_append (out, text);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static void
+csv_score (GString *out,
+           int      score)
+{
+  g_autofree char *text = score < 0 ? g_strdup ("") : g_strdup_printf ("%d", score);
+
+  csv_field (out, text, FALSE);
+}
+
+char *
+presso_store_export_client_sessions_csv (PressoStore  *self,
+                                         gint64        client_id,
+                                         GError      **error)
+{
+  const char *headers[] = {
+    N_("Date"), N_("Duration (min)"), N_("Program"), N_("Mode"), N_("Pressure (mmHg)"),
+    N_("Cap (mmHg)"), N_("Outcome"), N_("Practitioner"), N_("Device"), N_("Heaviness before"),
+    N_("Heaviness after"), N_("Pain before"), N_("Pain after"), N_("Alarms"),
+    N_("Weight before (kg)"), N_("Weight after (kg)"), N_("Notes"),
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    csv_field (out, _(headers[i]), i == G_N_ELEMENTS (headers) - 1);
+
+  stmt = _presso_store_statement (self,
+                                  "SELECT " SESSION_COLUMNS ","
+                                  " (SELECT count (*) FROM session_events e WHERE e.session_id = s.id"
+                                  "   AND e.kind = 1),"
+                                  " (SELECT value FROM session_measurements m WHERE m.session_id = s.id"
+                                  "   AND m.point = 'weight' AND m.after = 0 ORDER BY id DESC LIMIT 1),"
+                                  " (SELECT value FROM session_measurements m WHERE m.session_id = s.id"
+                                  "   AND m.point = 'weight' AND m.after = 1 ORDER BY id DESC LIMIT 1)"
+                                  SESSION_FROM " WHERE s.client_id = ? ORDER BY s.started_at, s.id",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, client_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(PressoSessionRecord) r = read_record (stmt);
+      g_autoptr(GDateTime) local = r->started_at ? g_date_time_to_local (r->started_at) : NULL;
+      g_autofree char *date = local ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+      char duration[G_ASCII_DTOSTR_BUF_SIZE];
+      g_autofree char *pressure = g_strdup_printf ("%u", presso_program_get_base_pressure (r->program));
+      g_autofree char *cap = r->pressure_cap ? g_strdup_printf ("%u", r->pressure_cap) : g_strdup ("");
+      g_autofree char *alarms = g_strdup_printf ("%d", sqlite3_column_int (stmt, 20));
+
+      csv_field (out, date, FALSE);
+      csv_field (out, g_ascii_formatd (duration, sizeof duration, "%.1f", r->duration_ms / 60000.0), FALSE);
+      csv_field (out, r->program_name, FALSE);
+      csv_field (out, presso_program_mode_to_label (presso_program_get_mode (r->program)), FALSE);
+      csv_field (out, pressure, FALSE);
+      csv_field (out, cap, FALSE);
+      csv_field (out, presso_session_outcome_to_label (r->outcome), FALSE);
+      csv_field (out, r->practitioner_name, FALSE);
+      csv_field (out, r->device_serial, FALSE);
+      for (guint i = 0; i < 4; i++)
+        csv_score (out, r->scores[i]);
+      csv_field (out, alarms, FALSE);
+      for (int col = 21; col <= 22; col++)
+        {
+          char weight[G_ASCII_DTOSTR_BUF_SIZE] = "";
+
+          if (sqlite3_column_type (stmt, col) != SQLITE_NULL)
+            g_ascii_formatd (weight, sizeof weight, "%.1f", sqlite3_column_double (stmt, col));
+          csv_field (out, weight, FALSE);
+        }
+      csv_field (out, r->notes, TRUE);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not export the sessions"));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

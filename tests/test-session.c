@@ -1,0 +1,974 @@
+/* test-session.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The treatment at the table: the session record in a real SQLite file (programs, events,
+ * the compressed trace, measurements, export, sessions a crash left running), and PressoSession
+ * driving presso-sim over a real pty ($PRESSO_SIM): a short program to a completed record,
+ * starts refused through the real screening gate, a lost link and an over-pressure that end
+ * in a vented device, a visible alarm and an honest record, and alarm re-arming.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "presso-device-private.h"
+#include "presso-screening-gate.h"
+#include "presso-session.h"
+#include "presso-store-private.h"
+#include "presso-store-session.h"
+
+#define VALIDITY_DAYS 180
+
+typedef struct
+{
+  char                 *dir;
+  char                 *db_path;
+  char                 *link;
+  GPid                  sim_pid;
+  PressoStore          *store;
+  PressoClient         *client;
+  PressoStaff          *staff;
+  PressoScreeningRules *rules;
+  PressoDevice         *device;
+} Fixture;
+
+/* ------------------------------------------------------------------ helpers */
+
+static gboolean
+iterate_until (gboolean (*cond) (gpointer),
+               gpointer   data,
+               guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+  return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin (guint ms)
+{
+  iterate_until (never, NULL, ms);
+}
+
+static gboolean
+session_finished (gpointer data)
+{
+  return presso_session_get_state (data) == PRESSO_SESSION_STATE_FINISHED;
+}
+
+static gboolean
+session_running (gpointer data)
+{
+  return presso_session_get_state (data) == PRESSO_SESSION_STATE_RUNNING ||
+         presso_session_get_state (data) == PRESSO_SESSION_STATE_FINISHED;
+}
+
+static const char *
+sim_path (void)
+{
+  const char *sim = g_getenv ("PRESSO_SIM");
+  return sim != NULL && *sim != '\0' ? sim : NULL;
+}
+
+static gboolean
+path_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static void
+on_result_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static PressoScreeningRules *
+load_rules (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (g_getenv ("PRESSO_SOURCE_DATADIR"), "screening",
+                                            "rules.desktop", NULL);
+  PressoScreeningRules *rules = presso_screening_rules_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return rules;
+}
+
+static void
+answer (PressoScreening       *screening,
+        PressoScreeningRules  *rules,
+        const char            *id,
+        PressoScreeningAnswer *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoScreeningAnswer) owned = value;
+
+  g_assert_true (presso_screening_set_answer (screening, rules, id, owned, &error));
+  g_assert_no_error (error);
+}
+
+/* Every question answered "no": nothing to report, screened at @when. */
+static PressoScreening *
+clear_screening (Fixture   *f,
+                 GDateTime *when)
+{
+  PressoScreening *screening = presso_screening_new (presso_client_get_id (f->client));
+
+  for (guint i = 0; i < presso_screening_rules_get_n_items (f->rules); i++)
+    {
+      PressoScreeningItem *item = presso_screening_rules_get_item (f->rules, i);
+      const char *id = presso_screening_item_get_id (item);
+
+      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
+        answer (screening, f->rules, id, presso_screening_answer_new_yes_no (FALSE));
+      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
+        answer (screening, f->rules, id, presso_screening_answer_new_zones (PRESSO_ZONE_NONE));
+    }
+  presso_screening_set_id (screening, 11);
+  presso_screening_set_screened_at (screening, when);
+  presso_screening_set_screened_by (screening, presso_staff_get_id (f->staff));
+  return screening;
+}
+
+/* A short program on the left boot of presso-sim's default device (12 chambers, two boots of
+ * 6): 40 mmHg, 1 s per chamber, a short hold. */
+static PressoProgram *
+short_program (void)
+{
+  PressoProgram *program = presso_program_new ();
+
+  presso_program_set_name (program, "Short test");
+  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
+  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
+  presso_program_set_n_chambers (program, 4);
+  presso_program_set_base_pressure (program, 40);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 0.5);
+  presso_program_set_ramp_s (program, 0);
+  presso_program_set_duration_min (program, 1);
+  return program;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("presso-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->link = g_build_filename (f->dir, "sim.tty", NULL);
+  f->store = presso_store_open (f->db_path, &error);
+  g_assert_no_error (error);
+
+  f->staff = presso_staff_new ("Dr Léa Martin", PRESSO_ROLE_PRACTITIONER);
+  g_assert_true (presso_store_insert_staff (f->store, f->staff, &error));
+  presso_store_set_actor (f->store, f->staff);
+  f->client = presso_client_new ();
+  presso_client_set_first_name (f->client, "Anne");
+  presso_client_set_last_name (f->client, "Durand");
+  g_assert_true (presso_store_insert_client (f->store, f->client, &error));
+  g_assert_no_error (error);
+  f->rules = load_rules ();
+}
+
+static void
+fixture_setup_sim (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char * const *extra = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *res = NULL;
+
+  fixture_setup (f, data);
+  if (sim_path () == NULL)
+    {
+      g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
+      return;
+    }
+  g_ptr_array_add (argv, (gpointer) sim_path ());
+  g_ptr_array_add (argv, (gpointer) "--link");
+  g_ptr_array_add (argv, f->link);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                NULL, NULL, &f->sim_pid, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (path_exists, f->link, 5000));
+
+  f->device = presso_device_new (f->link);
+  presso_device_connect_async (f->device, NULL, on_result_cb, &res);
+  g_assert_true (iterate_until (result_ready, &res, 5000));
+  presso_device_connect_finish (f->device, res, &error);
+  g_assert_no_error (error);
+  g_object_unref (res);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  /* A device announces its power-up (DEVICE_RESET) just after the handshake: let that pass,
+   * as it does long before a client is on the table. */
+  spin (500);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  int status;
+
+  if (f->device)
+    {
+      presso_device_disconnect (f->device);
+      g_clear_object (&f->device);
+    }
+  if (f->sim_pid)
+    {
+      kill (f->sim_pid, SIGTERM);
+      waitpid (f->sim_pid, &status, 0);
+      g_spawn_close_pid (f->sim_pid);
+    }
+  g_clear_object (&f->rules);
+  g_clear_object (&f->client);
+  g_clear_object (&f->staff);
+  g_clear_object (&f->store);
+  for (const char *suffix = ""; suffix; suffix = *suffix ? NULL : "-wal")
+    {
+      g_autofree char *p = g_strconcat (f->db_path, suffix, NULL);
+      g_unlink (p);
+    }
+  {
+    g_autofree char *shm = g_strconcat (f->db_path, "-shm", NULL);
+    g_unlink (shm);
+  }
+  g_unlink (f->link);
+  g_rmdir (f->dir);
+  g_free (f->db_path);
+  g_free (f->link);
+  g_free (f->dir);
+}
+
+static gboolean
+has_event (PressoSessionRecord    *record,
+           PressoSessionEventKind  kind,
+           guint                   code)
+{
+  GPtrArray *events = presso_session_record_get_events (record);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      PressoSessionEvent *e = g_ptr_array_index (events, i);
+      if (e->kind == kind && (code == 0 || e->code == code))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static PressoSessionAlarm *
+find_alarm (PressoSession *session,
+            guint          code)
+{
+  GListModel *alarms = presso_session_get_alarms (session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (alarms); i++)
+    {
+      g_autoptr(PressoSessionAlarm) alarm = g_list_model_get_item (alarms, i);
+      if (code == 0 || presso_session_alarm_get_code (alarm) == code)
+        return alarm;   /* the list keeps it alive */
+    }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ store */
+
+static void
+test_store_programs (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) stale = NULL;
+  g_autoptr(PressoProgram) bad = presso_program_new ();
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (presso_store_insert_program (f->store, program, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_program_get_id (program), >, 0);
+  g_assert_cmpint (presso_program_get_version (program), ==, 1);
+
+  /* An invalid program is refused with the problem the editor shows. */
+  g_assert_false (presso_store_insert_program (f->store, bad, &error));
+  g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "The program needs a name");
+  g_clear_error (&error);
+
+  stale = presso_store_get_program (f->store, presso_program_get_id (program), &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_program_equal (stale, program));
+
+  presso_program_set_base_pressure (program, 45);
+  g_assert_true (presso_store_update_program (f->store, program, &error));
+  g_assert_cmpint (presso_program_get_version (program), ==, 2);
+  /* The other copy is out of date: its save is refused, not silently merged. */
+  presso_program_set_gradient (stale, 1);
+  g_assert_false (presso_store_update_program (f->store, stale, &error));
+  g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  list = presso_store_list_programs (f->store, FALSE, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  g_clear_object (&list);
+  g_assert_true (presso_store_set_program_archived (f->store, program, TRUE, &error));
+  list = presso_store_list_programs (f->store, FALSE, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 0);
+  g_clear_object (&list);
+  list = presso_store_list_programs (f->store, TRUE, &error);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+  {
+    g_autoptr(PressoProgram) back = g_list_model_get_item (list, 0);
+    g_assert_true (presso_program_get_archived (back));
+    g_assert_cmpuint (presso_program_get_base_pressure (back), ==, 45);
+  }
+}
+
+/* A synthetic 60 s, 12-chamber trace with a dead sensor through the recorder and back. */
+static void
+test_store_trace (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoTraceRecorder) recorder = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GListModel) sessions = NULL;
+  g_autoptr(GError) error = NULL;
+  const PressoSessionTrace *trace;
+  PressoSessionEvent event = { .kind = PRESSO_SESSION_EVENT_ALARM, .at_ms = 1500, .code = 1,
+                               .priority = 3, .chamber = 2, .value_mmhg = 57.5,
+                               .text = (char *) "Over-pressure in a chamber" };
+  gint64 id;
+
+  id = presso_store_begin_session (f->store, presso_client_get_id (f->client),
+                                   presso_staff_get_id (f->staff), program,
+                                   "Presso Simulator", "SIM-0001", "0.1.0", 40, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (presso_store_add_session_event (f->store, id, &event, &error));
+
+  recorder = presso_trace_recorder_new (f->store, id, 12);
+  for (guint i = 0; i < 6000; i++)      /* 100 Hz for 60 s */
+    {
+      double p[12];
+
+      for (guint c = 0; c < 12; c++)
+        p[c] = c == 7 ? NAN : 30.0 + 10.0 * sin (i / 100.0 + c) + c;
+      presso_trace_recorder_add (recorder, i * 10, p, PRESSO_PROTO_PHASE_INFLATE, i / 500);
+      if (i % 200 == 199)
+        g_assert_true (presso_trace_recorder_flush (recorder, &error));
+    }
+  g_assert_true (presso_trace_recorder_flush (recorder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_trace_recorder_get_flushed_ms (recorder), ==, 60000);
+  g_test_message ("60 s × 12 chambers: %" G_GUINT64_FORMAT " bytes", presso_trace_recorder_get_bytes (recorder));
+  g_assert_cmpuint (presso_trace_recorder_get_bytes (recorder), <, 60 * 10 * 12 * 2);
+
+  g_assert_true (presso_store_end_session (f->store, id, PRESSO_SESSION_OUTCOME_COMPLETED, 60000, &error));
+  /* An outcome is written once. */
+  g_assert_false (presso_store_end_session (f->store, id, PRESSO_SESSION_OUTCOME_STOPPED, 1, &error));
+  g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  record = presso_store_get_session (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), ==, 60000);
+  g_assert_cmpstr (presso_session_record_get_practitioner_name (record), ==, "Dr Léa Martin");
+  g_assert_cmpstr (presso_session_record_get_device_serial (record), ==, "SIM-0001");
+  g_assert_cmpuint (presso_session_record_get_pressure_cap (record), ==, 40);
+  g_assert_true (presso_program_equal (presso_session_record_get_program (record), program));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, 1));
+  g_assert_nonnull (presso_session_record_get_ended_at (record));
+
+  trace = presso_session_record_get_trace (record);
+  g_assert_cmpuint (trace->n_chambers, ==, 12);
+  g_assert_cmpuint (trace->n_samples, ==, 600);        /* 10 Hz */
+  for (guint i = 0; i < trace->n_samples; i++)
+    {
+      g_assert_cmpuint (trace->time_ms[i], ==, i * 100);
+      g_assert_cmpuint (trace->phase[i], ==, PRESSO_PROTO_PHASE_INFLATE);
+      g_assert_cmpuint (trace->active_chamber[i], ==, (i * 10) / 500);
+      for (guint c = 0; c < 12; c++)
+        {
+          float v = trace->pressure_mmhg[c * trace->n_samples + i];
+          double expect = 0;
+
+          if (c == 7)
+            {
+              g_assert_true (isnan (v));
+              continue;
+            }
+          /* The mean of the 10 frames of the bin, to the quantisation step. */
+          for (guint k = 0; k < 10; k++)
+            expect += 30.0 + 10.0 * sin ((i * 10 + k) / 100.0 + c) + c;
+          expect /= 10;
+          g_assert_cmpfloat_with_epsilon (v, expect, PRESSO_TRACE_STEP_MMHG / 2 + 1e-4);
+        }
+    }
+
+  sessions = presso_store_list_client_sessions (f->store, presso_client_get_id (f->client), &error);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 1);
+}
+
+static void
+test_store_details_measurements_csv (Fixture       *f,
+                                     gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(PressoSessionRecord) stale = NULL;
+  g_autoptr(GPtrArray) series = NULL;
+  g_autoptr(GPtrArray) measurements = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  gint64 ids[2];
+
+  for (guint i = 0; i < 2; i++)
+    {
+      ids[i] = presso_store_begin_session (f->store, presso_client_get_id (f->client),
+                                           presso_staff_get_id (f->staff), program,
+                                           "Presso Simulator", "SIM-0001", "0.1.0", 0, 0, &error);
+      g_assert_no_error (error);
+      g_assert_true (presso_store_end_session (f->store, ids[i], PRESSO_SESSION_OUTCOME_COMPLETED,
+                                               (i + 1) * 90000, &error));
+      g_assert_cmpint (presso_store_add_measurement (f->store, ids[i], "left-ankle", FALSE, 25.0 - i, &error), >, 0);
+      g_assert_cmpint (presso_store_add_measurement (f->store, ids[i], "left-ankle", TRUE, 24.5 - i, &error), >, 0);
+      g_assert_cmpint (presso_store_add_measurement (f->store, ids[i], "weight", FALSE, 70.2, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (presso_store_add_measurement (f->store, ids[0], "weight", FALSE, -3, &error), ==, 0);
+  g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  measurements = presso_store_list_session_measurements (f->store, ids[1], &error);
+  g_assert_cmpuint (measurements->len, ==, 3);
+  series = presso_store_list_measurement_series (f->store, presso_client_get_id (f->client),
+                                                 "left-ankle", &error);
+  g_assert_cmpuint (series->len, ==, 4);
+  g_assert_cmpfloat (((PressoMeasurement *) series->pdata[0])->value, ==, 25.0);
+  g_assert_false (((PressoMeasurement *) series->pdata[0])->after);
+  g_assert_cmpfloat (((PressoMeasurement *) series->pdata[3])->value, ==, 23.5);
+  g_assert_cmpint (((PressoMeasurement *) series->pdata[3])->session_id, ==, ids[1]);
+
+  /* Scores: 0..10 or unset; notes; the optimistic lock. */
+  record = presso_store_get_session (f->store, ids[0], &error);
+  stale = presso_store_get_session (f->store, ids[0], &error);
+  presso_session_record_set_scores (record, 7, 3, 11, -1);
+  g_assert_false (presso_store_update_session_details (f->store, record, &error));
+  g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "Pain before: a score from 0 to 10, not 11");
+  g_clear_error (&error);
+  presso_session_record_set_scores (record, 7, 3, 2, PRESSO_SESSION_SCORE_UNSET);
+  presso_session_record_set_notes (record, "Legs lighter, \"much\" better,\nsleeps well");
+  g_assert_true (presso_store_update_session_details (f->store, record, &error));
+  g_assert_no_error (error);
+  presso_session_record_set_notes (stale, "other");
+  g_assert_false (presso_store_update_session_details (f->store, stale, &error));
+  g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+  csv = presso_store_export_client_sessions_csv (f->store, presso_client_get_id (f->client), &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", csv);
+  lines = g_strsplit (csv, "\r\n", -1);
+  /* The header, two rows (the notes keep their own line break, quoted) and the end. */
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_true (g_str_has_prefix (lines[0], "Date,Duration (min),Program,"));
+  g_assert_nonnull (strstr (csv, ",1.5,Short test,Sequential,40,,Completed,Dr Léa Martin,SIM-0001,7,3,2,,0,70.2,,\"Legs lighter, \"\"much\"\" better,\nsleeps well\"\r\n"));
+  g_assert_nonnull (strstr (csv, ",3.0,Short test,"));
+}
+
+/* A session whose Presso died is closed with what its last chunk shows. */
+static void
+test_store_close_interrupted (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoTraceRecorder) recorder = NULL;
+  g_autoptr(GPtrArray) closed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  gint64 ours, dead;
+  GPid pid;
+  int status;
+  double p[4] = { 10, 20, 30, 40 };
+  const char *argv[] = { "/bin/true", NULL };
+
+  ours = presso_store_begin_session (f->store, presso_client_get_id (f->client), 0, program,
+                                     "", "", "", 0, 0, &error);
+  dead = presso_store_begin_session (f->store, presso_client_get_id (f->client), 0, program,
+                                     "", "", "", 0, 0, &error);
+  g_assert_no_error (error);
+  recorder = presso_trace_recorder_new (f->store, dead, 4);
+  for (guint i = 0; i <= 4200; i += 10)
+    presso_trace_recorder_add (recorder, i, p, 0, PRESSO_PROTO_NO_CHAMBER);
+  g_assert_true (presso_trace_recorder_flush (recorder, &error));
+
+  /* Make "dead" belong to a process that has exited. */
+  g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));
+  waitpid (pid, &status, 0);
+  sql = g_strdup_printf ("UPDATE sessions SET owner_pid = %d WHERE id = %" G_GINT64_FORMAT, pid, dead);
+  g_assert_cmpint (sqlite3_exec (_presso_store_get_db (f->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  closed = presso_store_close_interrupted_sessions (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (closed->len, ==, 1);
+  g_assert_cmpint (presso_session_record_get_id (closed->pdata[0]), ==, dead);
+  g_assert_cmpint (presso_session_record_get_outcome (closed->pdata[0]), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_CRASH);
+  g_assert_cmpint (presso_session_record_get_duration_ms (closed->pdata[0]), ==, 4300);
+  g_assert_nonnull (presso_session_record_get_ended_at (closed->pdata[0]));
+  /* Its end is its start plus that duration (to the millisecond). */
+  g_assert_cmpint (ABS (g_date_time_difference (presso_session_record_get_ended_at (closed->pdata[0]),
+                                                presso_session_record_get_started_at (closed->pdata[0]))
+                        - 4300 * G_TIME_SPAN_MILLISECOND), <, G_TIME_SPAN_MILLISECOND);
+  /* This process's own running session is left alone, and a second pass closes nothing. */
+  g_clear_pointer (&closed, g_ptr_array_unref);
+  closed = presso_store_close_interrupted_sessions (f->store, &error);
+  g_assert_cmpuint (closed->len, ==, 0);
+  {
+    g_autoptr(PressoSessionRecord) r = presso_store_get_session (f->store, ours, &error);
+    g_assert_cmpint (presso_session_record_get_outcome (r), ==, PRESSO_SESSION_OUTCOME_RUNNING);
+  }
+}
+
+/* ------------------------------------------------------------------ the gate */
+
+static void
+assert_start_refused (Fixture           *f,
+                      PressoSession     *session,
+                      PressoStartPermit *permit,
+                      GQuark             domain,
+                      int                code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) sessions = NULL;
+
+  g_assert_false (presso_session_start (session, permit, &error));
+  g_assert_error (error, domain, code);
+  g_test_message ("refused: %s", error->message);
+  g_assert_cmpstr (error->message, !=, "");
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_READY);
+  /* Nothing was recorded, nothing was sent. */
+  sessions = presso_store_list_client_sessions (f->store, presso_client_get_id (f->client), NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 0);
+  if (f->device)
+    g_assert_null (presso_device_get_program (f->device));
+}
+
+/* Through the real gate: every refusal holds at presso_session_start(), with any device. */
+static void
+test_gate_refusals (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
+  PressoDevice *device = f->device ? f->device : offline;
+  g_autoptr(PressoProgram) legs = short_program ();
+  g_autoptr(PressoProgram) with_belt = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSession) belt_session = NULL;
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) long_ago = g_date_time_add_days (now, -VALIDITY_DAYS - 20);
+  g_autoptr(GError) error = NULL;
+
+  presso_program_set_garments (with_belt, PRESSO_PROGRAM_GARMENTS_LEGS | PRESSO_PROGRAM_GARMENTS_BELT);
+  session = presso_session_new (f->store, device, f->client, f->staff, legs);
+  belt_session = presso_session_new (f->store, device, f->client, f->staff, with_belt);
+  g_assert_cmpint (presso_session_get_zones (session), ==, PRESSO_ZONE_LEGS);
+  g_assert_cmpint (presso_session_get_zones (belt_session), ==, PRESSO_ZONE_LEGS | PRESSO_ZONE_ABDOMEN);
+
+  /* No screening: the gate gives no permit, and start without one is refused. */
+  permit = presso_session_check_screening (session, f->rules, NULL, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_null (permit);
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_NO_SCREENING);
+  g_clear_error (&error);
+  assert_start_refused (f, session, NULL, PRESSO_SESSION_ERROR, PRESSO_SESSION_ERROR_NO_PERMIT);
+
+  /* Expired. */
+  screening = clear_screening (f, long_ago);
+  permit = presso_session_check_screening (session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_null (permit);
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_EXPIRED);
+  g_clear_error (&error);
+  g_clear_object (&screening);
+
+  /* Pregnancy: the belt's zone is contraindicated, the legs are not. */
+  screening = clear_screening (f, now);
+  answer (screening, f->rules, "pregnancy", presso_screening_answer_new_yes_no (TRUE));
+  permit = presso_session_check_screening (belt_session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_null (permit);
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_CONTRAINDICATED);
+  g_clear_error (&error);
+  permit = presso_session_check_screening (session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (permit);
+  /* A legs permit does not start a legs + belt session. */
+  assert_start_refused (f, belt_session, permit, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_PERMIT);
+  g_clear_object (&permit);
+  g_clear_object (&screening);
+
+  /* Past DVT: relative, needs a practitioner's decision, then caps the pressure at 40. */
+  screening = clear_screening (f, now);
+  answer (screening, f->rules, "past-thrombosis", presso_screening_answer_new_yes_no (TRUE));
+  permit = presso_session_check_screening (session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_null (permit);
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_NEEDS_DECISION);
+  g_clear_error (&error);
+  {
+    g_autoptr(PressoScreeningDecision) decision =
+      presso_screening_decision_new (PRESSO_ZONE_LEGS, "past-thrombosis", "Doppler negative, March",
+                                     NULL, presso_staff_get_id (f->staff), now);
+    g_assert_true (presso_screening_add_decision (screening, f->rules, decision, now, &error));
+    g_assert_no_error (error);
+  }
+  permit = presso_session_check_screening (session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (presso_start_permit_get_pressure_cap (permit), ==, 40);
+
+  /* 45 mmHg is above that cap: refused by the program check, before the device. */
+  {
+    g_autoptr(PressoProgram) strong = short_program ();
+    g_autoptr(PressoSession) strong_session = NULL;
+
+    presso_program_set_base_pressure (strong, 45);
+    strong_session = presso_session_new (f->store, device, f->client, f->staff, strong);
+    assert_start_refused (f, strong_session, permit, PRESSO_PROGRAM_ERROR, PRESSO_PROGRAM_ERROR_INVALID);
+  }
+
+  /* A permit for another client. */
+  {
+    g_autoptr(PressoClient) other = presso_client_new ();
+    g_autoptr(PressoSession) other_session = NULL;
+
+    presso_client_set_first_name (other, "Paul");
+    presso_client_set_last_name (other, "Leroy");
+    g_assert_true (presso_store_insert_client (f->store, other, &error));
+    other_session = presso_session_new (f->store, device, other, f->staff, legs);
+    assert_start_refused (f, other_session, permit, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_PERMIT);
+  }
+
+  /* With a good permit only the device can say no: offline here, so refused as a device error. */
+  if (f->device == NULL)
+    assert_start_refused (f, session, permit, PRESSO_SESSION_ERROR, PRESSO_SESSION_ERROR_DEVICE);
+}
+
+/* ------------------------------------------------------------------ with presso-sim */
+
+typedef struct
+{
+  guint n_telemetry;
+  guint n_alarms;
+} Counts;
+
+static void
+on_session_telemetry_cb (PressoSession         *session,
+                         const PressoTelemetry *t,
+                         Counts                *counts)
+{
+  counts->n_telemetry++;
+}
+
+static void
+on_session_alarm_cb (PressoSession      *session,
+                     PressoSessionAlarm *alarm,
+                     Counts             *counts)
+{
+  counts->n_alarms++;
+}
+
+static PressoSession *
+start_session (Fixture       *f,
+               PressoProgram *program,
+               guint          limit_s,
+               Counts        *counts)
+{
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  PressoSession *session;
+
+  session = presso_session_new (f->store, f->device, f->client, f->staff, program);
+  presso_session_set_duration_limit (session, limit_s);
+  presso_session_set_flush_interval (session, 1000);
+  g_signal_connect (session, "telemetry", G_CALLBACK (on_session_telemetry_cb), counts);
+  g_signal_connect (session, "alarm", G_CALLBACK (on_session_alarm_cb), counts);
+  screening = clear_screening (f, now);
+  permit = presso_session_check_screening (session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_session_start (session, permit, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_get_session_id (session), >, 0);
+  return session;
+}
+
+static void
+test_session_completed (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  const PressoSessionTrace *trace;
+  Counts counts = { 0 };
+  double max_mmhg = 0;
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 6, &counts);
+  g_assert_true (iterate_until (session_running, session, 3000));
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
+  /* The device got the cap and the program as converted. */
+  g_assert_cmphex (presso_device_get_program (f->device)->chamber_mask, ==, 0xf);
+
+  /* While it runs, the record is already there, running. */
+  {
+    g_autoptr(PressoSessionRecord) live = NULL;
+
+    spin (2500);
+    live = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (presso_session_record_get_outcome (live), ==, PRESSO_SESSION_OUTCOME_RUNNING);
+    g_assert_cmpuint (presso_session_record_get_trace (live)->n_samples, >=, 10);
+  }
+
+  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpuint (g_list_model_get_n_items (presso_session_get_alarms (session)), ==, 0);
+  g_assert_cmpuint (counts.n_telemetry, >, 300);
+  g_assert_cmpuint (presso_session_get_elapsed_s (session), >=, 5);
+
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 6000);
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), <, 15000);
+  g_assert_cmpstr (presso_session_record_get_device_model (record), ==, presso_device_get_model (f->device));
+  g_assert_true (presso_program_equal (presso_session_record_get_program (record), program));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_START));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_DEVICE, PRESSO_PROTO_EVENT_PROGRAM_FINISHED));
+
+  trace = presso_session_record_get_trace (record);
+  g_assert_cmpuint (trace->n_chambers, ==, presso_device_get_n_chambers (f->device));
+  g_assert_cmpuint (trace->n_samples, >=, 55);          /* ≥ 5.5 s at 10 Hz */
+  for (guint i = 0; i < trace->n_samples; i++)
+    max_mmhg = MAX (max_mmhg, trace->pressure_mmhg[0 * trace->n_samples + i]);
+  g_test_message ("chamber 1 peaked at %.1f mmHg; %u samples", max_mmhg, trace->n_samples);
+  g_assert_cmpfloat (max_mmhg, >, 30);
+  g_assert_cmpfloat (max_mmhg, <, 55);
+  /* Chamber 5 of the boot is not in the program: it stays vented. */
+  for (guint i = 0; i < trace->n_samples; i++)
+    g_assert_cmpfloat (trace->pressure_mmhg[4 * trace->n_samples + i], <, 5);
+
+  /* Once over, the session's commands are refused, but the vent still goes out. */
+  g_assert_false (presso_session_pause (session, &error));
+  g_assert_error (error, PRESSO_SESSION_ERROR, PRESSO_SESSION_ERROR_STATE);
+  g_assert_true (presso_session_emergency_vent (session));
+}
+
+static void
+test_session_stop_and_vent (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) first = NULL;
+  g_autoptr(PressoSession) second = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  Counts counts = { 0 };
+
+  if (f->device == NULL)
+    return;
+
+  first = start_session (f, program, 0, &counts);
+  g_assert_true (iterate_until (session_running, first, 3000));
+  spin (1500);
+  g_assert_true (presso_session_pause (first, &error));
+  spin (500);
+  g_assert_cmpint (presso_session_get_state (first), ==, PRESSO_SESSION_STATE_PAUSED);
+  g_assert_true (presso_session_resume (first, &error));
+  spin (500);
+  g_assert_cmpint (presso_session_get_state (first), ==, PRESSO_SESSION_STATE_RUNNING);
+  g_assert_true (presso_session_stop (first, &error));
+  g_assert_true (iterate_until (session_finished, first, 10000));
+  g_assert_cmpint (presso_session_get_outcome (first), ==, PRESSO_SESSION_OUTCOME_STOPPED);
+
+  second = start_session (f, program, 0, &counts);
+  g_assert_true (iterate_until (session_running, second, 3000));
+  spin (1000);
+  g_assert_true (presso_session_emergency_vent (second));
+  g_assert_cmpint (presso_session_get_state (second), ==, PRESSO_SESSION_STATE_FINISHED);
+  g_assert_cmpint (presso_session_get_outcome (second), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
+  record = presso_store_get_session (f->store, presso_session_get_session_id (second), &error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+}
+
+/* presso-sim --disconnect-after: the link goes mid-session. */
+static void
+test_session_disconnect (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  Counts counts = { 0 };
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 0, &counts);
+  presso_session_set_rearm_interval (session, 400);
+  g_assert_true (iterate_until (session_running, session, 3000));
+  g_assert_true (iterate_until (session_finished, session, 10000));
+
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_cmpuint (counts.n_alarms, >=, 1);
+  alarm = find_alarm (session, 0);
+  g_assert_nonnull (alarm);
+  g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
+  g_assert_cmpstr (presso_session_get_status_message (session), ==, presso_session_alarm_get_text (alarm));
+  /* With the link gone the vent cannot reach the device (its own watchdog vents it within
+   * a second): the session asked for it all the same, and the record says so. */
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_DISCONNECTED);
+
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, presso_session_alarm_get_code (alarm)));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+  g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 15);
+
+  /* Acknowledged, it re-arms while the link is still down. */
+  presso_session_acknowledge_alarm (session, alarm);
+  g_assert_true (presso_session_alarm_get_acknowledged (alarm));
+  spin (200);
+  g_assert_true (presso_session_alarm_get_acknowledged (alarm));
+  spin (500);
+  g_assert_false (presso_session_alarm_get_acknowledged (alarm));
+  g_clear_object (&record);
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ACKNOWLEDGED, presso_session_alarm_get_code (alarm)));
+}
+
+/* presso-sim --overshoot 0: chamber 1's inlet sticks open. */
+static void
+test_session_overshoot (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  Counts counts = { 0 };
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 0, &counts);
+  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  alarm = find_alarm (session, PRESSO_PROTO_EVENT_OVER_PRESSURE);
+  g_assert_nonnull (alarm);
+  g_assert_cmpuint (presso_session_alarm_get_chamber (alarm), ==, 1);
+  g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
+  /* The device is venting (its blocked vent keeps it there until it latches the fault):
+   * compressor off, every vent valve open. */
+  spin (500);
+  {
+    const PressoTelemetry *t = presso_device_get_last_telemetry (f->device);
+    guint32 all = (1u << presso_device_get_n_chambers (f->device)) - 1;
+
+    g_assert_true (presso_device_get_state (f->device) == PRESSO_DEVICE_STATE_STOPPING ||
+                   presso_device_get_state (f->device) == PRESSO_DEVICE_STATE_FAULT);
+    g_assert_cmpuint (t->compressor_pct, ==, 0);
+    g_assert_cmphex (t->vent_valves & all, ==, all);
+  }
+
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_PROTO_EVENT_OVER_PRESSURE));
+
+  /* The practitioner's acknowledgement goes into the record. */
+  presso_session_acknowledge_alarm (session, alarm);
+  g_assert_true (presso_session_alarm_get_acknowledged (alarm));
+  g_clear_object (&record);
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ACKNOWLEDGED, PRESSO_PROTO_EVENT_OVER_PRESSURE));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *disconnect[] = { "--disconnect-after", "3", NULL };
+  static const char *overshoot[] = { "--overshoot", "0", NULL };
+
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, setup, fn, data) \
+  g_test_add ("/presso/session/" path, Fixture, data, setup, fn, fixture_teardown)
+  ADD ("store/programs", fixture_setup, test_store_programs, NULL);
+  ADD ("store/trace", fixture_setup, test_store_trace, NULL);
+  ADD ("store/details-measurements-csv", fixture_setup, test_store_details_measurements_csv, NULL);
+  ADD ("store/close-interrupted", fixture_setup, test_store_close_interrupted, NULL);
+  ADD ("gate/refusals-offline", fixture_setup, test_gate_refusals, NULL);
+  ADD ("gate/refusals-ready-device", fixture_setup_sim, test_gate_refusals, NULL);
+  ADD ("sim/completed", fixture_setup_sim, test_session_completed, NULL);
+  ADD ("sim/stop-and-vent", fixture_setup_sim, test_session_stop_and_vent, NULL);
+  ADD ("sim/disconnect", fixture_setup_sim, test_session_disconnect, disconnect);
+  ADD ("sim/overshoot", fixture_setup_sim, test_session_overshoot, overshoot);
+#undef ADD
+
+  return g_test_run ();
+}

@@ -23,6 +23,7 @@
 
 #include "presso-store-private.h"
 #include "presso-store-screening-private.h"
+#include "presso-store-session-private.h"
 
 /* "PRSO": marks the file as a Presso database (PRAGMA application_id). */
 #define PRESSO_APPLICATION_ID 0x5052534f
@@ -187,6 +188,7 @@ static const Migration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_v2 },
   { 3, _presso_store_schema_screening },
+  { 4, _presso_store_schema_sessions },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PRESSO_STORE_SCHEMA_VERSION);

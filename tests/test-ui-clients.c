@@ -460,6 +460,9 @@ test_clients_flow (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (field (f, "birth_date_error_row")));
   g_assert_false (gtk_widget_get_visible (field (f, "phone_error_row")));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (field (f, "email_error_label"))), !=, "");
+  /* Not only red: assistive technologies are told the field is invalid. */
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (field (f, "email_row")),
+                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (field (f, "birth_date_error_label"))), !=, "");
   g_assert_cmpstr (text_of (f, "email_row"), ==, "helene.dupont@");
   g_assert_cmpstr (text_of (f, "birth_date_row"), ==, "01/01/2090");
@@ -481,6 +484,8 @@ test_clients_flow (Fixture       *f,
   stored = presso_store_get_client (f->store, helene_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (presso_client_get_email (stored), ==, "h.dupont@example.org");
+  g_assert_false (gtk_test_accessible_has_state (GTK_ACCESSIBLE (field (f, "email_row")),
+                                                 GTK_ACCESSIBLE_STATE_INVALID));
   g_assert_cmpstr (presso_client_get_phone (stored), ==, "04 72 00 00 00");
   g_assert_cmpint (presso_client_get_version (stored), >, version);
   g_assert_cmpint (presso_client_get_updated_by (stored), ==, presso_staff_get_id (f->claire));
@@ -649,6 +654,51 @@ test_clients_conflict (Fixture       *f,
   g_assert_cmpstr (presso_client_get_email (stored), ==, "zoe@example.org");
 }
 
+/* Every button showing only an icon has a name for screen readers (GTK 4.8 would otherwise
+ * call it after its type). */
+static void
+check_icon_buttons (GtkWidget *widget,
+                    guint     *n_checked)
+{
+  const char *icon = NULL;
+
+  /* Hidden widgets (and their children) are not offered to assistive technologies. */
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    icon = gtk_button_get_icon_name (GTK_BUTTON (widget));
+  else if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL)
+    icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget));
+  if (icon != NULL)
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                             GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("the %s button (%s) has no accessible label",
+                 icon, gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)));
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_icon_buttons (child, n_checked);
+}
+
+static void
+test_clients_accessible_buttons (Fixture       *f,
+                                 gconstpointer  data)
+{
+  guint n_checked = 0;
+
+  /* The staff list, then the Clients area with a record and the editor built. */
+  check_icon_buttons (GTK_WIDGET (f->window), &n_checked);
+  sign_in (f, "Claire Martin");
+  presso_clients_page_get_view (page (f));
+  presso_clients_page_get_editor (page (f));
+  check_icon_buttons (GTK_WIDGET (f->window), &n_checked);
+  /* Main menu twice, new client, back, the two calendar buttons at least. */
+  g_assert_cmpuint (n_checked, >=, 6);
+}
+
 static void
 save_screenshot (Fixture    *f,
                  const char *name)
@@ -706,6 +756,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's in-process accessibility backend: it records roles, states and relations for the
+   * assertions below and needs no session bus (the suite's GTK_A11Y=none would drop them). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
@@ -732,6 +785,8 @@ main (int   argc,
               fixture_set_up, test_clients_duplicate, fixture_tear_down);
   g_test_add ("/presso/ui/clients/conflict", Fixture, NULL,
               fixture_set_up, test_clients_conflict, fixture_tear_down);
+  g_test_add ("/presso/ui/clients/accessible-buttons", Fixture, NULL,
+              fixture_set_up, test_clients_accessible_buttons, fixture_tear_down);
   g_test_add ("/presso/ui/clients/screenshot", Fixture, NULL,
               fixture_set_up, test_clients_screenshot, fixture_tear_down);
 

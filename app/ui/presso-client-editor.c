@@ -103,6 +103,10 @@ clear_problems (PressoClientEditor *self)
       gtk_widget_set_visible (GTK_WIDGET (self->error_rows[i]), FALSE);
       gtk_label_set_label (self->error_labels[i], "");
       gtk_widget_remove_css_class (GTK_WIDGET (field_row (self, i)), "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (field_row (self, i)),
+                                  GTK_ACCESSIBLE_STATE_INVALID);
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (field_row (self, i)),
+                                     GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
     }
 }
 
@@ -123,6 +127,14 @@ show_problems (PressoClientEditor *self,
       gtk_label_set_label (self->error_labels[field], problem->message);
       gtk_widget_set_visible (GTK_WIDGET (self->error_rows[field]), TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (field_row (self, field)), "error");
+      /* Not colour alone: screen readers hear the field is invalid, and why. */
+      gtk_accessible_update_state (GTK_ACCESSIBLE (field_row (self, field)),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+      gtk_accessible_update_relation (GTK_ACCESSIBLE (field_row (self, field)),
+                                      GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                      self->error_labels[field], NULL,
+                                      -1);
       if (first == NULL)
         first = GTK_WIDGET (field_row (self, field));
     }

@@ -13,6 +13,7 @@
 
 #include "presso-application.h"
 #include "presso-client-view.h"
+#include "presso-screening-status-group.h"
 #include "presso-ui-util.h"
 
 struct _PressoClientView
@@ -40,6 +41,7 @@ struct _PressoClientView
   AdwActionRow *updated_row;
   AdwPreferencesGroup *history_group;
   GtkListBox   *history_list;
+  PressoScreeningStatusGroup *screening_status;
 };
 
 /* The history shows the newest changes; older ones are in the audit trail (exports). */
@@ -278,8 +280,10 @@ presso_client_view_class_init (PressoClientViewClass *klass)
 
   object_class->dispose = presso_client_view_dispose;
 
+  g_type_ensure (PRESSO_TYPE_SCREENING_STATUS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/presso/Presso/presso-client-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, PressoClientView, screening_status);
   gtk_widget_class_bind_template_child (widget_class, PressoClientView, avatar);
   gtk_widget_class_bind_template_child (widget_class, PressoClientView, name_label);
   gtk_widget_class_bind_template_child (widget_class, PressoClientView, age_label);
@@ -319,6 +323,7 @@ presso_client_view_set_store (PressoClientView *self,
   g_return_if_fail (PRESSO_IS_CLIENT_VIEW (self));
 
   g_set_object (&self->store, store);
+  presso_screening_status_group_set_store (self->screening_status, store);
 }
 
 /**
@@ -343,4 +348,5 @@ presso_client_view_set_client (PressoClientView *self,
 
   g_set_object (&self->client, client);
   update (self);
+  presso_screening_status_group_set_client (self->screening_status, client);
 }

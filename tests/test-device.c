@@ -27,6 +27,7 @@
 #include "presso-device-private.h"
 #include "presso-presets.h"
 #include "presso-serial-port.h"
+#include "presso-sim.h"
 
 typedef struct
 {
@@ -1099,12 +1100,20 @@ test_simulated (void)
   Fixture fx = { 0 }, *f = &fx;
   gint64 t0;
 
+  presso_sim_config config;
+  char *model = g_strdup ("Demo Presso");
+
   fixture_setup (f, NULL);
-  f->device = presso_device_new_simulated (NULL);
+  presso_sim_config_init (&config);
+  config.n_chambers = 8;
+  config.model = model;
+  f->device = presso_device_new_simulated (&config);
+  g_free (model);               /* the device keeps its own copy */
   g_assert_true (presso_device_get_simulated (f->device));
   watch_device (f);
   connect_device (f);
-  g_assert_nonnull (presso_device_get_model (f->device));
+  g_assert_cmpstr (presso_device_get_model (f->device), ==, "Demo Presso");
+  g_assert_cmpuint (presso_device_get_n_chambers (f->device), ==, 8);
 
   load_and_start (f);
   g_assert_true (wait_pressure (f, 0, 25.0, 6000));

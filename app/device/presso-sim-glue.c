@@ -35,7 +35,24 @@ presso_sim_glue_config_dup (const presso_sim_config *config)
     *copy = *config;
   else
     presso_sim_config_init (copy);
+  /* The caller's strings need not outlive the device. */
+  copy->garments = g_strdup (copy->garments);
+  copy->model = g_strdup (copy->model);
+  copy->serial = g_strdup (copy->serial);
+  copy->firmware = g_strdup (copy->firmware);
   return copy;
+}
+
+void
+presso_sim_glue_config_free (presso_sim_config *config)
+{
+  if (config == NULL)
+    return;
+  g_free ((char *) config->garments);
+  g_free ((char *) config->model);
+  g_free ((char *) config->serial);
+  g_free ((char *) config->firmware);
+  g_free (config);
 }
 
 static gpointer

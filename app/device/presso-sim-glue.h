@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 typedef struct _PressoSimGlue PressoSimGlue;
 
 presso_sim_config *presso_sim_glue_config_dup   (const presso_sim_config *config);
+void               presso_sim_glue_config_free  (presso_sim_config       *config);
 PressoSimGlue     *presso_sim_glue_new          (const presso_sim_config *config,
                                                  GError                 **error);
 int                presso_sim_glue_take_host_fd (PressoSimGlue           *glue);

@@ -85,7 +85,10 @@ const char _presso_store_schema_sessions[] =
   "  value REAL NOT NULL DEFAULT 0,"
   "  text TEXT NOT NULL DEFAULT '');"
   "CREATE INDEX IF NOT EXISTS session_events_by_session ON session_events (session_id, id);"
+  /* A rowid table: chunks are appended in rowid order, which SQLite packs into full pages
+   * (an index-ordered table splits its pages in half and doubles the file's growth). */
   "CREATE TABLE IF NOT EXISTS session_trace ("
+  "  id INTEGER PRIMARY KEY,"
   "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"
   "  seq INTEGER NOT NULL,"
   "  start_ms INTEGER NOT NULL,"
@@ -93,7 +96,7 @@ const char _presso_store_schema_sessions[] =
   "  n_samples INTEGER NOT NULL,"
   "  n_chambers INTEGER NOT NULL,"
   "  data BLOB NOT NULL,"
-  "  PRIMARY KEY (session_id, seq)) WITHOUT ROWID;"
+  "  UNIQUE (session_id, seq));"
   "CREATE TABLE IF NOT EXISTS session_measurements ("
   "  id INTEGER PRIMARY KEY,"
   "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,"

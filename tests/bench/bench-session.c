@@ -1,0 +1,376 @@
+/* bench-session.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The session record's cost, as JSON lines, each next to a baseline measured in the same run:
+ *
+ *   session-trace-bytes: bytes stored for a 30-minute session of 32 chambers, synthetic
+ *                  telemetry at 100 Hz (a sequential program with sensor noise) through the real
+ *                  recorder into a real database, flushed every 2 s (goal ≤ 200 KB); baselines:
+ *                  the raw telemetry (int16 per chamber per frame) and the same decimated to
+ *                  10 Hz without compression.
+ *   session-cpu:   CPU time of this process (device link + session + recorder; presso-sim runs
+ *                  out of process on a pty, so its CPU is not counted) per minute of a running
+ *                  32-chamber session, in % of one core (goal ≤ 5 %); baseline: the bare device
+ *                  link receiving the same telemetry while the same program runs, no session.
+ *
+ * Usage: bench-session [--seconds N]   (N: length of each CPU run, default 15)
+ * presso-sim is $PRESSO_SIM, else the one built with this tree.
+ */
+#define G_LOG_DOMAIN "bench-session"
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "presso-session.h"
+#include "presso-store-private.h"
+#include "presso-store-session.h"
+
+#define N_CHAMBERS  32
+#define MINUTES     30
+#define RATE_HZ     100
+#define GOAL_BYTES  (200 * 1024)
+#define GOAL_CPU    5.0
+
+static int opt_seconds = 15;
+
+static gboolean
+iterate_until (gboolean (*cond) (gpointer),
+               gpointer   data,
+               guint      timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+  return FALSE;
+}
+
+static gboolean
+result_ready (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_result_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+/* Gaussian-ish sensor noise (sum of uniforms), σ ≈ 0.3 mmHg. */
+static double
+noise (GRand *rand)
+{
+  double sum = 0;
+
+  for (int i = 0; i < 6; i++)
+    sum += g_rand_double (rand);
+  return (sum - 3.0) * 0.42;
+}
+
+/* Pressure of chamber c at time t (s) of a sequential program: two garments of 16 chambers,
+ * 3 s per level, a 10 s hold, 5 s deflate, 10 s rest, 50 mmHg falling 1 mmHg per level. */
+static double
+synthetic_pressure (guint  c,
+                    double t)
+{
+  const double inflate = 3, hold = 10, deflate = 5, rest = 10;
+  guint level = c % 16;
+  double cycle = 16 * inflate + hold + deflate + rest;
+  double x = fmod (t, cycle);
+  double target = 50.0 - level;
+  double start = level * inflate;
+  double release = 16 * inflate + hold;
+
+  if (x < start)
+    return 0.0;
+  if (x < start + inflate)
+    return target * (1 - exp (-(x - start) * 2.0));
+  if (x < release)
+    return target;
+  if (x < release + deflate)
+    return target * exp (-(x - release) * 1.5);
+  return 0.0;
+}
+
+static void
+bench_trace_bytes (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "bytes.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoStore) store = presso_store_open (path, &error);
+  g_autoptr(PressoProgram) program = presso_program_new_from_preset ("anti-cellulite", 16, NULL);
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(PressoTraceRecorder) recorder = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  guint64 n_frames = (guint64) MINUTES * 60 * RATE_HZ;
+  gint64 id;
+  double t0, t1;
+  struct stat before, after;
+
+  g_assert_no_error (error);
+  presso_client_set_first_name (client, "Bench");
+  presso_client_set_last_name (client, "Client");
+  presso_store_insert_client (store, client, &error);
+  g_assert_no_error (error);
+  id = presso_store_begin_session (store, presso_client_get_id (client), 0, program,
+                                   "Presso Simulator", "SIM-0001", "", 0, 0, &error);
+  g_assert_no_error (error);
+  /* Everything written so far (the schema, the client) into the main file, then measure. */
+  sqlite3_exec (_presso_store_get_db (store), "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+  g_stat (path, &before);
+
+  recorder = presso_trace_recorder_new (store, id, N_CHAMBERS);
+  t0 = cpu_seconds ();
+  for (guint64 i = 0; i < n_frames; i++)
+    {
+      double t = (double) i / RATE_HZ;
+      double p[N_CHAMBERS];
+
+      for (guint c = 0; c < N_CHAMBERS; c++)
+        p[c] = synthetic_pressure (c, t) + noise (rand);
+      presso_trace_recorder_add (recorder, (gint64) (i * 1000 / RATE_HZ), p,
+                                 PRESSO_PROTO_PHASE_INFLATE, (guint) (t / 3) % 16);
+      if (i % (2 * RATE_HZ) == 2 * RATE_HZ - 1 && !presso_trace_recorder_flush (recorder, &error))
+        g_error ("%s", error->message);
+    }
+  if (!presso_trace_recorder_flush (recorder, &error))
+    g_error ("%s", error->message);
+  t1 = cpu_seconds ();
+  presso_store_end_session (store, id, PRESSO_SESSION_OUTCOME_COMPLETED, MINUTES * 60000, NULL);
+  g_clear_object (&store);      /* checkpoints the WAL into the file */
+  g_stat (path, &after);
+
+  g_print ("{\"bench\": \"session-trace-bytes\", \"chambers\": %d, \"minutes\": %d, \"telemetry_hz\": %d, "
+           "\"stored_hz\": %d, \"chunks\": %d, \"stored_bytes\": %" G_GUINT64_FORMAT ", "
+           "\"db_growth_bytes\": %" G_GINT64_FORMAT ", \"baseline_raw_bytes\": %" G_GUINT64_FORMAT ", "
+           "\"baseline_decimated_bytes\": %" G_GUINT64_FORMAT ", \"ratio_to_raw\": %.4f, "
+           "\"recorder_cpu_ms\": %.0f, \"goal_bytes\": %d, \"ok\": %s}\n",
+           N_CHAMBERS, MINUTES, RATE_HZ, PRESSO_TRACE_RATE_HZ, MINUTES * 30,
+           presso_trace_recorder_get_bytes (recorder),
+           (gint64) after.st_size - (gint64) before.st_size,
+           n_frames * N_CHAMBERS * 2,
+           n_frames / (RATE_HZ / PRESSO_TRACE_RATE_HZ) * N_CHAMBERS * 2,
+           (double) presso_trace_recorder_get_bytes (recorder) / (n_frames * N_CHAMBERS * 2),
+           (t1 - t0) * 1000, GOAL_BYTES,
+           presso_trace_recorder_get_bytes (recorder) <= GOAL_BYTES ? "true" : "false");
+  g_unlink (path);
+  g_unlink (wal);
+}
+
+/* ---------------------------------------------------------------- CPU */
+
+static PressoDevice *
+connect_device (const char *link)
+{
+  g_autoptr(GError) error = NULL;
+  PressoDevice *device = presso_device_new (link);
+  GAsyncResult *res = NULL;
+
+  presso_device_connect_async (device, NULL, on_result_cb, &res);
+  if (!iterate_until (result_ready, &res, 5000) ||
+      !presso_device_connect_finish (device, res, &error))
+    g_error ("Cannot connect to presso-sim: %s", error ? error->message : "timeout");
+  g_object_unref (res);
+  iterate_until (never, NULL, 500);
+  return device;
+}
+
+#define RUN(device, verb, ...) G_STMT_START { \
+    GAsyncResult *res_ = NULL; g_autoptr(GError) err_ = NULL; \
+    presso_device_##verb##_async ((device), ##__VA_ARGS__, NULL, on_result_cb, &res_); \
+    iterate_until (result_ready, &res_, 3000); \
+    if (!res_ || !presso_device_##verb##_finish ((device), res_, &err_)) \
+      g_error ("%s failed: %s", #verb, err_ ? err_->message : "timeout"); \
+    g_object_unref (res_); \
+  } G_STMT_END
+
+static guint n_frames;
+
+static void
+on_telemetry_cb (gpointer               source,
+                 const PressoTelemetry *t,
+                 gpointer               data)
+{
+  n_frames++;
+}
+
+static double
+measure (guint seconds,
+         guint *frames)
+{
+  double t0 = cpu_seconds ();
+  gint64 w0 = g_get_monotonic_time ();
+  double cpu;
+
+  n_frames = 0;
+  iterate_until (never, NULL, seconds * 1000);
+  cpu = cpu_seconds () - t0;
+  *frames = n_frames;
+  return 100.0 * cpu / ((g_get_monotonic_time () - w0) / 1e6);
+}
+
+static void
+bench_cpu (const char *dir,
+           const char *sim)
+{
+  g_autofree char *link = g_build_filename (dir, "sim.tty", NULL);
+  g_autofree char *path = g_build_filename (dir, "cpu.db", NULL);
+  g_autofree char *rules_path = g_build_filename (SOURCE_DATADIR, "screening", "rules.desktop", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoDevice) device = NULL;
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(PressoProgram) program = presso_program_new_from_preset ("anti-cellulite", 16, NULL);
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoScreeningRules) rules = NULL;
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  presso_proto_program wire;
+  const char *argv[] = { sim, "--link", link, "--chambers", "32", NULL };
+  double base_pct, session_pct;
+  guint base_frames, session_frames;
+  GPid pid;
+  int status;
+
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &pid, &error))
+    g_error ("%s", error->message);
+  for (int i = 0; i < 500 && !g_file_test (link, G_FILE_TEST_EXISTS); i++)
+    g_usleep (10000);
+  device = connect_device (link);
+  g_signal_connect (device, "telemetry", G_CALLBACK (on_telemetry_cb), NULL);
+
+  /* Baseline: the bare link, the same program running on the device. */
+  if (!presso_program_to_proto (program, presso_device_get_identity (device), &wire, &error))
+    g_error ("%s", error->message);
+  RUN (device, load_program, &wire);
+  RUN (device, start);
+  base_pct = measure (opt_seconds, &base_frames);
+  RUN (device, stop);
+  iterate_until (never, NULL, 3000);
+
+  /* The session: link + session + recorder into a real database. */
+  store = presso_store_open (path, &error);
+  g_assert_no_error (error);
+  presso_client_set_first_name (client, "Bench");
+  presso_client_set_last_name (client, "Client");
+  presso_store_insert_client (store, client, &error);
+  rules = presso_screening_rules_new_from_file (rules_path, &error);
+  g_assert_no_error (error);
+  screening = presso_screening_new (presso_client_get_id (client));
+  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
+    {
+      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
+      g_autoptr(PressoScreeningAnswer) answer = NULL;
+
+      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
+        answer = presso_screening_answer_new_yes_no (FALSE);
+      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
+        answer = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
+      if (answer)
+        presso_screening_set_answer (screening, rules, presso_screening_item_get_id (item), answer, NULL);
+    }
+  presso_screening_set_id (screening, 1);
+  presso_screening_set_screened_at (screening, now);
+
+  session = presso_session_new (store, device, client, NULL, program);
+  g_signal_connect (session, "telemetry", G_CALLBACK (on_telemetry_cb), NULL);
+  g_signal_handlers_disconnect_by_func (device, on_telemetry_cb, NULL);
+  permit = presso_session_check_screening (session, rules, screening, 180, NULL, NULL, &error);
+  if (permit == NULL || !presso_session_start (session, permit, &error))
+    g_error ("%s", error->message);
+  iterate_until (never, NULL, 1000);
+  if (presso_session_get_state (session) != PRESSO_SESSION_STATE_RUNNING)
+    g_error ("the session is not running");
+  session_pct = measure (opt_seconds, &session_frames);
+  if (presso_session_get_state (session) != PRESSO_SESSION_STATE_RUNNING)
+    g_error ("the session stopped during the measurement");
+  presso_session_stop (session, NULL);
+  iterate_until (never, NULL, 3000);
+
+  g_print ("{\"bench\": \"session-cpu\", \"chambers\": %d, \"seconds\": %d, "
+           "\"baseline_frames\": %u, \"session_frames\": %u, \"baseline_cpu_pct\": %.2f, "
+           "\"session_cpu_pct\": %.2f, \"session_cpu_s_per_min\": %.2f, \"trace_bytes\": %" G_GUINT64_FORMAT ", "
+           "\"goal_pct\": %.1f, \"ok\": %s}\n",
+           N_CHAMBERS, opt_seconds, base_frames, session_frames, base_pct, session_pct,
+           session_pct * 60 / 100, presso_session_get_trace_bytes (session), GOAL_CPU,
+           session_pct <= GOAL_CPU ? "true" : "false");
+
+  g_clear_object (&session);
+  presso_device_disconnect (device);
+  kill (pid, SIGTERM);
+  waitpid (pid, &status, 0);
+  g_clear_object (&store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_unlink (link);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  GOptionEntry entries[] = {
+    { "seconds", 0, 0, G_OPTION_ARG_INT, &opt_seconds, "Length of each CPU run", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  const char *sim = g_getenv ("PRESSO_SIM");
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (sim == NULL || *sim == '\0')
+    sim = PRESSO_SIM_BIN;
+
+  g_log_set_writer_func (g_log_writer_default, NULL, NULL);
+  dir = g_dir_make_tmp ("bench-session-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  bench_trace_bytes (dir);
+  if (*sim != '\0' && g_file_test (sim, G_FILE_TEST_IS_EXECUTABLE))
+    bench_cpu (dir, sim);
+  else
+    g_printerr ("presso-sim not found: session-cpu skipped\n");
+
+  g_rmdir (dir);
+  return 0;
+}

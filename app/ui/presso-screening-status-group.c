@@ -18,6 +18,7 @@
 #include "presso-screening-page.h"
 #include "presso-screening-status-group.h"
 #include "presso-store-screening.h"
+#include "presso-window.h"
 
 #define DEFAULT_VALIDITY_DAYS 180
 
@@ -36,6 +37,8 @@ struct _PressoScreeningStatusGroup
   guint                 validity_days;
   GPtrArray            *history_rows;   /* rows added to screening_history_row */
   GtkWindow            *form_window;    /* (weak) */
+  GtkWidget            *window;         /* the PressoWindow it is in, while rooted */
+  gulong                staff_handler;
 
   GtkWidget            *screening_new_button;
   AdwActionRow         *screening_status_row;
@@ -389,6 +392,43 @@ on_map_cb (PressoScreeningStatusGroup *self)
 }
 
 static void
+on_staff_changed_cb (PressoScreeningStatusGroup *self)
+{
+  /* Who may see what changed: a receptionist signing in after a practitioner must not find
+   * the practitioner's view still on screen. */
+  update (self);
+}
+
+static void
+presso_screening_status_group_root (GtkWidget *widget)
+{
+  PressoScreeningStatusGroup *self = PRESSO_SCREENING_STATUS_GROUP (widget);
+  GtkRoot *root;
+
+  GTK_WIDGET_CLASS (presso_screening_status_group_parent_class)->root (widget);
+
+  root = gtk_widget_get_root (widget);
+  if (PRESSO_IS_WINDOW (root))
+    {
+      self->window = GTK_WIDGET (root);
+      self->staff_handler = g_signal_connect_swapped (root, "notify::staff",
+                                                      G_CALLBACK (on_staff_changed_cb), self);
+    }
+}
+
+static void
+presso_screening_status_group_unroot (GtkWidget *widget)
+{
+  PressoScreeningStatusGroup *self = PRESSO_SCREENING_STATUS_GROUP (widget);
+
+  if (self->window != NULL)
+    g_clear_signal_handler (&self->staff_handler, self->window);
+  self->window = NULL;
+
+  GTK_WIDGET_CLASS (presso_screening_status_group_parent_class)->unroot (widget);
+}
+
+static void
 presso_screening_status_group_dispose (GObject *object)
 {
   PressoScreeningStatusGroup *self = PRESSO_SCREENING_STATUS_GROUP (object);
@@ -471,6 +511,8 @@ presso_screening_status_group_class_init (PressoScreeningStatusGroupClass *klass
   object_class->dispose = presso_screening_status_group_dispose;
   object_class->get_property = presso_screening_status_group_get_property;
   object_class->set_property = presso_screening_status_group_set_property;
+  widget_class->root = presso_screening_status_group_root;
+  widget_class->unroot = presso_screening_status_group_unroot;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, PRESSO_TYPE_STORE,

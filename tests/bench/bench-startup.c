@@ -231,8 +231,12 @@ main (int   argc,
 
   print_line ("bare-window", bare_ms, -1, g_environ_getenv (envp, "GSK_RENDERER"));
   print_line ("presso", presso_ms, clients, g_environ_getenv (envp, "GSK_RENDERER"));
-  g_print ("{\"bench\": \"startup\", \"what\": \"ratio\", \"ratio\": %.3f, \"goal\": 1.15, "
-           "\"met\": %s}\n", median (presso_ms) / median (bare_ms),
+  /* The ratio of the medians is the goal; the ratio of the fastest runs is shown too, as it
+   * moves less when other work shares the machine. */
+  g_print ("{\"bench\": \"startup\", \"what\": \"ratio\", \"ratio\": %.3f, "
+           "\"ratio_of_min\": %.3f, \"goal\": 1.15, \"met\": %s}\n",
+           median (presso_ms) / median (bare_ms),
+           g_array_index (presso_ms, double, 0) / g_array_index (bare_ms, double, 0),
            median (presso_ms) / median (bare_ms) <= 1.15 ? "true" : "false");
 
   remove_tree (dir);

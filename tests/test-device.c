@@ -960,6 +960,61 @@ test_commands_need_link (void)
   g_assert_false (presso_device_emergency_vent (device));
 }
 
+/* ------------------------------------------------------------------ real ports */
+
+static void
+test_real_port (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) ports = presso_serial_port_list (&error);
+  const char *name = NULL;
+  struct termios tio;
+  gboolean is_virtual = TRUE;
+  int fd;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ports);
+  g_assert_true (g_list_model_get_item_type (ports) == PRESSO_TYPE_SERIAL_PORT_INFO);
+
+  /* The first listed port that this user may open goes through libserialport. */
+  for (guint i = 0; i < g_list_model_get_n_items (ports) && name == NULL; i++)
+    {
+      g_autoptr(PressoSerialPortInfo) info = g_list_model_get_item (ports, i);
+
+      g_assert_nonnull (presso_serial_port_info_get_name (info));
+      if (g_access (presso_serial_port_info_get_name (info), R_OK | W_OK) == 0)
+        name = g_intern_string (presso_serial_port_info_get_name (info));
+    }
+  if (name == NULL)
+    {
+      g_test_skip ("no serial port this user may open");
+      return;
+    }
+
+  g_assert_false (presso_serial_port_is_virtual (name));
+  fd = presso_serial_port_open (name, &is_virtual, &error);
+  if (fd < 0 && g_error_matches (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_OPEN))
+    {
+      /* A UART with nothing behind it may refuse to open (EIO): not this test's subject. */
+      g_test_skip (error->message);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_false (is_virtual);
+
+  /* Raw 115200 8N1, no flow control, non-blocking, one byte makes a read. */
+  g_assert_cmpint (tcgetattr (fd, &tio), ==, 0);
+  g_assert_cmpint (cfgetospeed (&tio), ==, B115200);
+  g_assert_cmpint (cfgetispeed (&tio), ==, B115200);
+  g_assert_cmpuint (tio.c_cflag & CSIZE, ==, CS8);
+  g_assert_cmpuint (tio.c_cflag & (PARENB | CSTOPB | CRTSCTS), ==, 0);
+  g_assert_cmpuint (tio.c_iflag & (IXON | IXOFF), ==, 0);
+  g_assert_cmpuint (tio.c_lflag & (ICANON | ECHO), ==, 0);
+  g_assert_cmpuint (tio.c_cc[VMIN], ==, 1);
+  g_assert_cmpuint (fcntl (fd, F_GETFL) & O_NONBLOCK, !=, 0);
+  close (fd);
+}
+
 /* ------------------------------------------------------------------ the link's urgent path */
 
 typedef struct
@@ -1158,6 +1213,7 @@ main (int   argc,
   g_test_add_func ("/presso/device/commands-need-link", test_commands_need_link);
   g_test_add_func ("/presso/device/silent", test_silent_device);
   g_test_add_func ("/presso/device/protocol-mismatch", test_protocol_mismatch);
+  g_test_add_func ("/presso/device/real-port", test_real_port);
   g_test_add_func ("/presso/device/link/urgent-first", test_link_urgent_first);
   g_test_add_func ("/presso/device/link/hangup", test_link_closed_on_hangup);
 

@@ -699,6 +699,49 @@ test_clients_accessible_buttons (Fixture       *f,
   g_assert_cmpuint (n_checked, >=, 6);
 }
 
+static gboolean
+is_folded (Fixture *f)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (find (f, "leaflet")));
+}
+
+static void
+test_clients_narrow (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(GError) error = NULL;
+  AdwLeaflet *leaflet;
+
+  presso_client_set_first_name (client, "Siobhan");
+  presso_client_set_last_name (client, "O'Brien");
+  g_assert_true (presso_store_insert_client (f->store, client, &error));
+  g_assert_no_error (error);
+  sign_in (f, "Claire Martin");
+
+  /* On a narrow window the list and the record take turns. */
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 560, 600);
+  g_assert_true (spin_until (f, is_folded, 3000));
+  leaflet = ADW_LEAFLET (find (f, "leaflet"));
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
+  g_signal_emit_by_name (find (f, "search_entry"), "activate");
+  spin (20);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "detail");
+  g_assert_true (gtk_widget_get_visible (find (f, "back_button")));
+  spin (600);   /* let the transitions end, for a screenshot that reads */
+  save_screenshot (f, "ui-clients-narrow.png");
+  click (f, "back_button");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
+
+  /* Ctrl+N goes to the editor, Escape back to the list. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-client", NULL);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "detail");
+  gtk_widget_activate_action (GTK_WIDGET (presso_clients_page_get_editor (page (f))),
+                              "editor.cancel", NULL);
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "detail");
+  g_assert_cmpstr (stack_child (f, "detail_stack"), ==, "view");
+}
+
 static void
 save_screenshot (Fixture    *f,
                  const char *name)
@@ -787,6 +830,8 @@ main (int   argc,
               fixture_set_up, test_clients_conflict, fixture_tear_down);
   g_test_add ("/presso/ui/clients/accessible-buttons", Fixture, NULL,
               fixture_set_up, test_clients_accessible_buttons, fixture_tear_down);
+  g_test_add ("/presso/ui/clients/narrow", Fixture, NULL,
+              fixture_set_up, test_clients_narrow, fixture_tear_down);
   g_test_add ("/presso/ui/clients/screenshot", Fixture, NULL,
               fixture_set_up, test_clients_screenshot, fixture_tear_down);
 

@@ -847,6 +847,35 @@ test_session_stop_and_vent (Fixture       *f,
   record = presso_store_get_session (f->store, presso_session_get_session_id (second), &error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+  g_clear_object (&record);
+
+  /* A session dropped while it runs vents the device and says so in its record.  First the
+   * practitioner clears the vent's latched alarm, as after any emergency vent. */
+  {
+    GAsyncResult *res = NULL;
+
+    spin (1500);
+    presso_device_ack_alarm_async (f->device, PRESSO_PROTO_ACK_ALARM_ALL, NULL, on_result_cb, &res);
+    g_assert_true (iterate_until (result_ready, &res, 3000));
+    g_assert_true (presso_device_ack_alarm_finish (f->device, res, &error));
+    g_object_unref (res);
+    spin (300);
+    g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  }
+  {
+    g_autoptr(PressoSession) third = start_session (f, program, 0, &counts);
+    gint64 id = presso_session_get_session_id (third);
+    gint64 vent_before = _presso_device_get_vent_written_time (f->device);
+
+    g_assert_true (iterate_until (session_running, third, 3000));
+    spin (500);
+    g_test_expect_message ("presso-session", G_LOG_LEVEL_WARNING, "*dropped while running*");
+    g_clear_object (&third);
+    g_test_assert_expected_messages ();
+    g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, vent_before);
+    record = presso_store_get_session (f->store, id, &error);
+    g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  }
 }
 
 /* presso-sim --disconnect-after: the link goes mid-session. */

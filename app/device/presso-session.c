@@ -684,6 +684,15 @@ presso_session_dispose (GObject *object)
 {
   PressoSession *self = PRESSO_SESSION (object);
 
+  /* Dropped while the client is on the table (a window closed, a bug): nothing may stay
+   * inflated with no one watching it. */
+  if (is_active (self) && self->device != NULL)
+    {
+      g_warning ("Session %" G_GINT64_FORMAT " dropped while running: venting", self->session_id);
+      vent_and_end (self, PRESSO_DEVICE_ALARM_NO_REPLY, _("The session was closed while it ran"),
+                    PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+    }
+
   if (self->device != NULL)
     {
       g_clear_signal_handler (&self->telemetry_handler, self->device);

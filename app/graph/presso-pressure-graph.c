@@ -382,6 +382,22 @@ raster_span (const Raster *r,
     *p = color;
 }
 
+/* A join between two columns' peaks: a steep one is drawn as wide as the line is thick, so
+ * that a pressure rising or falling reads as boldly as one holding. */
+static inline void
+raster_join (const Raster *r,
+             int           x,
+             double        ya,
+             double        yb,
+             double        half,
+             guint32       color)
+{
+  raster_span (r, x, ya, yb, half, color);
+  if (fabs (ya - yb) > 2 * half)
+    for (int w = 1; w < (int) (2 * half); w++)
+      raster_span (r, x - w, ya, yb, 0.5, color);
+}
+
 static guint32
 premultiplied (const GdkRGBA *c)
 {
@@ -433,7 +449,10 @@ raster_chamber (PressoPressureGraph *self,
         {
           /* the common case: one run from the previous peak through this column's band */
           if (lo - hi <= band_fill)
-            raster_span (r, k, MIN (prev_hi, hi), MAX (prev_hi, lo), half, color);
+            {
+              raster_join (r, k, prev_hi, hi, half, color);
+              raster_span (r, k, hi, lo, half, color);
+            }
           else
             {
               raster_span (r, k, prev_hi, hi, half, color);
@@ -447,10 +466,10 @@ raster_chamber (PressoPressureGraph *self,
               double step = (hi - prev_hi) / (k - prev);
 
               for (guint j = prev + 1; j < k; j++)
-                raster_span (r, j,
+                raster_join (r, j,
                              prev_hi + step * (j - 1 - prev), prev_hi + step * (j - prev),
                              half, color);
-              raster_span (r, k, hi - step, hi, half, color);
+              raster_join (r, k, hi - step, hi, half, color);
             }
           if (lo - hi <= band_fill)
             raster_span (r, k, hi, lo, half, color);

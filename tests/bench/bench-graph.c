@@ -5,8 +5,9 @@
  *
  * Time to draw one frame of the pressure graph at 1280 px with 32 chambers of 100 Hz
  * telemetry: the widget's own per-frame drawing (min/max reduction per pixel column, curves,
- * targets, labels) into a cairo image surface, next to drawing every raw row (the baseline),
- * for a 60 s window over 60 s of data and for a whole 60 min session.  Goal: 2 ms per frame.
+ * targets, labels) into a cairo image surface, next to drawing every raw row with cairo (the
+ * baseline), for a 60 s window over 60 s of data; and the whole of a 60 min session.  Goal:
+ * 2 ms per frame.  Times are the drawing thread's CPU time (wall time beside it).
  * Needs a display for GTK (xvfb-run -a).  Prints one JSON line per case.
  */
 
@@ -151,8 +152,8 @@ main (int   argc,
   hour = make_buffer (3600);
   presso_pressure_graph_set_buffer (PRESSO_PRESSURE_GRAPH (graph), hour);
   presso_pressure_graph_set_window (PRESSO_PRESSURE_GRAPH (graph), PRESSO_GRAPH_WINDOW_SESSION);
+  /* Drawing the 11.5 million raw points of this case takes minutes a frame: no baseline. */
   run_case (PRESSO_PRESSURE_GRAPH (graph), "60min-session", FALSE, frames, 3600 * RATE);
-  run_case (PRESSO_PRESSURE_GRAPH (graph), "60min-session", TRUE, 3, 3600 * RATE);
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;

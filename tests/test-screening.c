@@ -813,6 +813,8 @@ test_answers (void)
     answer (base, rules, "material-allergy", presso_screening_answer_new_yes_no (TRUE));
     g_assert_true (presso_screening_add_decision (base, rules, d, now, &error));
     next = presso_screening_new_version (base);
+    g_assert_null (presso_screening_get_rules_version (next));
+    g_assert_cmpstr (presso_screening_get_rules_version (base), ==, presso_screening_rules_get_version (rules));
     g_assert_cmpint (presso_screening_get_version (next), ==, 2);
     g_assert_cmpint (presso_screening_get_id (next), ==, 0);
     g_assert_true (presso_screening_answer_get_yes (presso_screening_get_answer (next, "material-allergy")));

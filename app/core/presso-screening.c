@@ -840,6 +840,9 @@ presso_screening_set_answer (PressoScreening             *self,
     }
 
   g_hash_table_insert (self->answers, g_strdup (item_id), presso_screening_answer_copy (answer));
+  /* The version records which questions were asked. */
+  if (self->rules_version == NULL)
+    self->rules_version = g_strdup (presso_screening_rules_get_version (rules));
   return TRUE;
 }
 

@@ -157,7 +157,8 @@ void             presso_screening_set_rules_version (PressoScreening *self,
                                                      const char      *rules_version);
 
 /* Checks the answer against the question (kind, plausible range, a date not in the future is
- * not checked here) and stores a copy; NULL @answer removes it. */
+ * not checked here) and stores a copy; NULL @answer removes it.  The first answer also sets
+ * the rules version when it is unset. */
 gboolean         presso_screening_set_answer       (PressoScreening       *self,
                                                     PressoScreeningRules  *rules,
                                                     const char            *item_id,

@@ -465,6 +465,41 @@ test_narrow (void)
   fixture_tear_down (&f);
 }
 
+/* A burst of telemetry between two frames costs one redraw, and new data does cause one. */
+static void
+test_redraw_coalesced (void)
+{
+  Fixture f = { 0 };
+  PressoPressureGraph *graph;
+  gint16 m[N_CH] = { 0 }, g[N_CH] = { 0 };
+  gint64 t;
+  guint before, after;
+
+  fixture_set_up (&f, 800, 400, FALSE);
+  graph = PRESSO_PRESSURE_GRAPH (f.graph);
+  wait_frames (f.graph, 15);
+
+  /* nothing new: nothing drawn */
+  before = _presso_pressure_graph_get_n_frames (graph);
+  wait_frames (f.graph, 5);
+  g_assert_cmpuint (_presso_pressure_graph_get_n_frames (graph), ==, before);
+
+  /* 100 rows (a second of telemetry) arrive before the next frame */
+  g_assert_true (presso_sample_buffer_get_time_range (f.buffer, NULL, &t));
+  for (guint i = 0; i < 100; i++)
+    {
+      m[0] = (gint16) (i * 5);
+      presso_sample_buffer_append (f.buffer, t + 10 * (i + 1), m, g, 0);
+    }
+  wait_frames (f.graph, 5);
+  after = _presso_pressure_graph_get_n_frames (graph);
+  g_test_message ("frames drawn for 100 rows: %u", after - before);
+  g_assert_cmpuint (after, >, before);
+  g_assert_cmpuint (after - before, <=, 2);
+
+  fixture_tear_down (&f);
+}
+
 static void
 test_accessible_description (void)
 {
@@ -520,6 +555,7 @@ main (int   argc,
   g_test_add_func ("/presso/graph/widget/light-dark", test_render_light_dark);
   g_test_add_func ("/presso/graph/widget/hover-and-hide", test_hover_and_hide);
   g_test_add_func ("/presso/graph/widget/narrow", test_narrow);
+  g_test_add_func ("/presso/graph/widget/redraw-coalesced", test_redraw_coalesced);
   g_test_add_func ("/presso/graph/widget/accessible-description", test_accessible_description);
 
   return g_test_run ();

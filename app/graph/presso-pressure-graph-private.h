@@ -29,6 +29,8 @@ void        _presso_pressure_graph_set_draw_raw       (PressoPressureGraph *self
 void        _presso_pressure_graph_set_hover          (PressoPressureGraph *self,
                                                        double               x,
                                                        double               y);
+/* How many times the widget has drawn itself. */
+guint       _presso_pressure_graph_get_n_frames       (PressoPressureGraph *self);
 /* The accessible description, as last given to assistive technologies, and a way to refresh
  * it now instead of at the next one-second tick. */
 const char *_presso_pressure_graph_get_description    (PressoPressureGraph *self);

@@ -3,10 +3,10 @@
  * Copyright 2026 The Presso developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each frame reduces the visible window of the sample buffer to one min/max per pixel column
- * (cheap whatever the window, see presso-sample-buffer.c) and draws it with cairo; the static
- * frame, mmHg grid and legend are drawn once into a render node and reused until the size, the
- * scale or the theme changes.  The buffer's "changed" signal queues at most one redraw per
+ * Each frame reduces the visible window of the sample buffer to one min/max per device pixel
+ * column (cheap whatever the window, see presso-sample-buffer.c), rasterises the curves into an
+ * image surface and adds labels with cairo; the static frame, mmHg grid and legend are drawn
+ * once into a render node and reused until the size, the scale or the theme changes.  The buffer's "changed" signal queues at most one redraw per
  * frame.  Chambers are told apart without colour by the number at each curve's right end and
  * in the hover readout.
  */
@@ -69,6 +69,7 @@ struct _PressoPressureGraph
   double              grid_y_max, grid_y_step;
 
   gboolean            redraw_pending;
+  guint               n_frames;
   double              hover_x, hover_y;
 
   guint               description_id;
@@ -894,6 +895,7 @@ presso_pressure_graph_snapshot (GtkWidget   *widget,
   self->redraw_pending = FALSE;
   if (width <= 0 || height <= 0)
     return;
+  self->n_frames++;
 
   prepare (self, width, height, gtk_widget_get_scale_factor (widget));
 
@@ -1238,7 +1240,7 @@ presso_pressure_graph_set_visible_chambers (PressoPressureGraph *self,
 
   self->visible = mask;
   update_description (self);
-  invalidate_grid (self);
+  queue_redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_CHAMBERS]);
 }
 
@@ -1438,6 +1440,12 @@ _presso_pressure_graph_set_hover (PressoPressureGraph *self,
   self->hover_x = x;
   self->hover_y = y;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+_presso_pressure_graph_get_n_frames (PressoPressureGraph *self)
+{
+  return self->n_frames;
 }
 
 const char *

@@ -574,6 +574,37 @@ test_vent_in_every_state (Fixture       *f,
 }
 
 static void
+test_disconnect_vents (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(PressoDevice) other = NULL;
+  GAsyncResult *res = NULL;
+  const PressoTelemetry *t;
+  g_autoptr(GError) error = NULL;
+
+  if (f->device == NULL)
+    return;
+
+  /* Closing the device mid-program vents it at once, not a second later by the watchdog. */
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 10.0, 6000));
+  presso_device_disconnect (f->device);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_DISCONNECTED);
+  g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_LINK_LOST));
+
+  other = presso_device_new (f->link);
+  presso_device_connect_async (other, NULL, on_result_cb, &res);
+  wait_result (&res);
+  g_assert_true (presso_device_connect_finish (other, res, &error));
+  g_object_unref (res);
+  spin (100);
+  t = presso_device_get_last_telemetry (other);
+  g_assert_nonnull (t);
+  g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
+  g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_WATCHDOG_VENT - 1)), ==, 0);
+}
+
+static void
 test_watchdog (Fixture       *f,
                gconstpointer  data)
 {
@@ -1223,6 +1254,7 @@ main (int   argc,
   SIM_TEST ("/presso/device/sim/emergency-vent", no_faults, test_emergency_vent);
   SIM_TEST ("/presso/device/sim/vent-every-state", no_faults, test_vent_in_every_state);
   SIM_TEST ("/presso/device/sim/watchdog", no_faults, test_watchdog);
+  SIM_TEST ("/presso/device/sim/disconnect-vents", no_faults, test_disconnect_vents);
   SIM_TEST ("/presso/device/sim/reconnect", no_faults, test_reconnect);
   SIM_TEST ("/presso/device/fault/corrupt-low", corrupt_low, test_fault_corrupt_low);
   SIM_TEST ("/presso/device/fault/corrupt-high", corrupt_high, test_fault_corrupt_high);

@@ -1166,6 +1166,8 @@ presso_device_dispose (GObject *object)
       g_task_return_new_error (task, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_DISCONNECTED,
                                _("The device was closed"));
     }
+  if (program_active (self))
+    emergency_vent_internal (self);
   teardown_link (self, _("The device was closed"));
 
   G_OBJECT_CLASS (presso_device_parent_class)->dispose (object);
@@ -1570,8 +1572,9 @@ presso_device_connect_finish (PressoDevice  *self,
  * presso_device_disconnect:
  * @self: a #PressoDevice
  *
- * Closes the link (the device's own watchdog vents a running program: stop it first) and
- * stops reconnecting.  Pending commands fail with %PRESSO_DEVICE_ERROR_DISCONNECTED.
+ * Closes the link and stops reconnecting.  A program still running or paused is vented
+ * first (stop it beforehand for a controlled deflation).  Pending commands fail with
+ * %PRESSO_DEVICE_ERROR_DISCONNECTED.  Disposing of the device does the same.
  */
 void
 presso_device_disconnect (PressoDevice *self)
@@ -1584,6 +1587,9 @@ presso_device_disconnect (PressoDevice *self)
     finish_handshake (self, g_error_new_literal (PRESSO_DEVICE_ERROR,
                                                  PRESSO_DEVICE_ERROR_DISCONNECTED,
                                                  _("Disconnected")));
+  /* Nobody will watch the chambers any more: do not leave them to the watchdog's second. */
+  if (program_active (self))
+    emergency_vent_internal (self);
   teardown_link (self, _("Disconnected"));
 }
 

@@ -278,10 +278,13 @@ answer_all_no (Fixture *f)
     }
 }
 
+/* Stores a screening: yes to @yes_items, @zones_item answered with @zones (other zone
+ * questions: none), everything else no. */
 static PressoScreening *
 stored_screening (Fixture     *f,
                   const char **yes_items,
-                  PressoZones  tumour_zones,
+                  const char  *zones_item,
+                  PressoZones  zones,
                   GDateTime   *screened_at)
 {
   g_autoptr(PressoScreening) screening = presso_screening_new (presso_client_get_id (f->client));
@@ -298,7 +301,7 @@ stored_screening (Fixture     *f,
       if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
         answer = presso_screening_answer_new_yes_no (yes_items && g_strv_contains (yes_items, id));
       else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        answer = presso_screening_answer_new_zones (g_str_equal (id, "tumour") ? tumour_zones : 0);
+        answer = presso_screening_answer_new_zones (g_strcmp0 (id, zones_item) == 0 ? zones : 0);
       else
         continue;
       g_assert_true (presso_screening_set_answer (screening, f->rules, id, answer, &error));
@@ -900,7 +903,7 @@ test_status (Fixture       *f,
   g_assert_false (shown (status, "screening_legs_row"));
 
   /* Screened (pregnant): valid until today + 180 days, the belt contraindicated. */
-  first = stored_screening (f, pregnant, PRESSO_ZONE_NONE, NULL);
+  first = stored_screening (f, pregnant, "tumour", PRESSO_ZONE_NONE, NULL);
   presso_screening_status_group_refresh (status);
   g_assert_cmpstr (row_title (status, "screening_status_row"), ==, "Screening valid");
   g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, until);
@@ -911,7 +914,7 @@ test_status (Fixture       *f,
   g_assert_true (g_str_has_suffix (row_subtitle (status, "screening_screened_row"), "by Claire Martin (version 1)"));
 
   /* A second version: the history lists both, newest first. */
-  second = stored_screening (f, NULL, PRESSO_ZONE_ARMS, NULL);
+  second = stored_screening (f, NULL, "tumour", PRESSO_ZONE_ARMS, NULL);
   presso_screening_status_group_refresh (status);
   g_assert_cmpstr (row_subtitle (status, "screening_arms_row"), ==, "Contraindicated");
   g_assert_cmpstr (row_subtitle (status, "screening_abdomen_row"), ==, "Cleared");
@@ -956,7 +959,7 @@ test_status (Fixture       *f,
   presso_store_set_actor (f->store, f->claire);
   {
     g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -2);
-    g_autoptr(PressoScreening) third = stored_screening (f, NULL, PRESSO_ZONE_NONE, earlier);
+    g_autoptr(PressoScreening) third = stored_screening (f, NULL, "tumour", PRESSO_ZONE_NONE, earlier);
   }
   presso_client_set_notes (f->client, "Started anticoagulants last week.");
   g_assert_true (presso_store_update_client (f->store, f->client, &error));
@@ -984,13 +987,68 @@ test_status (Fixture       *f,
     g_assert_no_error (error);
     g_set_object (&f->client, other);
     g_object_unref (other);
-    old = stored_screening (f, NULL, PRESSO_ZONE_NONE, long_ago);
+    old = stored_screening (f, NULL, "tumour", PRESSO_ZONE_NONE, long_ago);
     presso_screening_status_group_set_client (status, f->client);
     g_assert_cmpstr (row_title (status, "screening_status_row"), ==, "Screening expired");
     g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, since);
     g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (presso_find_child_by_id (GTK_WIDGET (status), "screening_status_icon"))),
                      ==, "process-stop-symbolic");
   }
+  gtk_window_destroy (window);
+}
+
+/* A decision that comes later (the doctor's letter) goes on the stored version. */
+static void
+test_status_decision (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(PressoScreening) screening = stored_screening (f, NULL, "neuropathy", PRESSO_ZONE_LEGS, NULL);
+  g_autoptr(PressoScreening) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoScreeningStatusGroup *status;
+  GtkWindow *window = status_window (f, &status);
+  GtkWidget *button = presso_find_child_by_id (GTK_WIDGET (status), "screening_legs_decide_button");
+  AdwMessageDialog *dialog;
+
+  g_assert_cmpstr (row_subtitle (status, "screening_legs_row"), ==,
+                   "Needs a practitioner’s decision, at 40 mmHg at most");
+  g_assert_true (gtk_widget_get_visible (button));
+  g_assert_false (shown (status, "screening_arms_decide_button"));
+  save_screenshot (GTK_WIDGET (window), "ui-screening-status-decision.png");
+
+  /* The front desk never gets the button. */
+  presso_store_set_actor (f->store, f->paul);
+  presso_screening_status_group_refresh (status);
+  g_assert_false (gtk_widget_get_visible (button));
+  presso_store_set_actor (f->store, f->claire);
+  presso_screening_status_group_refresh (status);
+  g_assert_true (gtk_widget_get_visible (button));
+
+  g_signal_emit_by_name (button, "clicked");
+  spin (50);
+  dialog = message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
+  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-reason")),
+                         "Sensation tested by the GP: normal.");
+  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-letter")),
+                         "18/11/2026");
+  respond (dialog, "record");
+
+  /* Stored on version 1, by Claire; the legs are cleared, still at 40 mmHg. */
+  stored = presso_store_get_current_screening (f->store, presso_client_get_id (f->client), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_screening_get_version (stored), ==, 1);
+  g_assert_cmpuint (presso_screening_get_decisions (stored)->len, ==, 1);
+  {
+    PressoScreeningDecision *decision = g_ptr_array_index (presso_screening_get_decisions (stored), 0);
+
+    g_assert_cmpstr (decision->reason, ==, "Sensation tested by the GP: normal.");
+    g_assert_cmpint (decision->decided_by, ==, presso_staff_get_id (f->claire));
+    g_assert_nonnull (decision->letter_date);
+  }
+  g_assert_cmpstr (row_subtitle (status, "screening_legs_row"), ==, "Cleared, at 40 mmHg at most");
+  g_assert_false (gtk_widget_get_visible (button));
   gtk_window_destroy (window);
 }
 
@@ -1023,7 +1081,7 @@ test_client_record (Fixture       *f,
                     gconstpointer  data)
 {
   const char *pregnant[] = { "pregnancy", NULL };
-  g_autoptr(PressoScreening) screening = stored_screening (f, pregnant, PRESSO_ZONE_NONE, NULL);
+  g_autoptr(PressoScreening) screening = stored_screening (f, pregnant, "tumour", PRESSO_ZONE_NONE, NULL);
   GtkWidget *window = presso_window_new (NULL, f->store);
   GtkWidget *view, *status;
 
@@ -1098,7 +1156,7 @@ static void
 test_confirm (Fixture       *f,
               gconstpointer  data)
 {
-  g_autoptr(PressoScreening) screening = stored_screening (f, NULL, PRESSO_ZONE_NONE, NULL);
+  g_autoptr(PressoScreening) screening = stored_screening (f, NULL, "tumour", PRESSO_ZONE_NONE, NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
   PressoScreeningConfirmation *stored;
@@ -1182,6 +1240,8 @@ main (int   argc,
               fixture_set_up, test_screenshots, fixture_tear_down);
   g_test_add ("/presso/ui/screening/status", Fixture, NULL,
               fixture_set_up, test_status, fixture_tear_down);
+  g_test_add ("/presso/ui/screening/status-decision", Fixture, NULL,
+              fixture_set_up, test_status_decision, fixture_tear_down);
   g_test_add ("/presso/ui/screening/status-new-screening", Fixture, NULL,
               fixture_set_up, test_status_new_screening, fixture_tear_down);
   g_test_add ("/presso/ui/screening/client-record", Fixture, NULL,

@@ -21,6 +21,7 @@
 
 #include "presso-application.h"
 #include "presso-client-view.h"
+#include "presso-screening-decision-dialog.h"
 #include "presso-screening-page.h"
 #include "presso-store-screening.h"
 
@@ -1168,97 +1169,16 @@ refresh (PressoScreeningPage *self)
   update_result (self);
 }
 
-/* The decision form */
-
-typedef struct
-{
-  PressoScreeningPage *page;
-  char                *item_id;
-  PressoZones          zone;
-  GtkEditable         *reason;
-  GtkEditable         *letter;
-  GtkLabel            *message;
-} DecisionForm;
+/* Decisions */
 
 static void
-decision_form_free (DecisionForm *form)
+on_decision_recorded_cb (const PressoScreeningDecision *decision,
+                         gpointer                       user_data)
 {
-  g_clear_object (&form->page);
-  g_free (form->item_id);
-  g_free (form);
-}
-
-static GDateTime *
-read_letter_date (DecisionForm *form,
-                  gboolean     *valid)
-{
-  const char *text = gtk_editable_get_text (form->letter);
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
-  gboolean has_time;
-  GDateTime *date;
-
-  *valid = TRUE;
-  if (stripped[0] == '\0')
-    return NULL;
-  date = parse_date_time (stripped, &has_time);
-  if (date == NULL || has_time)
-    {
-      g_clear_pointer (&date, g_date_time_unref);
-      *valid = FALSE;
-    }
-  return date;
-}
-
-static void
-on_decision_changed_cb (GtkEditable  *editable,
-                        AdwMessageDialog *dialog)
-{
-  DecisionForm *form = g_object_get_data (G_OBJECT (dialog), "form");
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (form->reason)));
-  g_autoptr(GDateTime) letter = NULL;
-  gboolean valid;
-
-  letter = read_letter_date (form, &valid);
-  gtk_label_set_label (form->message, valid ? "" : _("Not a date: type it as DD/MM/YYYY"));
-  gtk_widget_set_visible (GTK_WIDGET (form->message), !valid);
-  adw_message_dialog_set_response_enabled (dialog, "record", valid && reason[0] != '\0');
-}
-
-static void
-on_decision_response_cb (AdwMessageDialog *dialog,
-                         const char       *response,
-                         gpointer          user_data)
-{
-  DecisionForm *form = g_object_get_data (G_OBJECT (dialog), "form");
-  PressoScreeningPage *self = form->page;
-  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (form->reason)));
-  g_autoptr(PressoScreeningDecision) decision = NULL;
-  g_autoptr(GDateTime) letter = NULL;
-  g_autoptr(GDateTime) now = NULL;
+  PressoScreeningPage *self = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
-  PressoStaff *staff;
-  gboolean valid;
 
-  if (!g_str_equal (response, "record"))
-    return;
-
-  letter = read_letter_date (form, &valid);
-  if (!valid || reason[0] == '\0')
-    {
-      add_toast (self, _("A decision needs the practitioner’s reason"));
-      return;
-    }
-  staff = current_staff (self);
-  now = g_date_time_new_now_utc ();
-  if (letter != NULL)
-    {
-      g_autoptr(GDateTime) utc = g_date_time_to_utc (letter);
-
-      g_clear_pointer (&letter, g_date_time_unref);
-      letter = g_steal_pointer (&utc);
-    }
-  decision = presso_screening_decision_new (form->zone, form->item_id, reason, letter,
-                                            staff ? presso_staff_get_id (staff) : 0, now);
   if (!presso_screening_add_decision (self->screening, self->rules, decision, now, &error))
     {
       add_toast (self, error->message);
@@ -1687,10 +1607,7 @@ presso_screening_page_open_decision (PressoScreeningPage *self,
   PressoScreeningItem *item;
   PressoScreeningReason *found = NULL;
   GPtrArray *reasons;
-  DecisionForm *form;
-  GtkWidget *dialog, *box, *list, *reason_row, *letter_row, *message;
   PressoStaff *staff;
-  guint cap;
 
   g_return_val_if_fail (PRESSO_IS_SCREENING_PAGE (self), FALSE);
   g_return_val_if_fail (item_id != NULL, FALSE);
@@ -1715,67 +1632,10 @@ presso_screening_page_open_decision (PressoScreeningPage *self,
       return FALSE;
     }
 
-  form = g_new0 (DecisionForm, 1);
-  form->page = g_object_ref (self);
-  form->item_id = g_strdup (item_id);
-  form->zone = zone;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("Record a Decision"), NULL);
-  gtk_widget_set_name (dialog, "decision-dialog");
-  cap = found->pressure_cap;
-  if (cap > 0)
-    /* Translators: %s: a zone ("Legs"), then a screening question */
-    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                    _("%s — %s\nSessions on this zone go ahead, at %u mmHg at most."),
-                                    presso_zone_to_label (zone),
-                                    presso_screening_item_get_question (item), cap);
-  else
-    adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                    _("%s — %s\nSessions on this zone go ahead."),
-                                    presso_zone_to_label (zone),
-                                    presso_screening_item_get_question (item));
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  list = gtk_list_box_new ();
-  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
-  gtk_widget_add_css_class (list, "boxed-list");
-  reason_row = adw_entry_row_new ();
-  gtk_widget_set_name (reason_row, "decision-reason");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (reason_row), _("Reason (required)"));
-  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (reason_row), FALSE);
-  letter_row = adw_entry_row_new ();
-  gtk_widget_set_name (letter_row, "decision-letter");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (letter_row),
-                                 _("Date of the doctor’s clearance letter (optional, DD/MM/YYYY)"));
-  gtk_list_box_append (GTK_LIST_BOX (list), reason_row);
-  gtk_list_box_append (GTK_LIST_BOX (list), letter_row);
-  gtk_box_append (GTK_BOX (box), list);
-  message = wrapped_label_new (NULL, "caption");
-  gtk_widget_add_css_class (message, "error");
-  gtk_widget_set_name (message, "decision-message");
-  gtk_widget_set_visible (message, FALSE);
-  gtk_box_append (GTK_BOX (box), message);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-
-  form->reason = GTK_EDITABLE (reason_row);
-  form->letter = GTK_EDITABLE (letter_row);
-  form->message = GTK_LABEL (message);
-  g_object_set_data_full (G_OBJECT (dialog), "form", form, (GDestroyNotify) decision_form_free);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "record", _("_Record Decision"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "record",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "record", FALSE);
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect (reason_row, "changed", G_CALLBACK (on_decision_changed_cb), dialog);
-  g_signal_connect (letter_row, "changed", G_CALLBACK (on_decision_changed_cb), dialog);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_decision_response_cb), NULL);
-  gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (reason_row);
+  presso_screening_decision_dialog_present (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                            item, zone, found->pressure_cap, staff,
+                                            on_decision_recorded_cb, g_object_ref (self),
+                                            g_object_unref);
   return TRUE;
 }
 

@@ -15,6 +15,7 @@
 
 #include "presso-application.h"
 #include "presso-client-view.h"
+#include "presso-screening-decision-dialog.h"
 #include "presso-screening-page.h"
 #include "presso-screening-status-group.h"
 #include "presso-store-screening.h"
@@ -45,6 +46,8 @@ struct _PressoScreeningStatusGroup
   GtkImage             *screening_status_icon;
   AdwActionRow         *zone_rows[PRESSO_N_ZONES];
   GtkImage             *zone_icons[PRESSO_N_ZONES];
+  GtkWidget            *decide_buttons[PRESSO_N_ZONES];
+  PressoScreeningItem  *undecided[PRESSO_N_ZONES];   /* the first relative reason to decide */
   AdwActionRow         *screening_screened_row;
   AdwExpanderRow       *screening_history_row;
 };
@@ -210,7 +213,11 @@ update (PressoScreeningStatusGroup *self)
   gtk_widget_set_visible (GTK_WIDGET (self->screening_screened_row), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->screening_history_row), FALSE);
   for (guint z = 0; z < PRESSO_N_ZONES; z++)
-    gtk_widget_set_visible (GTK_WIDGET (self->zone_rows[z]), FALSE);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->zone_rows[z]), FALSE);
+      gtk_widget_set_visible (self->decide_buttons[z], FALSE);
+      self->undecided[z] = NULL;
+    }
 
   if (front_desk)
     {
@@ -320,6 +327,16 @@ update (PressoScreeningStatusGroup *self)
           text = g_strdup_printf (_("%s, at %u mmHg at most"), label, cap);
         set_icon (self->zone_icons[z], zone_icon_name (zone_status),
                   zone_style_class (zone_status), label);
+        /* A decision can come later (the doctor's letter): it goes on the stored version. */
+        for (guint i = 0; i < presso_screening_result_get_reasons (result)->len; i++)
+          {
+            PressoScreeningReason *reason = g_ptr_array_index (presso_screening_result_get_reasons (result), i);
+
+            if (reason->zone == zone_order[z] && reason->status == PRESSO_ZONE_STATUS_NEEDS_DECISION &&
+                reason->decision == NULL && self->undecided[z] == NULL)
+              self->undecided[z] = reason->item;
+          }
+        gtk_widget_set_visible (self->decide_buttons[z], self->undecided[z] != NULL);
         adw_action_row_set_subtitle (self->zone_rows[z], text ? text : label);
         gtk_widget_set_visible (GTK_WIDGET (self->zone_rows[z]), TRUE);
       }
@@ -376,6 +393,67 @@ on_form_saved_cb (PressoScreening *screening,
 
   if (self != NULL)
     update (self);
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+show_error (PressoScreeningStatusGroup *self,
+            const char                 *heading,
+            const GError               *error)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                              heading, error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_decision_recorded_cb (const PressoScreeningDecision *decision,
+                         gpointer                       user_data)
+{
+  g_autoptr(PressoScreeningStatusGroup) self = g_weak_ref_get (user_data);
+  g_autoptr(PressoScreeningDecision) copy = presso_screening_decision_copy (decision);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL || self->current == NULL || self->store == NULL)
+    return;
+  if (!presso_store_add_screening_decision (self->store, self->current, ensure_rules (self), copy,
+                                            now, &error))
+    show_error (self, _("The Decision Was Not Recorded"), error);
+  update (self);
+}
+
+static void
+on_decide_clicked_cb (GtkButton                  *button,
+                      PressoScreeningStatusGroup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  PressoStaff *actor = self->store ? presso_store_get_actor (self->store) : NULL;
+  GWeakRef *ref;
+
+  for (guint z = 0; z < PRESSO_N_ZONES; z++)
+    {
+      PressoScreeningItem *item = self->undecided[z];
+
+      if (self->decide_buttons[z] != GTK_WIDGET (button) || item == NULL || is_front_desk (self))
+        continue;
+      ref = g_new0 (GWeakRef, 1);
+      g_weak_ref_init (ref, self);
+      presso_screening_decision_dialog_present (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                item, zone_order[z],
+                                                presso_screening_item_get_pressure_cap (item),
+                                                actor, on_decision_recorded_cb, ref,
+                                                weak_ref_free);
+    }
 }
 
 static void
@@ -541,13 +619,20 @@ presso_screening_status_group_class_init (PressoScreeningStatusGroupClass *klass
                                              G_STRUCT_OFFSET (PressoScreeningStatusGroup, zone_rows[2]));
   gtk_widget_class_bind_template_child_full (widget_class, "screening_legs_icon", FALSE,
                                              G_STRUCT_OFFSET (PressoScreeningStatusGroup, zone_icons[0]));
+  gtk_widget_class_bind_template_child_full (widget_class, "screening_legs_decide_button", FALSE,
+                                             G_STRUCT_OFFSET (PressoScreeningStatusGroup, decide_buttons[0]));
   gtk_widget_class_bind_template_child_full (widget_class, "screening_arms_icon", FALSE,
                                              G_STRUCT_OFFSET (PressoScreeningStatusGroup, zone_icons[1]));
+  gtk_widget_class_bind_template_child_full (widget_class, "screening_arms_decide_button", FALSE,
+                                             G_STRUCT_OFFSET (PressoScreeningStatusGroup, decide_buttons[1]));
   gtk_widget_class_bind_template_child_full (widget_class, "screening_abdomen_icon", FALSE,
                                              G_STRUCT_OFFSET (PressoScreeningStatusGroup, zone_icons[2]));
+  gtk_widget_class_bind_template_child_full (widget_class, "screening_abdomen_decide_button", FALSE,
+                                             G_STRUCT_OFFSET (PressoScreeningStatusGroup, decide_buttons[2]));
   gtk_widget_class_bind_template_child (widget_class, PressoScreeningStatusGroup, screening_screened_row);
   gtk_widget_class_bind_template_child (widget_class, PressoScreeningStatusGroup, screening_history_row);
   gtk_widget_class_bind_template_callback (widget_class, on_new_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_decide_clicked_cb);
 }
 
 static void
@@ -649,13 +734,6 @@ presso_screening_status_group_refresh (PressoScreeningStatusGroup *self)
   g_return_if_fail (PRESSO_IS_SCREENING_STATUS_GROUP (self));
 
   update (self);
-}
-
-static void
-weak_ref_free (gpointer data)
-{
-  g_weak_ref_clear (data);
-  g_free (data);
 }
 
 GtkWindow *

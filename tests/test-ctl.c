@@ -273,6 +273,26 @@ test_presets (void)
 }
 
 static void
+test_list (void)
+{
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  /* One port per line: name, VID:PID (or "-"), product, serial number, manufacturer. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "list", NULL }, 5000, &out, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) cols = g_strsplit (lines[i], "\t", -1);
+
+      g_assert_cmpuint (g_strv_length (cols), ==, 5);
+      g_assert_true (g_str_has_prefix (cols[0], "/dev/"));
+      g_assert_true (g_str_equal (cols[1], "-") ||
+                     (strlen (cols[1]) == 9 && cols[1][4] == ':'));
+    }
+}
+
+static void
 test_missing_port (void)
 {
   g_autofree char *err = NULL;
@@ -641,6 +661,7 @@ main (int   argc,
 
   g_test_add_func ("/presso/ctl/usage", test_usage);
   g_test_add_func ("/presso/ctl/presets", test_presets);
+  g_test_add_func ("/presso/ctl/list", test_list);
   g_test_add_func ("/presso/ctl/missing-port", test_missing_port);
   g_test_add_func ("/presso/ctl/silent", test_silent);
   g_test_add_func ("/presso/ctl/mismatch", test_mismatch);

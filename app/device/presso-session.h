@@ -57,7 +57,7 @@ GType presso_session_state_get_type (void) G_GNUC_CONST;
 #define PRESSO_TYPE_SESSION_STATE (presso_session_state_get_type ())
 
 #define PRESSO_SESSION_REARM_MS          30000  /* an acknowledged alarm re-arms after this */
-#define PRESSO_SESSION_FLUSH_MS          2000   /* the trace is written at least this often */
+#define PRESSO_SESSION_FLUSH_MS          3000   /* the trace is written at least this often */
 #define PRESSO_SESSION_SILENCE_MS        1500   /* no telemetry for this long: vent */
 
 /* ---- alarms */

@@ -6,7 +6,7 @@
  * A running session is written as it goes: its row at Start, each event as it happens, and
  * the pressure trace in chunks, each chunk one small transaction, so that a crash or a
  * pulled plug loses the last seconds only.  A chunk is compact: telemetry is averaged into
- * 100 ms bins, quantised to 0.5 mmHg, delta-encoded per channel as zigzag varints in
+ * 100 ms bins, quantised to PRESSO_TRACE_STEP_MMHG, delta-encoded per channel as zigzag varints in
  * channel-major order (long runs of zeros while pressures hold) and zlib-compressed.
  */
 #define G_LOG_DOMAIN "presso-store"
@@ -26,7 +26,7 @@
 #include "presso-store-session.h"
 #include "presso-store-session-private.h"
 
-#define TRACE_FORMAT     1
+#define TRACE_FORMAT     2      /* 1: 0.5 mmHg steps; 2: the step (0.1 mmHg units) in the header */
 #define TRACE_BIN_MS     (1000 / PRESSO_TRACE_RATE_HZ)
 #define TRACE_INVALID    (-32768)
 
@@ -1127,7 +1127,8 @@ encode_chunk (PressoTraceRecorder  *self,
   g_autoptr(GByteArray) raw = g_byte_array_sized_new (self->values->len + 64);
   g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
   guint n = self->time_ms->len;
-  guint8 head[4] = { 'P', 'T', TRACE_FORMAT, (guint8) self->n_chambers };
+  guint8 head[5] = { 'P', 'T', TRACE_FORMAT, (guint8) self->n_chambers,
+                     (guint8) lround (PRESSO_TRACE_STEP_MMHG * 10) };
   gint64 prev;
 
   g_byte_array_append (raw, head, sizeof head);
@@ -1264,14 +1265,26 @@ decode_chunk (const guint8  *data,
   const guint8 *p, *end;
   guint64 n;
   gint64 prev, v;
+  double step;
 
   if (raw == NULL)
     return FALSE;
   p = g_bytes_get_data (raw, NULL);
   end = p + g_bytes_get_size (raw);
-  if (end - p < 4 || p[0] != 'P' || p[1] != 'T' || p[2] != TRACE_FORMAT || p[3] != n_chambers)
+  if (end - p < 4 || p[0] != 'P' || p[1] != 'T' || p[3] != n_chambers)
     goto bad;
-  p += 4;
+  if (p[2] == 1)
+    {
+      step = 0.5;
+      p += 4;
+    }
+  else if (p[2] == 2 && end - p >= 5 && p[4] > 0)
+    {
+      step = p[4] / 10.0;
+      p += 5;
+    }
+  else
+    goto bad;
   if (!get_varint (&p, end, &n) || n > 10000000)
     goto bad;
 
@@ -1311,7 +1324,7 @@ decode_chunk (const guint8  *data,
           if (!get_signed (&p, end, &v))
             goto bad;
           prev += v;
-          f = prev == TRACE_INVALID ? NAN : (float) (prev * PRESSO_TRACE_STEP_MMHG);
+          f = prev == TRACE_INVALID ? NAN : (float) (prev * step);
           g_array_append_val (column, f);
         }
     }

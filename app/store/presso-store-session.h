@@ -220,7 +220,7 @@ GPtrArray    *presso_store_close_interrupted_sessions (PressoStore      *self,
 /* Telemetry is averaged into bins of 1000 / PRESSO_TRACE_RATE_HZ ms, quantised to
  * PRESSO_TRACE_STEP_MMHG, delta-encoded per chamber and zlib-compressed per chunk. */
 #define PRESSO_TRACE_RATE_HZ    10
-#define PRESSO_TRACE_STEP_MMHG  0.5
+#define PRESSO_TRACE_STEP_MMHG  1.0
 
 typedef struct _PressoTraceRecorder PressoTraceRecorder;
 

@@ -573,6 +573,9 @@ test_form_validation (Fixture       *f,
   g_assert_nonnull (message_of (f, "ankle-brachial-index"));
   g_assert_true (g_str_has_prefix (message_of (f, "ankle-brachial-index"), "Not a number"));
   g_assert_true (gtk_widget_has_css_class (named (f, "ankle-brachial-index-entry-0"), "error"));
+  /* Not only red: assistive technologies are told the answer is invalid. */
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (named (f, "ankle-brachial-index-entry-0")),
+                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
   g_assert_null (presso_screening_get_answer (screening, "ankle-brachial-index"));
   save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-bad-number.png");
 
@@ -591,6 +594,8 @@ test_form_validation (Fixture       *f,
   type (f, "ankle-brachial-index-entry-0", "0,7");
   g_assert_null (message_of (f, "ankle-brachial-index"));
   g_assert_false (gtk_widget_has_css_class (named (f, "ankle-brachial-index-entry-0"), "error"));
+  g_assert_false (gtk_test_accessible_has_state (GTK_ACCESSIBLE (named (f, "ankle-brachial-index-entry-0")),
+                                                 GTK_ACCESSIBLE_STATE_INVALID));
   answer = presso_screening_get_answer (screening, "ankle-brachial-index");
   g_assert_nonnull (answer);
   g_assert_cmpfloat_with_epsilon (presso_screening_answer_get_number (answer, 0), 0.7, 1e-9);
@@ -812,6 +817,48 @@ test_screenshots (Fixture       *f,
       adw_flap_set_reveal_flap (ADW_FLAP (presso_find_child_by_id (GTK_WIDGET (page (f)), "flap")), TRUE);
       save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-narrow-result.png");
     }
+}
+
+/* Every visible icon-only button under @widget has an accessible name. */
+static void
+check_icon_buttons (GtkWidget *widget,
+                    guint     *n_checked)
+{
+  const char *icon = NULL;
+
+  if (!gtk_widget_get_visible (widget))
+    return;
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL)
+    icon = gtk_button_get_icon_name (GTK_BUTTON (widget));
+  else if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL)
+    icon = gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget));
+  if (icon != NULL)
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_error ("the %s button (%s) has no accessible label", icon, gtk_widget_get_name (widget));
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    check_icon_buttons (child, n_checked);
+}
+
+static void
+test_form_accessible (Fixture       *f,
+                      gconstpointer  data)
+{
+  guint n_checked = 0;
+
+  open_form (f, NULL, 1200, 900);
+  answer_all_no (f);
+  press (f, "acute-infection-yes");
+  check_icon_buttons (GTK_WIDGET (f->window), &n_checked);
+  /* The result pane's toggle and the antibiotics date's calendar at least. */
+  g_assert_cmpuint (n_checked, >=, 2);
+  /* Each answer button says which question it answers. */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (named (f, "pregnancy-yes")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Yes Pregnancy?");
 }
 
 /* The status on the client's record */
@@ -1211,6 +1258,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* GTK's in-process accessibility backend: the tests read what a screen reader would get,
+   * with no session bus (the suite's GTK_A11Y=none would drop it). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* Expanders and the folded result appear at once: screenshots show the end state. */
@@ -1234,6 +1284,8 @@ main (int   argc,
               fixture_set_up, test_form_validation, fixture_tear_down);
   g_test_add ("/presso/ui/screening/form-keyboard", Fixture, NULL,
               fixture_set_up, test_form_keyboard, fixture_tear_down);
+  g_test_add ("/presso/ui/screening/form-accessible", Fixture, NULL,
+              fixture_set_up, test_form_accessible, fixture_tear_down);
   g_test_add ("/presso/ui/screening/form-cancel", Fixture, NULL,
               fixture_set_up, test_form_cancel, fixture_tear_down);
   g_test_add ("/presso/ui/screening/screenshots", Fixture, NULL,

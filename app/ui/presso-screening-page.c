@@ -246,10 +246,23 @@ show_message (Question   *q,
   for (guint i = 0; i < G_N_ELEMENTS (q->entries); i++)
     if (q->entries[i] != NULL)
       {
+        GtkAccessible *entry = GTK_ACCESSIBLE (q->entries[i]);
+
+        /* Not colour alone: screen readers hear the answer is invalid, and why. */
         if (message != NULL)
-          gtk_widget_add_css_class (q->entries[i], "error");
+          {
+            gtk_widget_add_css_class (q->entries[i], "error");
+            gtk_accessible_update_state (entry, GTK_ACCESSIBLE_STATE_INVALID,
+                                         GTK_ACCESSIBLE_INVALID_TRUE, -1);
+            gtk_accessible_update_relation (entry, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                            q->message_label, NULL, -1);
+          }
         else
-          gtk_widget_remove_css_class (q->entries[i], "error");
+          {
+            gtk_widget_remove_css_class (q->entries[i], "error");
+            gtk_accessible_reset_state (entry, GTK_ACCESSIBLE_STATE_INVALID);
+            gtk_accessible_reset_relation (entry, GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+          }
       }
 }
 
@@ -1391,6 +1404,7 @@ presso_screening_page_class_init (PressoScreeningPageClass *klass)
   gtk_widget_class_install_action (widget_class, "screening.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
                                        "screening.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "screening.cancel", NULL);
 }
 
 static void

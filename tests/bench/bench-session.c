@@ -125,6 +125,25 @@ synthetic_pressure (guint  c,
   return 0.0;
 }
 
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile (GArray *values,
+            double  p)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, cmp_double);
+  return g_array_index (values, double, (guint) MIN (values->len - 1, p * values->len));
+}
+
 static void
 bench_trace_bytes (const char *dir,
                    double      sigma)
@@ -138,6 +157,7 @@ bench_trace_bytes (const char *dir,
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
   g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   guint64 n_frames = (guint64) MINUTES * 60 * RATE_HZ;
+  g_autoptr(GArray) flush_ms = g_array_new (FALSE, FALSE, sizeof (double));
   guint64 stored;
   gint64 id;
   double t0, t1;
@@ -166,10 +186,17 @@ bench_trace_bytes (const char *dir,
         p[c] = synthetic_pressure (c, t) + noise (rand, sigma);
       presso_trace_recorder_add (recorder, (gint64) (i * 1000 / RATE_HZ), p,
                                  PRESSO_PROTO_PHASE_INFLATE, (guint) (t / 3) % 16);
-      /* Flushed as often as a session does. */
-      if (i % (PRESSO_SESSION_FLUSH_MS * RATE_HZ / 1000) == PRESSO_SESSION_FLUSH_MS * RATE_HZ / 1000 - 1 &&
-          !presso_trace_recorder_flush (recorder, &error))
-        g_error ("%s", error->message);
+      /* Flushed as often as a session does; each flush blocks the main loop that long. */
+      if (i % (PRESSO_SESSION_FLUSH_MS * RATE_HZ / 1000) == PRESSO_SESSION_FLUSH_MS * RATE_HZ / 1000 - 1)
+        {
+          gint64 f0 = g_get_monotonic_time ();
+          double ms;
+
+          if (!presso_trace_recorder_flush (recorder, &error))
+            g_error ("%s", error->message);
+          ms = (g_get_monotonic_time () - f0) / 1000.0;
+          g_array_append_val (flush_ms, ms);
+        }
     }
   if (!presso_trace_recorder_flush (recorder, &error))
     g_error ("%s", error->message);
@@ -184,7 +211,8 @@ bench_trace_bytes (const char *dir,
            "\"stored_hz\": %d, \"step_mmhg\": %.1f, \"flush_ms\": %d, \"chunks\": %d, \"stored_bytes\": %" G_GUINT64_FORMAT ", "
            "\"db_growth_bytes\": %" G_GINT64_FORMAT ", \"baseline_raw_bytes\": %" G_GUINT64_FORMAT ", "
            "\"baseline_decimated_bytes\": %" G_GUINT64_FORMAT ", \"ratio_to_raw\": %.4f, "
-           "\"recorder_cpu_ms\": %.0f, \"goal_bytes\": %d, \"ok\": %s}\n",
+           "\"recorder_cpu_ms\": %.0f, \"flush_median_ms\": %.2f, \"flush_p99_ms\": %.2f, \"flush_max_ms\": %.2f, "
+           "\"goal_bytes\": %d, \"ok\": %s}\n",
            sigma, N_CHAMBERS, MINUTES, RATE_HZ, PRESSO_TRACE_RATE_HZ, PRESSO_TRACE_STEP_MMHG,
            PRESSO_SESSION_FLUSH_MS, MINUTES * 60 * 1000 / PRESSO_SESSION_FLUSH_MS,
            stored,
@@ -192,7 +220,8 @@ bench_trace_bytes (const char *dir,
            n_frames * N_CHAMBERS * 2,
            n_frames / (RATE_HZ / PRESSO_TRACE_RATE_HZ) * N_CHAMBERS * 2,
            (double) stored / (n_frames * N_CHAMBERS * 2),
-           (t1 - t0) * 1000, GOAL_BYTES,
+           (t1 - t0) * 1000, percentile (flush_ms, 0.5), percentile (flush_ms, 0.99),
+           percentile (flush_ms, 1.0), GOAL_BYTES,
            stored <= GOAL_BYTES ? "true" : "false");
   g_unlink (path);
   g_unlink (wal);

@@ -675,6 +675,17 @@ test_gate_refusals (Fixture       *f,
     presso_program_set_base_pressure (strong, 45);
     strong_session = presso_session_new (f->store, device, f->client, f->staff, strong);
     assert_start_refused (f, strong_session, permit, PRESSO_PROGRAM_ERROR, PRESSO_PROGRAM_ERROR_INVALID);
+    /* Through this session's own gate check, the message names the screening answer. */
+    {
+      g_autoptr(PressoStartPermit) own = presso_session_check_screening (strong_session, f->rules, screening,
+                                                                         VALIDITY_DAYS, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (presso_session_start (strong_session, own, &error));
+      g_assert_error (error, PRESSO_PROGRAM_ERROR, PRESSO_PROGRAM_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, "Chamber 1: 45 mmHg is above this client’s cap of 40 mmHg "
+                                           "(screening: Past deep vein thrombosis or pulmonary embolism)");
+      g_clear_error (&error);
+    }
   }
 
   /* A permit for another client. */

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 
@@ -204,6 +205,8 @@ struct _PressoSession
   guint                rearm_ms;
   guint                flush_ms;
   guint                duration_limit_s;
+  char                *cap_reason;         /* why the permit from check_screening has a cap */
+  gpointer             cap_reason_permit;  /* that permit (compared, never dereferenced) */
 
   gulong               telemetry_handler;
   gulong               event_handler;
@@ -731,6 +734,7 @@ presso_session_finalize (GObject *object)
   PressoSession *self = PRESSO_SESSION (object);
 
   g_free (self->status_message);
+  g_free (self->cap_reason);
 
   G_OBJECT_CLASS (presso_session_parent_class)->finalize (object);
 }
@@ -953,12 +957,38 @@ presso_session_check_screening (PressoSession                     *self,
                                 GError                           **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  PressoStartPermit *permit;
+  guint cap;
 
   g_return_val_if_fail (PRESSO_IS_SESSION (self), NULL);
 
-  return presso_screening_gate_issue_permit (rules, screening, presso_session_get_zones (self),
-                                             now, validity_days, client_changed_at,
-                                             confirmation, error);
+  permit = presso_screening_gate_issue_permit (rules, screening, presso_session_get_zones (self),
+                                               now, validity_days, client_changed_at,
+                                               confirmation, error);
+  g_clear_pointer (&self->cap_reason, g_free);
+  self->cap_reason_permit = permit;
+  cap = permit ? presso_start_permit_get_pressure_cap (permit) : 0;
+  if (cap > 0)
+    {
+      /* Name the answer behind the cap, for "… above this client's cap of 40 mmHg
+       * (screening: Past deep vein thrombosis or pulmonary embolism)". */
+      g_autoptr(PressoScreeningResult) result = presso_screening_evaluate (screening, rules, now);
+      GPtrArray *reasons = presso_screening_result_get_reasons (result);
+
+      for (guint i = 0; i < reasons->len && self->cap_reason == NULL; i++)
+        {
+          const PressoScreeningReason *reason = g_ptr_array_index (reasons, i);
+
+          if ((reason->zone & presso_session_get_zones (self)) && reason->pressure_cap == cap)
+            {
+              self->cap_reason = g_strdup (presso_screening_item_get_question (reason->item));
+              g_strchomp (self->cap_reason);
+              if (g_str_has_suffix (self->cap_reason, "?"))
+                self->cap_reason[strlen (self->cap_reason) - 1] = '\0';
+            }
+        }
+    }
+  return permit;
 }
 
 gboolean
@@ -998,7 +1028,8 @@ presso_session_start (PressoSession      *self,
   identity = presso_device_get_identity (self->device);
   ceiling = presso_device_get_ceiling_mmhg (self->device);
   cap = presso_start_permit_get_pressure_cap (permit);
-  if (!presso_program_check (self->program, ceiling, cap, NULL, error))
+  if (!presso_program_check (self->program, ceiling, cap,
+                             permit == self->cap_reason_permit ? self->cap_reason : NULL, error))
     return FALSE;
   if (presso_device_get_state (self->device) != PRESSO_DEVICE_STATE_READY)
     {

@@ -39,8 +39,6 @@ struct _PressoGarmentView
   double              full_scale;
 
   PressoGraphStyle    style;
-  gboolean            style_loaded;
-  PangoLayout        *layout;
   gboolean            redraw_pending;
 
   guint               description_id;
@@ -59,18 +57,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (PressoGarmentView, presso_garment_view, GTK_TYPE_WIDGET)
-
-static void
-ensure_style (PressoGarmentView *self)
-{
-  if (self->style_loaded)
-    return;
-
-  _presso_graph_style_load (&self->style, GTK_WIDGET (self));
-  g_clear_object (&self->layout);
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->style_loaded = TRUE;
-}
 
 /* The garments shown: the outlets given, or one unnamed garment with every chamber. */
 static guint
@@ -96,9 +82,9 @@ title_height (PressoGarmentView *self)
 {
   int th;
 
-  ensure_style (self);
-  pango_layout_set_text (self->layout, "Ag", -1);
-  pango_layout_get_pixel_size (self->layout, NULL, &th);
+  _presso_graph_style_ensure (&self->style, GTK_WIDGET (self));
+  pango_layout_set_text (self->style.layout, "Ag", -1);
+  pango_layout_get_pixel_size (self->style.layout, NULL, &th);
   return th + PAD;
 }
 
@@ -186,12 +172,12 @@ draw_label (PressoGarmentView     *self,
   double x, y;
   graphene_rect_t pill;
 
-  pango_layout_set_text (self->layout, long_text, -1);
-  pango_layout_get_pixel_size (self->layout, &tw, &th);
+  pango_layout_set_text (self->style.layout, long_text, -1);
+  pango_layout_get_pixel_size (self->style.layout, &tw, &th);
   if (tw + 2 * PAD > r->size.width)
     {
-      pango_layout_set_text (self->layout, short_text, -1);
-      pango_layout_get_pixel_size (self->layout, &tw, &th);
+      pango_layout_set_text (self->style.layout, short_text, -1);
+      pango_layout_get_pixel_size (self->style.layout, &tw, &th);
     }
   if (th > r->size.height + 4)
     return;
@@ -205,7 +191,7 @@ draw_label (PressoGarmentView     *self,
   cairo_fill (cr);
   gdk_cairo_set_source_rgba (cr, &self->style.fg);
   cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, self->layout);
+  pango_cairo_show_layout (cr, self->style.layout);
 }
 
 static void
@@ -403,7 +389,7 @@ presso_garment_view_snapshot (GtkWidget   *widget,
   cairo_t *cr;
 
   self->redraw_pending = FALSE;
-  ensure_style (self);
+  _presso_graph_style_ensure (&self->style, GTK_WIDGET (self));
 
   n = get_garments (self, garments);
   if (!compute_geometry (self, garments, n, width, height, &g))
@@ -436,17 +422,17 @@ presso_garment_view_snapshot (GtkWidget   *widget,
 
       if (garments[i].garment == PRESSO_PROTO_GARMENT_NONE)
         continue;
-      pango_layout_set_text (self->layout, title, -1);
-      pango_layout_get_pixel_size (self->layout, &tw, &th);
+      pango_layout_set_text (self->style.layout, title, -1);
+      pango_layout_get_pixel_size (self->style.layout, &tw, &th);
       if (tw > g.col_w - MARKER_W)
         {
-          pango_layout_set_text (self->layout,
+          pango_layout_set_text (self->style.layout,
                                  _presso_graph_garment_short_name (garments[i].garment), -1);
-          pango_layout_get_pixel_size (self->layout, &tw, &th);
+          pango_layout_get_pixel_size (self->style.layout, &tw, &th);
         }
       gdk_cairo_set_source_rgba (cr, &self->style.fg);
       cairo_move_to (cr, cx + (g.col_w - MARKER_W - tw) / 2, g.bottom + PAD);
-      pango_cairo_show_layout (cr, self->layout);
+      pango_cairo_show_layout (cr, self->style.layout);
     }
   cairo_destroy (cr);
 }
@@ -489,7 +475,7 @@ presso_garment_view_css_changed (GtkWidget         *widget,
 
   GTK_WIDGET_CLASS (presso_garment_view_parent_class)->css_changed (widget, change);
 
-  self->style_loaded = FALSE;
+  self->style.loaded = FALSE;
   gtk_widget_queue_draw (widget);
 }
 
@@ -523,7 +509,7 @@ presso_garment_view_dispose (GObject *object)
   g_clear_handle_id (&self->description_id, g_source_remove);
   g_clear_signal_handler (&self->changed_id, self->buffer);
   g_clear_object (&self->buffer);
-  g_clear_object (&self->layout);
+  _presso_graph_style_clear (&self->style);
 
   G_OBJECT_CLASS (presso_garment_view_parent_class)->dispose (object);
 }

@@ -73,6 +73,28 @@ _presso_graph_style_load (PressoGraphStyle *style,
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 
+/* Loads the colours and a text layout once, and again after the widget's CSS changed
+ * (theme, dark or high-contrast switch, font). */
+void
+_presso_graph_style_ensure (PressoGraphStyle *style,
+                            GtkWidget        *widget)
+{
+  if (style->loaded)
+    return;
+
+  _presso_graph_style_load (style, widget);
+  g_clear_object (&style->layout);
+  style->layout = gtk_widget_create_pango_layout (widget, NULL);
+  style->loaded = TRUE;
+}
+
+void
+_presso_graph_style_clear (PressoGraphStyle *style)
+{
+  g_clear_object (&style->layout);
+  style->loaded = FALSE;
+}
+
 const GdkRGBA *
 _presso_graph_style_chamber (const PressoGraphStyle *style,
                              guint                   chamber)

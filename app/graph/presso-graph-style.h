@@ -27,10 +27,15 @@ typedef struct {
   gboolean dark;
   gboolean high_contrast;
   double   line_width;     /* measured curves */
+  gboolean loaded;         /* cleared when the widget's CSS changes */
+  PangoLayout *layout;     /* in the widget's font */
 } PressoGraphStyle;
 
 void         _presso_graph_style_load          (PressoGraphStyle         *style,
                                                 GtkWidget                *widget);
+void         _presso_graph_style_ensure        (PressoGraphStyle         *style,
+                                                GtkWidget                *widget);
+void         _presso_graph_style_clear         (PressoGraphStyle         *style);
 const GdkRGBA *_presso_graph_style_chamber     (const PressoGraphStyle   *style,
                                                 guint                     chamber);
 const char  *_presso_graph_garment_name        (guint8                    garment);

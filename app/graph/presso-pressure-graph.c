@@ -53,8 +53,6 @@ struct _PressoPressureGraph
   guint               n_outlets;
 
   PressoGraphStyle    style;
-  gboolean            style_loaded;
-  PangoLayout        *layout;
 
   Layout              lay;
   PressoSampleColumn *cols;
@@ -96,25 +94,13 @@ G_DEFINE_ENUM_TYPE (PressoGraphWindow, presso_graph_window,
 G_DEFINE_FINAL_TYPE (PressoPressureGraph, presso_pressure_graph, GTK_TYPE_WIDGET)
 
 static void
-ensure_style (PressoPressureGraph *self)
-{
-  if (self->style_loaded)
-    return;
-
-  _presso_graph_style_load (&self->style, GTK_WIDGET (self));
-  g_clear_object (&self->layout);
-  self->layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  self->style_loaded = TRUE;
-}
-
-static void
 text_size (PressoPressureGraph *self,
            const char          *text,
            int                 *w,
            int                 *h)
 {
-  pango_layout_set_text (self->layout, text, -1);
-  pango_layout_get_pixel_size (self->layout, w, h);
+  pango_layout_set_text (self->style.layout, text, -1);
+  pango_layout_get_pixel_size (self->style.layout, w, h);
 }
 
 static void
@@ -125,10 +111,10 @@ show_text (PressoPressureGraph *self,
            double               y,
            const GdkRGBA       *color)
 {
-  pango_layout_set_text (self->layout, text, -1);
+  pango_layout_set_text (self->style.layout, text, -1);
   gdk_cairo_set_source_rgba (cr, color);
   cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, self->layout);
+  pango_cairo_show_layout (cr, self->style.layout);
 }
 
 static gint64
@@ -180,7 +166,7 @@ prepare (PressoPressureGraph *self,
   double data_max = 0;
   static const double steps[] = { 5, 10, 20, 25, 50, 100 };
 
-  ensure_style (self);
+  _presso_graph_style_ensure (&self->style, GTK_WIDGET (self));
 
   text_size (self, "150", &lw, &th);
   lay->line_h = th;
@@ -951,7 +937,7 @@ presso_pressure_graph_css_changed (GtkWidget         *widget,
 
   GTK_WIDGET_CLASS (presso_pressure_graph_parent_class)->css_changed (widget, change);
 
-  self->style_loaded = FALSE;
+  self->style.loaded = FALSE;
   invalidate_grid (self);
 }
 
@@ -985,7 +971,7 @@ presso_pressure_graph_dispose (GObject *object)
   g_clear_handle_id (&self->description_id, g_source_remove);
   g_clear_signal_handler (&self->changed_id, self->buffer);
   g_clear_object (&self->buffer);
-  g_clear_object (&self->layout);
+  _presso_graph_style_clear (&self->style);
   g_clear_pointer (&self->grid_node, gsk_render_node_unref);
   g_clear_pointer (&self->plot, cairo_surface_destroy);
 

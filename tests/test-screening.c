@@ -494,6 +494,14 @@ test_gate_paths (void)
                   PRESSO_SCREENING_ERROR_NO_SCREENING, NULL);
   assert_refused (rules, unsaved, PRESSO_ZONE_LEGS, now, NULL, unchanged,
                   PRESSO_SCREENING_ERROR_NO_SCREENING, NULL);
+  {
+    /* Filled in, dated, but never stored: not a screening the session can rely on. */
+    g_autoptr(PressoScreening) not_stored = clear_screening (rules, earlier_today);
+
+    presso_screening_set_id (not_stored, 0);
+    assert_refused (rules, not_stored, PRESSO_ZONE_LEGS, now, NULL, NULL,
+                    PRESSO_SCREENING_ERROR_NO_SCREENING, NULL);
+  }
   assert_refused (rules, screening, PRESSO_ZONE_NONE, now, NULL, unchanged,
                   PRESSO_SCREENING_ERROR_PERMIT, NULL);
 

@@ -73,7 +73,8 @@ run_gate (PressoScreeningRules              *rules,
       return FALSE;
     }
 
-  if (screening == NULL || presso_screening_get_screened_at (screening) == NULL)
+  if (screening == NULL || presso_screening_get_id (screening) <= 0 ||
+      presso_screening_get_screened_at (screening) == NULL)
     {
       g_set_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_NO_SCREENING,
                    _("The client has no screening: screen them before the first session"));

@@ -1250,6 +1250,8 @@ presso_screening_page_dispose (GObject *object)
 {
   PressoScreeningPage *self = PRESSO_SCREENING_PAGE (object);
 
+  /* Widgets going away must not answer anything. */
+  self->updating++;
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_SCREENING_PAGE);
   g_clear_pointer (&self->groups, g_ptr_array_unref);
   g_clear_pointer (&self->questions, g_ptr_array_unref);

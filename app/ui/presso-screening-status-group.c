@@ -38,6 +38,7 @@ struct _PressoScreeningStatusGroup
   guint                 validity_days;
   GPtrArray            *history_rows;   /* rows added to screening_history_row */
   GtkWindow            *form_window;    /* (weak) */
+  GSettings            *settings;       /* nullable: without the installed schema */
   GtkWidget            *window;         /* the PressoWindow it is in, while rooted */
   gulong                staff_handler;
 
@@ -516,6 +517,9 @@ presso_screening_status_group_dispose (GObject *object)
   self->form_window = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_SCREENING_STATUS_GROUP);
   g_clear_pointer (&self->history_rows, g_ptr_array_unref);
+  if (self->settings != NULL)
+    g_settings_unbind (self, "validity-days");
+  g_clear_object (&self->settings);
   g_clear_object (&self->current);
   g_clear_object (&self->client);
   g_clear_object (&self->rules);
@@ -646,12 +650,13 @@ presso_screening_status_group_init (PressoScreeningStatusGroup *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 
-  /* The practice's validity period, when the settings schema is installed. */
+  /* The practice's validity period, when the settings schema is installed; the preferences
+   * may change it while the record is shown. */
   if (schema != NULL && g_settings_schema_has_key (schema, "screening-validity-days"))
     {
-      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-
-      self->validity_days = g_settings_get_uint (settings, "screening-validity-days");
+      self->settings = g_settings_new (APP_ID);
+      g_settings_bind (self->settings, "screening-validity-days", self, "validity-days",
+                       G_SETTINGS_BIND_GET);
     }
 
   g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);

@@ -546,6 +546,9 @@ test_form_verdicts (Fixture       *f,
 
     /* A new screening starts from the stored answers, as version 2. */
     open_form (f, stored, 1200, 900);
+    g_assert_true (g_str_has_prefix (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (presso_find_child_by_id (GTK_WIDGET (page (f)), "intro_group"))),
+                                     "These answers come from version 1, "));
+    save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-new-version.png");
     g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (named (f, "neuropathy-legs"))));
     g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (named (f, "cardiac-no"))));
     g_assert_false (has_named (f, "missing-label"));

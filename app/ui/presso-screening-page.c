@@ -55,6 +55,7 @@ struct _PressoScreeningPage
   PressoStore           *store;
   PressoStaff           *staff;
   char                  *title;
+  char                  *intro;          /* the form's own explanation, from the template */
   gboolean               modified;
   guint                  updating;       /* filling widgets: their signals change nothing */
   GPtrArray             *questions;      /* (element-type Question) */
@@ -66,6 +67,7 @@ struct _PressoScreeningPage
   GtkBox                *summary_box;
   AdwFlap               *flap;
   AdwPreferencesPage    *form_page;
+  AdwPreferencesGroup   *intro_group;
   GtkBox                *result_box;
 };
 
@@ -1270,6 +1272,7 @@ presso_screening_page_finalize (GObject *object)
   PressoScreeningPage *self = PRESSO_SCREENING_PAGE (object);
 
   g_free (self->title);
+  g_free (self->intro);
 
   G_OBJECT_CLASS (presso_screening_page_parent_class)->finalize (object);
 }
@@ -1400,6 +1403,7 @@ presso_screening_page_class_init (PressoScreeningPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoScreeningPage, summary_box);
   gtk_widget_class_bind_template_child (widget_class, PressoScreeningPage, flap);
   gtk_widget_class_bind_template_child (widget_class, PressoScreeningPage, form_page);
+  gtk_widget_class_bind_template_child (widget_class, PressoScreeningPage, intro_group);
   gtk_widget_class_bind_template_child (widget_class, PressoScreeningPage, result_box);
 
   gtk_widget_class_install_action (widget_class, "screening.save", NULL, save_action);
@@ -1655,6 +1659,42 @@ presso_screening_page_open_decision (PressoScreeningPage *self,
   return TRUE;
 }
 
+/**
+ * presso_screening_page_set_based_on:
+ * @previous: (nullable): the stored version the answers were copied from
+ *
+ * Says above the questions that the answers come from @previous, so that each is gone through
+ * with the client again rather than taken as it stands.
+ */
+void
+presso_screening_page_set_based_on (PressoScreeningPage *self,
+                                    PressoScreening     *previous)
+{
+  g_autofree char *who = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (PRESSO_IS_SCREENING_PAGE (self));
+  g_return_if_fail (!previous || PRESSO_IS_SCREENING (previous));
+
+  if (self->intro == NULL)
+    self->intro = g_strdup (adw_preferences_group_get_description (self->intro_group));
+  if (previous == NULL)
+    {
+      adw_preferences_group_set_description (self->intro_group, self->intro);
+      return;
+    }
+  who = presso_describe_change (self->store, presso_screening_get_screened_at (previous),
+                                presso_screening_get_screened_by (previous));
+  /* Translators: %d: a version number; %s: "24/11/2026 13:05 by Claire Martin" */
+  text = g_strdup_printf (_("These answers come from version %d, %s: go through each with the client."),
+                          presso_screening_get_version (previous), who ? who : "");
+  {
+    g_autofree char *description = g_strconcat (text, "\n", self->intro, NULL);
+
+    adw_preferences_group_set_description (self->intro_group, description);
+  }
+}
+
 /* The form in a window of its own */
 
 typedef struct
@@ -1736,6 +1776,7 @@ presso_screening_page_open_window (GtkWindow                *parent,
   screening = current ? presso_screening_new_version (current) : presso_screening_new (client_id);
   page = presso_screening_page_new (rules, screening, store);
   g_object_set (page, "title", client_name, NULL);
+  presso_screening_page_set_based_on (PRESSO_SCREENING_PAGE (page), current);
 
   window = adw_window_new ();
   gtk_window_set_title (GTK_WINDOW (window), _("Contraindication Screening"));

@@ -35,6 +35,9 @@ PressoScreeningRules *presso_screening_page_get_rules (PressoScreeningPage  *sel
 PressoScreening *presso_screening_page_get_screening  (PressoScreeningPage  *self);
 void             presso_screening_page_set_staff      (PressoScreeningPage  *self,
                                                        PressoStaff          *staff);
+/* Names the stored version the answers were copied from (nullable: none), above the questions. */
+void             presso_screening_page_set_based_on   (PressoScreeningPage  *self,
+                                                       PressoScreening      *previous);
 /* TRUE once anything was answered or decided since the page got its screening. */
 gboolean         presso_screening_page_get_modified   (PressoScreeningPage  *self);
 /* The verdict of the answers as they stand (transfer full). */

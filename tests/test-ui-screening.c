@@ -17,6 +17,7 @@
 #include "presso-application.h"
 #include "presso-client-view.h"
 #include "presso-clients-page.h"
+#include "presso-demo.h"
 #include "presso-screening-confirm.h"
 #include "presso-screening-page.h"
 #include "presso-screening-status-group.h"
@@ -367,16 +368,20 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->paul);
   g_clear_object (&f->rules);
   g_clear_object (&f->store);
+  /* A window's last references (and so the database) may go a little after it is destroyed. */
+  spin (50);
   {
-    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+    g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+    const char *name;
 
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
       {
-        g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+        g_autofree char *file = g_build_filename (f->dir, name, NULL);
+
         g_remove (file);
       }
   }
-  g_rmdir (f->dir);
+  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
   g_free (f->path);
   g_free (f->dir);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -1077,6 +1082,10 @@ test_status_decision (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_false (shown (status, "screening_arms_decide_button"));
   save_screenshot (GTK_WIDGET (window), "ui-screening-status-decision.png");
+  /* The record pane of a narrow window. */
+  gtk_window_set_default_size (window, 400, 640);
+  save_screenshot (GTK_WIDGET (window), "ui-screening-status-narrow.png");
+  gtk_window_set_default_size (window, 700, 640);
 
   /* The front desk never gets the button. */
   presso_store_set_actor (f->store, f->paul);
@@ -1135,6 +1144,101 @@ test_status_new_screening (Fixture       *f,
   g_assert_cmpstr (row_title (status, "screening_status_row"), ==, "Screening valid");
   g_assert_cmpstr (row_subtitle (status, "screening_arms_row"), ==, "Contraindicated");
   gtk_window_destroy (window);
+}
+
+/* The demo clinic's screenings, as a practitioner sees them on each record. */
+static PressoClient *
+demo_client (PressoStore *store,
+             const char  *first_name,
+             const char  *last_name)
+{
+  for (gint64 id = 1; id < 40; id++)
+    {
+      g_autoptr(PressoClient) client = presso_store_get_client (store, id, NULL);
+
+      if (client != NULL && g_str_equal (presso_client_get_first_name (client), first_name) &&
+          g_str_equal (presso_client_get_last_name (client), last_name) &&
+          !presso_client_get_archived (client))
+        return g_steal_pointer (&client);
+    }
+  g_error ("no demo client %s %s", first_name, last_name);
+}
+
+static void
+test_demo_clinic (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "demo.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoStore) demo = presso_store_open (path, &error);
+  g_autoptr(GListModel) staff = NULL;
+  PressoScreeningStatusGroup *status;
+  GtkWindow *window;
+  struct {
+    const char *first, *last, *status, *legs, *arms, *abdomen;
+    gboolean decide_legs;
+  } cases[] = {
+    { "Hélène", "Dupont", "Screening valid", "Cleared", "Cleared", "Cleared", FALSE },
+    { "Zoë", "Müller", "Screening valid", "Cleared", "Cleared", "Contraindicated", FALSE },
+    { "François", "Dubois-Lefèvre", "Screening valid", "Cleared, at 40 mmHg at most", NULL, NULL, FALSE },
+    { "Anh", "Nguyễn", "Screening valid", "Needs a practitioner’s decision, at 40 mmHg at most",
+      "Cleared", "Cleared", TRUE },
+    { "Siobhan", "O'Brien", "Screening valid", "Contraindicated", "Contraindicated", "Contraindicated", FALSE },
+    { "Bjørn", "Ødegaard", "Screening expired", NULL, NULL, NULL, FALSE },
+    { "Élodie", "Lefèvre", "No screening", NULL, NULL, NULL, FALSE },
+  };
+
+  g_assert_no_error (error);
+  g_assert_true (presso_demo_fill (demo, 12, PRESSO_DEMO_SEED, &error));
+  g_assert_no_error (error);
+  staff = presso_store_list_staff (demo);
+  for (guint i = 0; i < g_list_model_get_n_items (staff); i++)
+    {
+      g_autoptr(PressoStaff) member = g_list_model_get_item (staff, i);
+
+      if (presso_staff_get_role (member) == PRESSO_ROLE_PRACTITIONER)
+        {
+          presso_store_set_actor (demo, member);
+          break;
+        }
+    }
+
+  {
+    /* status_window() shows f->store: the demo clinic's, for this test. */
+    PressoStore *clinic = f->store;
+
+    f->store = demo;
+    window = status_window (f, &status);
+    f->store = clinic;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PressoClient) client = demo_client (demo, cases[i].first, cases[i].last);
+
+      presso_screening_status_group_set_client (status, client);
+      g_assert_cmpstr (row_title (status, "screening_status_row"), ==, cases[i].status);
+      if (cases[i].legs != NULL)
+        g_assert_cmpstr (row_subtitle (status, "screening_legs_row"), ==, cases[i].legs);
+      if (cases[i].arms != NULL)
+        g_assert_cmpstr (row_subtitle (status, "screening_arms_row"), ==, cases[i].arms);
+      if (cases[i].abdomen != NULL)
+        g_assert_cmpstr (row_subtitle (status, "screening_abdomen_row"), ==, cases[i].abdomen);
+      g_assert_true (shown (status, "screening_legs_decide_button") == cases[i].decide_legs);
+      if (g_str_equal (cases[i].first, "Siobhan"))
+        save_screenshot (GTK_WIDGET (window), "ui-screening-status-demo-thrombosis.png");
+    }
+  gtk_window_destroy (window);
+  spin (50);
+  g_clear_object (&demo);
+  {
+    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+        g_remove (file);
+      }
+  }
 }
 
 /* The group on the client's record in the real window, for each role. */
@@ -1311,6 +1415,8 @@ main (int   argc,
               fixture_set_up, test_status_decision, fixture_tear_down);
   g_test_add ("/presso/ui/screening/status-new-screening", Fixture, NULL,
               fixture_set_up, test_status_new_screening, fixture_tear_down);
+  g_test_add ("/presso/ui/screening/demo-clinic", Fixture, NULL,
+              fixture_set_up, test_demo_clinic, fixture_tear_down);
   g_test_add ("/presso/ui/screening/client-record", Fixture, NULL,
               fixture_set_up, test_client_record, fixture_tear_down);
   g_test_add ("/presso/ui/screening/confirm", Fixture, NULL,

@@ -399,6 +399,7 @@ test_store_trace (Fixture       *f,
     }
   g_assert_true (presso_trace_recorder_flush (recorder, &error));
   g_assert_no_error (error);
+  g_assert_true (presso_trace_recorder_sync (recorder, &error));
   g_assert_cmpint (presso_trace_recorder_get_flushed_ms (recorder), ==, 60000);
   g_test_message ("60 s × 12 chambers: %" G_GUINT64_FORMAT " bytes", presso_trace_recorder_get_bytes (recorder));
   g_assert_cmpuint (presso_trace_recorder_get_bytes (recorder), <, 60 * 10 * 12 * 2);
@@ -544,6 +545,7 @@ test_store_close_interrupted (Fixture       *f,
   for (guint i = 0; i <= 4200; i += 10)
     presso_trace_recorder_add (recorder, i, p, 0, PRESSO_PROTO_NO_CHAMBER);
   g_assert_true (presso_trace_recorder_flush (recorder, &error));
+  g_assert_true (presso_trace_recorder_sync (recorder, &error));
 
   /* Make "dead" belong to a process that has exited. */
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &error));

@@ -414,6 +414,12 @@ end_session (PressoSession        *self,
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   flush_trace (self);
+  /* The whole trace is in before the outcome: whoever reads the record then sees it all. */
+  if (self->recorder != NULL && !presso_trace_recorder_sync (self->recorder, &error))
+    {
+      g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+      g_clear_error (&error);
+    }
 
   if (self->session_id != 0 &&
       !presso_store_end_session (self->store, self->session_id, outcome, session_ms (self), &error))

@@ -1022,8 +1022,155 @@ struct _PressoTraceRecorder
 
   guint64      bytes;
   guint64      samples;
-  gint64       flushed_ms;
+
+  /* The writer: chunks are committed off the main thread, on its own connection, so that a
+   * sync to disk never holds up the graph.  One thread, so chunks land in order. */
+  char        *db_path;
+  GThreadPool *writer;
+  sqlite3     *wdb;            /* used by the writer thread only */
+  GMutex       lock;
+  GCond        idle;
+  guint        pending;        /* chunks handed over, not yet committed */
+  GError      *write_error;    /* the first failure, reported by the next flush or sync */
+  gint64       flushed_ms;     /* end of the last committed chunk */
 };
+
+typedef struct
+{
+  guint32  start_ms;
+  guint32  end_ms;
+  guint    seq;
+  guint    n_samples;
+  GBytes  *data;
+} Chunk;
+
+static gboolean
+writer_exec (sqlite3     *db,
+             const char  *sql,
+             GError     **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
+               _("Could not record the pressure trace: %s"), sqlite3_errmsg (db));
+  return FALSE;
+}
+
+static gboolean
+writer_step (sqlite3       *db,
+             sqlite3_stmt  *stmt,
+             GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
+               _("Could not record the pressure trace: %s"), sqlite3_errmsg (db));
+  return FALSE;
+}
+
+/* Runs on the writer thread. */
+static gboolean
+write_chunk (PressoTraceRecorder  *self,
+             Chunk                *chunk,
+             GError              **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (self->wdb == NULL)
+    {
+      if (sqlite3_open_v2 (self->db_path, &self->wdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                           NULL) != SQLITE_OK)
+        {
+          g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN,
+                       _("Could not record the pressure trace: %s"),
+                       self->wdb ? sqlite3_errmsg (self->wdb) : self->db_path);
+          g_clear_pointer (&self->wdb, sqlite3_close);
+          return FALSE;
+        }
+      sqlite3_busy_timeout (self->wdb, 5000);
+      /* The same durability as every other write of the store (WAL mode is in the file). */
+      if (!writer_exec (self->wdb, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", error))
+        return FALSE;
+    }
+
+  if (!writer_exec (self->wdb, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (self->wdb,
+                          "INSERT INTO session_trace (session_id, seq, start_ms, end_ms,"
+                          " n_samples, n_chambers, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, self->session_id);
+  sqlite3_bind_int (stmt, 2, chunk->seq);
+  sqlite3_bind_int64 (stmt, 3, chunk->start_ms);
+  sqlite3_bind_int64 (stmt, 4, chunk->end_ms);
+  sqlite3_bind_int (stmt, 5, chunk->n_samples);
+  sqlite3_bind_int (stmt, 6, self->n_chambers);
+  sqlite3_bind_blob (stmt, 7, g_bytes_get_data (chunk->data, NULL), g_bytes_get_size (chunk->data),
+                     SQLITE_STATIC);
+  if (!writer_step (self->wdb, stmt, error))
+    goto rollback;
+  if (sqlite3_prepare_v2 (self->wdb,
+                          "UPDATE sessions SET duration_ms = max (duration_ms, ?2)"
+                          " WHERE id = ?1 AND outcome = 'running'", -1, &stmt, NULL) != SQLITE_OK)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, self->session_id);
+  sqlite3_bind_int64 (stmt, 2, chunk->end_ms);
+  if (!writer_step (self->wdb, stmt, error))
+    goto rollback;
+  if (!writer_exec (self->wdb, "COMMIT", error))
+    goto rollback;
+  return TRUE;
+
+fail:
+  g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
+               _("Could not record the pressure trace: %s"), sqlite3_errmsg (self->wdb));
+  sqlite3_finalize (stmt);
+rollback:
+  sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static void
+writer_func (gpointer data,
+             gpointer user_data)
+{
+  PressoTraceRecorder *self = user_data;
+  Chunk *chunk = data;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = write_chunk (self, chunk, &error);
+
+  g_mutex_lock (&self->lock);
+  if (ok)
+    self->flushed_ms = MAX (self->flushed_ms, chunk->end_ms);
+  else if (self->write_error == NULL)
+    self->write_error = g_steal_pointer (&error);
+  self->pending--;
+  g_cond_broadcast (&self->idle);
+  g_mutex_unlock (&self->lock);
+
+  g_bytes_unref (chunk->data);
+  g_free (chunk);
+}
+
+/* The first write failure since the last report, if any. */
+static gboolean
+take_write_error (PressoTraceRecorder  *self,
+                  GError              **error)
+{
+  GError *failure;
+
+  g_mutex_lock (&self->lock);
+  failure = g_steal_pointer (&self->write_error);
+  g_mutex_unlock (&self->lock);
+  if (failure == NULL)
+    return TRUE;
+  g_propagate_error (error, failure);
+  return FALSE;
+}
 
 PressoTraceRecorder *
 presso_trace_recorder_new (PressoStore *store,
@@ -1044,7 +1191,33 @@ presso_trace_recorder_new (PressoStore *store,
   self->time_ms = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->meta = g_array_new (FALSE, FALSE, sizeof (guint16));
   self->values = g_array_new (FALSE, FALSE, sizeof (gint16));
+  self->db_path = g_strdup (presso_store_get_path (store));
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->idle);
+  self->writer = g_thread_pool_new (writer_func, self, 1, TRUE, NULL);
   return self;
+}
+
+/**
+ * presso_trace_recorder_sync:
+ * @self: a recorder
+ * @error: a #GError
+ *
+ * Waits until every chunk handed over by presso_trace_recorder_flush() is committed.
+ *
+ * Returns: %FALSE when a chunk could not be written
+ */
+gboolean
+presso_trace_recorder_sync (PressoTraceRecorder  *self,
+                            GError              **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  g_mutex_lock (&self->lock);
+  while (self->pending > 0)
+    g_cond_wait (&self->idle, &self->lock);
+  g_mutex_unlock (&self->lock);
+  return take_write_error (self, error);
 }
 
 void
@@ -1052,6 +1225,15 @@ presso_trace_recorder_free (PressoTraceRecorder *self)
 {
   if (self == NULL)
     return;
+  /* Whatever was handed over is written before the recorder goes. */
+  g_thread_pool_free (self->writer, FALSE, TRUE);
+  g_clear_pointer (&self->wdb, sqlite3_close);
+  if (self->write_error)
+    g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, self->write_error->message);
+  g_clear_error (&self->write_error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->idle);
+  g_free (self->db_path);
   g_clear_object (&self->store);
   g_array_unref (self->time_ms);
   g_array_unref (self->meta);
@@ -1162,13 +1344,13 @@ encode_chunk (PressoTraceRecorder  *self,
   return convert_all (G_CONVERTER (compressor), raw->data, raw->len, error);
 }
 
+/* Hands the samples gathered since the last flush to the writer as one chunk (one
+ * transaction); returns at once.  FALSE reports an earlier chunk that could not be written. */
 gboolean
 presso_trace_recorder_flush (PressoTraceRecorder  *self,
                              GError              **error)
 {
-  g_autoptr(GBytes) chunk = NULL;
-  sqlite3_stmt *stmt;
-  guint32 start_ms, end_ms;
+  Chunk *chunk;
   guint n;
 
   g_return_val_if_fail (self != NULL, FALSE);
@@ -1176,55 +1358,30 @@ presso_trace_recorder_flush (PressoTraceRecorder  *self,
   close_bin (self);
   n = self->time_ms->len;
   if (n == 0)
-    return TRUE;
+    return take_write_error (self, error);
 
-  start_ms = g_array_index (self->time_ms, guint32, 0);
-  end_ms = g_array_index (self->time_ms, guint32, n - 1) + TRACE_BIN_MS;
-  chunk = encode_chunk (self, start_ms, error);
-  if (chunk == NULL)
-    return FALSE;
-
-  if (!_presso_store_begin (self->store, error))
-    return FALSE;
-  stmt = _presso_store_statement (self->store,
-                                  "INSERT INTO session_trace (session_id, seq, start_ms, end_ms,"
-                                  " n_samples, n_chambers, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                  error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, self->session_id);
-  sqlite3_bind_int (stmt, 2, self->seq);
-  sqlite3_bind_int64 (stmt, 3, start_ms);
-  sqlite3_bind_int64 (stmt, 4, end_ms);
-  sqlite3_bind_int (stmt, 5, n);
-  sqlite3_bind_int (stmt, 6, self->n_chambers);
-  sqlite3_bind_blob (stmt, 7, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk),
-                     SQLITE_STATIC);
-  if (!step_write (self->store, stmt, error, _("Could not record the pressure trace")))
-    goto fail;
-  stmt = _presso_store_statement (self->store,
-                                  "UPDATE sessions SET duration_ms = max (duration_ms, ?2)"
-                                  " WHERE id = ?1 AND outcome = 'running'", error);
-  if (stmt == NULL)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, self->session_id);
-  sqlite3_bind_int64 (stmt, 2, end_ms);
-  if (!step_write (self->store, stmt, error, _("Could not record the pressure trace")))
-    goto fail;
-  if (!_presso_store_commit (self->store, error))
-    return FALSE;
-
-  self->seq++;
-  self->bytes += g_bytes_get_size (chunk);
-  self->flushed_ms = end_ms;
+  chunk = g_new0 (Chunk, 1);
+  chunk->seq = self->seq++;
+  chunk->n_samples = n;
+  chunk->start_ms = g_array_index (self->time_ms, guint32, 0);
+  chunk->end_ms = g_array_index (self->time_ms, guint32, n - 1) + TRACE_BIN_MS;
+  chunk->data = encode_chunk (self, chunk->start_ms, error);
   g_array_set_size (self->time_ms, 0);
   g_array_set_size (self->meta, 0);
   g_array_set_size (self->values, 0);
-  return TRUE;
+  if (chunk->data == NULL)
+    {
+      g_free (chunk);
+      return FALSE;
+    }
+  self->bytes += g_bytes_get_size (chunk->data);
 
-fail:
-  _presso_store_rollback (self->store);
-  return FALSE;
+  g_mutex_lock (&self->lock);
+  self->pending++;
+  g_mutex_unlock (&self->lock);
+  g_thread_pool_push (self->writer, chunk, NULL);
+
+  return take_write_error (self, error);
 }
 
 guint64
@@ -1244,8 +1401,13 @@ presso_trace_recorder_get_samples (PressoTraceRecorder *self)
 gint64
 presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *self)
 {
+  gint64 ms;
+
   g_return_val_if_fail (self != NULL, 0);
-  return self->flushed_ms;
+  g_mutex_lock (&self->lock);
+  ms = self->flushed_ms;
+  g_mutex_unlock (&self->lock);
+  return ms;
 }
 
 /* Appends one chunk's samples to the arrays of a trace being built. */

@@ -217,7 +217,8 @@ GPtrArray    *presso_store_close_interrupted_sessions (PressoStore      *self,
 
 /* ---- the pressure trace recorder */
 
-/* Telemetry is averaged into bins of 1000 / PRESSO_TRACE_RATE_HZ ms, quantised to
+/* The recorder is used from the main thread; its writer thread only touches the database.
+ * Telemetry is averaged into bins of 1000 / PRESSO_TRACE_RATE_HZ ms, quantised to
  * PRESSO_TRACE_STEP_MMHG, delta-encoded per chamber and zlib-compressed per chunk. */
 #define PRESSO_TRACE_RATE_HZ    10
 #define PRESSO_TRACE_STEP_MMHG  1.0
@@ -235,14 +236,19 @@ void                 presso_trace_recorder_add        (PressoTraceRecorder  *rec
                                                        const double         *pressure_mmhg,
                                                        guint                 phase,
                                                        guint                 active_chamber);
-/* Writes the samples gathered since the last flush as one chunk in one transaction (and the
- * session's duration so far).  Nothing to write is success. */
+/* Hands the samples gathered since the last flush to the recorder's writer thread, which
+ * commits them as one chunk in one transaction (with the session's duration so far) on its own
+ * connection, so that the main loop never waits for the disk.  Returns at once; FALSE reports a
+ * chunk that could not be written since the last call.  Nothing to write is success. */
 gboolean             presso_trace_recorder_flush      (PressoTraceRecorder  *recorder,
                                                        GError              **error);
-/* Bytes of compressed chunks written so far, and samples (per chamber). */
+/* Waits until every chunk handed over is committed (end of a session, tests). */
+gboolean             presso_trace_recorder_sync       (PressoTraceRecorder  *recorder,
+                                                       GError              **error);
+/* Bytes of compressed chunks handed over so far, and samples (per chamber). */
 guint64              presso_trace_recorder_get_bytes  (PressoTraceRecorder  *recorder);
 guint64              presso_trace_recorder_get_samples (PressoTraceRecorder *recorder);
-/* The end of the last flushed chunk, ms since the start. */
+/* The end of the last committed chunk, ms since the start. */
 gint64               presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PressoTraceRecorder, presso_trace_recorder_free)
 

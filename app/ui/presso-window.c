@@ -20,6 +20,7 @@
 
 #include "presso-clients-page.h"
 #include "presso-staff-picker.h"
+#include "presso-treatment-page.h"
 #include "presso-window.h"
 
 struct _PressoWindow
@@ -100,6 +101,8 @@ add_pages (PressoWindow *self)
 {
   presso_window_add_page (self, presso_clients_page_new (self->store),
                           "clients", _("Clients"), "system-users-symbolic");
+  presso_window_add_page (self, presso_treatment_page_new (), "treatment", _("Treatment"),
+                          "media-playback-start-symbolic");
 }
 
 static void

@@ -1,0 +1,586 @@
+/* test-ui-treatment.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Treatment area in the real PressoWindow, on a fresh SQLite database, with the in-process
+ * simulated device: a practitioner finds a cleared client, starts a shortened session, watches
+ * the graph fill and the status change, lets it complete, writes notes and scores and saves
+ * them into the record; a contraindicated client is refused with the reason on screen; the
+ * emergency vent ends a running session with the device vented and an alarm shown.  The front
+ * desk does not see the area.  Screenshots of the running page go into the build directory.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "presso-application.h"
+#include "presso-store-screening.h"
+#include "presso-store-session.h"
+#include "presso-treatment-page.h"
+#include "presso-ui-util.h"
+#include "presso-window.h"
+
+typedef struct
+{
+  char                 *dir;
+  char                 *path;
+  PressoStore          *store;
+  PressoStaff          *lea;
+  PressoStaff          *front_desk;
+  PressoClient         *anne;       /* screened today, nothing to report */
+  PressoClient         *paul;       /* acute venous thrombosis */
+  PressoScreeningRules *rules;
+  PressoWindow         *window;
+  PressoTreatmentPage  *page;
+} Fixture;
+
+typedef gboolean (*Condition) (Fixture *f);
+
+static gboolean
+spin_until (Fixture   *f,
+            Condition  done,
+            guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+  while (!done (f) && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return done (f);
+}
+
+static void
+spin (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+static GtkWidget *
+find (Fixture    *f,
+      const char *id)
+{
+  GtkWidget *widget = presso_find_child_by_id (GTK_WIDGET (f->page), id);
+
+  if (widget == NULL)
+    g_error ("no widget with id %s in the Treatment area", id);
+  return widget;
+}
+
+static const char *
+label_text (Fixture    *f,
+            const char *id)
+{
+  return gtk_label_get_label (GTK_LABEL (find (f, id)));
+}
+
+typedef struct
+{
+  GtkWidget    *widget;
+  GskRenderNode *node;
+} Shot;
+
+/* Labels and the live graph change many times a second, and a widget whose size is being
+ * recomputed cannot be pictured: take the picture just after a paint, when all is laid out. */
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   Shot          *shot)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+
+  if (shot->node != NULL)
+    return;
+  paintable = gtk_widget_paintable_new (shot->widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (shot->widget),
+                          gtk_widget_get_height (shot->widget));
+  shot->node = gtk_snapshot_free_to_node (snapshot);
+}
+
+static void
+save_screenshot (Fixture    *f,
+                 const char *name)
+{
+  GtkWidget *widget = GTK_WIDGET (f->window);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  Shot shot = { widget, NULL };
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
+  gulong id;
+
+  g_assert_cmpint (gtk_widget_get_width (widget), >, 0);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &shot);
+  while (shot.node == NULL && g_get_monotonic_time () < end)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, id);
+  g_assert_nonnull (shot.node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), shot.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
+                                                              gtk_widget_get_height (widget)));
+  gsk_render_node_unref (shot.node);
+  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* ------------------------------------------------------------------ data */
+
+static void
+answer_all (PressoScreening      *screening,
+            PressoScreeningRules *rules,
+            const char           *yes_item)
+{
+  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
+    {
+      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
+      const char *id = presso_screening_item_get_id (item);
+      g_autoptr(PressoScreeningAnswer) value = NULL;
+      g_autoptr(GError) error = NULL;
+
+      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
+        value = presso_screening_answer_new_yes_no (g_strcmp0 (id, yes_item) == 0);
+      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
+        value = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
+      else
+        continue;
+      g_assert_true (presso_screening_set_answer (screening, rules, id, value, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static PressoClient *
+add_client (Fixture    *f,
+            const char *first,
+            const char *last,
+            const char *yes_item)
+{
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(GError) error = NULL;
+
+  presso_client_set_first_name (client, first);
+  presso_client_set_last_name (client, last);
+  g_assert_true (presso_store_insert_client (f->store, client, &error));
+  g_assert_no_error (error);
+  /* Screened today: the gate asks no "anything changed?" question. */
+  screening = presso_screening_new (presso_client_get_id (client));
+  answer_all (screening, f->rules, yes_item);
+  g_assert_true (presso_store_insert_screening (f->store, screening, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&client);
+}
+
+/* Four chambers of the left boot, 40 mmHg, one second per step. */
+static PressoProgram *
+short_program (void)
+{
+  PressoProgram *program = presso_program_new ();
+
+  presso_program_set_name (program, "Short test");
+  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
+  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
+  presso_program_set_n_chambers (program, 4);
+  presso_program_set_base_pressure (program, 40);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 0.5);
+  presso_program_set_ramp_s (program, 0);
+  presso_program_set_duration_min (program, 1);
+  return program;
+}
+
+/* ------------------------------------------------------------------ conditions */
+
+static gboolean
+is_mapped (Fixture *f)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (f->window));
+}
+
+static gboolean
+device_ready (Fixture *f)
+{
+  PressoDevice *device = presso_treatment_page_get_device (f->page);
+
+  return device != NULL && presso_device_get_state (device) == PRESSO_DEVICE_STATE_READY;
+}
+
+static gboolean
+device_vented (Fixture *f)
+{
+  PressoDevice *device = presso_treatment_page_get_device (f->page);
+  PressoDeviceState state = presso_device_get_state (device);
+
+  return state == PRESSO_DEVICE_STATE_FAULT || state == PRESSO_DEVICE_STATE_READY;
+}
+
+static gboolean
+session_running (Fixture *f)
+{
+  PressoSession *session = presso_treatment_page_get_session (f->page);
+
+  return session != NULL && presso_session_get_state (session) == PRESSO_SESSION_STATE_RUNNING;
+}
+
+static gboolean
+session_finished (Fixture *f)
+{
+  PressoSession *session = presso_treatment_page_get_session (f->page);
+
+  return session != NULL && presso_session_get_state (session) == PRESSO_SESSION_STATE_FINISHED;
+}
+
+static gboolean
+graph_has_samples (Fixture *f)
+{
+  PressoSampleBuffer *buffer = presso_treatment_page_get_buffer (f->page);
+
+  return buffer != NULL && presso_sample_buffer_get_n_appended (buffer) >= 200;
+}
+
+static gboolean
+phase_shown (Fixture *f)
+{
+  return g_strcmp0 (label_text (f, "phase_label"), "–") != 0;
+}
+
+static gboolean
+alarm_shown (Fixture *f)
+{
+  return gtk_revealer_get_reveal_child (GTK_REVEALER (find (f, "alarm_revealer")));
+}
+
+static gboolean
+alarm_hidden (Fixture *f)
+{
+  return !alarm_shown (f);
+}
+
+/* ------------------------------------------------------------------ fixture */
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("presso-ui-treatment-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = presso_store_open (f->path, &error);
+  g_assert_no_error (error);
+  f->rules = presso_screening_rules_load_default (&error);
+  g_assert_no_error (error);
+
+  f->lea = presso_staff_new ("Léa Martin", PRESSO_ROLE_PRACTITIONER);
+  f->front_desk = presso_staff_new ("Paul Roux", PRESSO_ROLE_RECEPTIONIST);
+  g_assert_true (presso_store_insert_staff (f->store, f->lea, &error));
+  g_assert_true (presso_store_insert_staff (f->store, f->front_desk, &error));
+  g_assert_no_error (error);
+  presso_store_set_actor (f->store, f->lea);
+  f->anne = add_client (f, "Anne", "Durand", NULL);
+  f->paul = add_client (f, "Paul", "Leroy", "venous-thrombosis");
+  presso_store_set_actor (f->store, NULL);
+
+  f->window = PRESSO_WINDOW (presso_window_new (NULL, f->store));
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (f, is_mapped, 5000));
+  f->page = PRESSO_TREATMENT_PAGE (presso_window_get_page (f->window, "treatment"));
+  g_assert_nonnull (f->page);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  spin (100);
+  g_clear_object (&f->anne);
+  g_clear_object (&f->paul);
+  g_clear_object (&f->lea);
+  g_clear_object (&f->front_desk);
+  g_clear_object (&f->rules);
+  g_clear_object (&f->store);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
+      g_remove (file);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static gboolean
+area_listed (Fixture *f)
+{
+  GtkWidget *stack = gtk_widget_get_parent (GTK_WIDGET (f->page));
+
+  return adw_view_stack_page_get_visible (adw_view_stack_get_page (ADW_VIEW_STACK (stack),
+                                                                   GTK_WIDGET (f->page)));
+}
+
+/* Signs Léa in, opens the area and waits for the simulated device. */
+static void
+open_area (Fixture *f)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+
+  presso_window_sign_in (f->window, f->lea);
+  g_assert_true (area_listed (f));
+  presso_window_show_page (f->window, "treatment");
+  g_assert_true (spin_until (f, device_ready, 5000));
+  g_assert_true (presso_device_get_simulated (presso_treatment_page_get_device (f->page)));
+  /* The garments come from the device: presso-sim's two boots. */
+  g_assert_nonnull (find (f, "garments_box"));
+  presso_treatment_page_add_program (f->page, program);
+  presso_treatment_page_set_duration_limit (f->page, 5);
+}
+
+/* Types part of the name in the area's search and takes the first client found. */
+static void
+pick_client (Fixture    *f,
+             const char *text)
+{
+  GtkWidget *search = find (f, "client_search");
+
+  gtk_editable_set_text (GTK_EDITABLE (search), text);
+  spin (400);
+  g_assert_true (gtk_widget_get_visible (find (f, "client_results")));
+  g_signal_emit_by_name (search, "activate");
+  g_assert_nonnull (presso_treatment_page_get_client (f->page));
+}
+
+static void
+click (Fixture    *f,
+       const char *id)
+{
+  GtkWidget *button = find (f, id);
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* ------------------------------------------------------------------ tests */
+
+static void
+test_treatment_front_desk (Fixture       *f,
+                           gconstpointer  data)
+{
+  /* Nobody signed in, then the receptionist: no Treatment area; a practitioner: there. */
+  g_assert_false (area_listed (f));
+  presso_window_sign_in (f->window, f->front_desk);
+  g_assert_false (area_listed (f));
+  presso_window_switch_user (f->window);
+  presso_window_sign_in (f->window, f->lea);
+  g_assert_true (area_listed (f));
+}
+
+static void
+test_treatment_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  open_area (f);
+
+  /* Start with no client: refused, and said. */
+  click (f, "start_button");
+  g_assert_true (gtk_widget_get_visible (find (f, "refusal_box")));
+  g_assert_nonnull (presso_treatment_page_get_refusal (f->page));
+
+  /* Acute venous thrombosis: the gate refuses, naming why; nothing starts. */
+  pick_client (f, "Leroy");
+  g_assert_true (presso_treatment_page_get_client (f->page) != NULL);
+  g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==,
+                   presso_client_get_id (f->paul));
+  click (f, "start_button");
+  spin (200);
+  g_assert_null (presso_treatment_page_get_session (f->page));
+  g_assert_true (gtk_widget_get_visible (find (f, "refusal_box")));
+  g_test_message ("refusal: %s", label_text (f, "refusal_label"));
+  g_assert_nonnull (strstr (label_text (f, "refusal_label"), "screening"));
+  g_assert_cmpint (presso_device_get_state (presso_treatment_page_get_device (f->page)), ==,
+                   PRESSO_DEVICE_STATE_READY);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GListModel) sessions = presso_store_list_client_sessions (f->store, presso_client_get_id (f->paul),
+                                                                        &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, 0);
+  }
+  save_screenshot (f, "ui-treatment-refused.png");
+
+  /* A pressure above the device's and the envelope's limits is refused with its reason. */
+  pick_client (f, "Durand");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "pressure_spin")), 180);
+  g_assert_true (gtk_widget_get_visible (find (f, "program_problem_label")));
+  click (f, "start_button");
+  g_assert_null (presso_treatment_page_get_session (f->page));
+  g_assert_nonnull (strstr (label_text (f, "refusal_label"), "180"));
+}
+
+static void
+test_treatment_session (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *remaining_at_start = NULL;
+  PressoSession *session;
+  gint64 id;
+
+  open_area (f);
+  pick_client (f, "Durand");
+  g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==,
+                   presso_client_get_id (f->anne));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "heaviness_before_spin")), 7);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "pain_before_spin")), 3);
+  g_assert_cmpstr (label_text (f, "session_state_label"), ==, "Not started");
+
+  click (f, "start_button");
+  g_assert_false (gtk_widget_get_visible (find (f, "refusal_box")));
+  session = presso_treatment_page_get_session (f->page);
+  g_assert_nonnull (session);
+  id = presso_session_get_session_id (session);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (spin_until (f, session_running, 3000));
+  g_assert_cmpstr (label_text (f, "session_state_label"), ==, "Running");
+  g_assert_true (g_str_has_prefix (label_text (f, "device_state_label"), "Device: Running"));
+  remaining_at_start = g_strdup (label_text (f, "remaining_label"));
+
+  /* The graph's buffer fills from the session's telemetry; the status follows. */
+  g_assert_true (spin_until (f, graph_has_samples, 4000));
+  g_assert_true (spin_until (f, phase_shown, 2000));
+  g_assert_cmpstr (label_text (f, "remaining_label"), !=, remaining_at_start);
+  g_assert_false (gtk_widget_is_sensitive (find (f, "start_button")));
+  g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
+  save_screenshot (f, "ui-treatment-running.png");
+
+  /* Dark, and a small screen. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  spin (300);
+  save_screenshot (f, "ui-treatment-running-dark.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  spin (400);
+  save_screenshot (f, "ui-treatment-running-800x600.png");
+
+  /* Pause and resume. */
+  click (f, "pause_button");
+  spin (600);
+  g_assert_cmpstr (label_text (f, "session_state_label"), ==, "Paused");
+  g_assert_true (gtk_widget_get_visible (find (f, "resume_button")));
+  click (f, "resume_button");
+  g_assert_true (spin_until (f, session_running, 2000));
+
+  /* The duration limit ends it; then notes and scores. */
+  g_assert_true (spin_until (f, session_finished, 15000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_true (g_str_has_prefix (label_text (f, "session_state_label"), "Completed"));
+  g_assert_true (gtk_widget_get_visible (find (f, "after_group")));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "heaviness_after_spin")), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "pain_after_spin")), 1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (f, "notes_view"))),
+                            "Legs lighter; no discomfort.", -1);
+  save_screenshot (f, "ui-treatment-finished.png");
+  click (f, "save_button");
+
+  record = presso_store_get_session (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_client_id (record), ==, presso_client_get_id (f->anne));
+  g_assert_cmpint (presso_session_record_get_practitioner_id (record), ==, presso_staff_get_id (f->lea));
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpstr (presso_session_record_get_notes (record), ==, "Legs lighter; no discomfort.");
+  g_assert_cmpint (presso_session_record_get_heaviness_before (record), ==, 7);
+  g_assert_cmpint (presso_session_record_get_heaviness_after (record), ==, 2);
+  g_assert_cmpint (presso_session_record_get_pain_before (record), ==, 3);
+  g_assert_cmpint (presso_session_record_get_pain_after (record), ==, 1);
+  g_assert_cmpstr (presso_session_record_get_program_name (record), ==, "Short test");
+  g_assert_nonnull (presso_session_record_get_trace (record));
+  g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 40);
+
+  /* Ready for the next client. */
+  click (f, "new_session_button");
+  g_assert_null (presso_treatment_page_get_session (f->page));
+  g_assert_true (gtk_widget_is_sensitive (find (f, "start_button")));
+}
+
+static void
+test_treatment_vent (Fixture       *f,
+                     gconstpointer  data)
+{
+  PressoSession *session;
+
+  open_area (f);
+  /* Venting is there before any session: the device is connected. */
+  g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
+  g_assert_false (alarm_shown (f));
+
+  pick_client (f, "Durand");
+  presso_treatment_page_set_duration_limit (f->page, 0);
+  click (f, "start_button");
+  g_assert_true (spin_until (f, session_running, 3000));
+  g_assert_true (spin_until (f, graph_has_samples, 4000));
+  session = presso_treatment_page_get_session (f->page);
+
+  click (f, "vent_button");
+  g_assert_true (spin_until (f, session_finished, 5000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  g_assert_true (spin_until (f, device_vented, 3000));
+  g_test_message ("device after the vent: %s; alarms: %u", label_text (f, "device_state_label"),
+                  g_list_model_get_n_items (presso_session_get_alarms (session)));
+  g_assert_true (spin_until (f, alarm_shown, 3000));
+  g_assert_cmpstr (label_text (f, "alarm_priority_label"), ==, "High priority");
+  g_assert_true (gtk_widget_is_sensitive (find (f, "acknowledge_button")));
+  /* Still one click away after the vent. */
+  g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
+  spin (300);
+  save_screenshot (f, "ui-treatment-vented.png");
+
+  /* Acknowledged: the device leaves its fault, the bar goes, and the next session may start. */
+  click (f, "acknowledge_button");
+  g_assert_true (spin_until (f, alarm_hidden, 3000));
+  g_assert_true (spin_until (f, device_ready, 3000));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    presso_ui_ensure_resources ();
+    gtk_css_provider_load_from_resource (provider, "/io/github/presso/Presso/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add ("/presso/ui/treatment/front-desk", Fixture, NULL,
+              fixture_set_up, test_treatment_front_desk, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/refused", Fixture, NULL,
+              fixture_set_up, test_treatment_refused, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/session", Fixture, NULL,
+              fixture_set_up, test_treatment_session, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/vent", Fixture, NULL,
+              fixture_set_up, test_treatment_vent, fixture_tear_down);
+
+  return g_test_run ();
+}

@@ -605,6 +605,27 @@ test_disconnect_vents (Fixture       *f,
 }
 
 static void
+test_glitch_vents_orphan (Fixture       *f,
+                          gconstpointer  data)
+{
+  if (f->device == NULL)
+    return;
+
+  /* A cable glitch shorter than the device's watchdog: the link comes back with the device
+   * still running a program whose session the host already ended.  It must not go on. */
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 10.0, 6000));
+  _presso_device_drop_link (f->device);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_DISCONNECTED);
+  g_assert_true (has_alarm (f, PRESSO_DEVICE_ALARM_LINK_LOST));
+
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 2000));
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+  g_assert_false (has_alarm (f, PRESSO_PROTO_EVENT_WATCHDOG_VENT));
+  g_assert_true (wait_vented (f, 3000));
+}
+
+static void
 test_watchdog (Fixture       *f,
                gconstpointer  data)
 {
@@ -1255,6 +1276,7 @@ main (int   argc,
   SIM_TEST ("/presso/device/sim/vent-every-state", no_faults, test_vent_in_every_state);
   SIM_TEST ("/presso/device/sim/watchdog", no_faults, test_watchdog);
   SIM_TEST ("/presso/device/sim/disconnect-vents", no_faults, test_disconnect_vents);
+  SIM_TEST ("/presso/device/sim/glitch-vents-orphan", no_faults, test_glitch_vents_orphan);
   SIM_TEST ("/presso/device/sim/reconnect", no_faults, test_reconnect);
   SIM_TEST ("/presso/device/fault/corrupt-low", corrupt_low, test_fault_corrupt_low);
   SIM_TEST ("/presso/device/fault/corrupt-high", corrupt_high, test_fault_corrupt_high);

@@ -72,6 +72,9 @@ struct _PressoDevice
   gint64                last_telemetry_us;
   gboolean              fault_latched;
   gboolean              reset_suspected;
+  /* The link was lost mid-program (or a vent was asked for without a link): a program still
+   * running when the link comes back has nobody's session behind it and is vented. */
+  gboolean              orphan_check;
 
   /* Commands: one in flight, the rest waiting */
   GQueue                commands;
@@ -137,6 +140,7 @@ static void handle_link_lost        (PressoDevice *self,
 static void finish_handshake        (PressoDevice *self,
                                      GError       *error);
 static void start_reconnect         (PressoDevice *self);
+static void vent_before_closing     (PressoDevice *self);
 
 /* ---------------------------------------------------------------- boxed types */
 
@@ -782,6 +786,17 @@ handle_telemetry (PressoDevice                 *self,
   self->have_telemetry = TRUE;
   self->last_telemetry_us = out->host_time_us;
   self->device_state = t->state;
+
+  if (self->orphan_check)
+    {
+      self->orphan_check = FALSE;
+      if (t->state == PRESSO_PROTO_STATE_RUNNING || t->state == PRESSO_PROTO_STATE_PAUSED ||
+          t->state == PRESSO_PROTO_STATE_STOPPING)
+        {
+          g_message ("the device still runs the program of a lost session: venting");
+          emergency_vent_internal (self);
+        }
+    }
   if (t->state == PRESSO_PROTO_STATE_IDLE || t->state == PRESSO_PROTO_STATE_VENTING ||
       t->state == PRESSO_PROTO_STATE_FAULT)
     self->have_program = FALSE;     /* the device discards it there */
@@ -1146,7 +1161,10 @@ handle_link_lost (PressoDevice *self,
   set_status_message (self, text);
   teardown_link (self, text);
   if (was_active)
-    raise_host_alarm (self, PRESSO_DEVICE_ALARM_LINK_LOST, PRESSO_PROTO_PRIORITY_HIGH);
+    {
+      self->orphan_check = TRUE;
+      raise_host_alarm (self, PRESSO_DEVICE_ALARM_LINK_LOST, PRESSO_PROTO_PRIORITY_HIGH);
+    }
 
   start_reconnect (self);
 }
@@ -1166,8 +1184,7 @@ presso_device_dispose (GObject *object)
       g_task_return_new_error (task, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_DISCONNECTED,
                                _("The device was closed"));
     }
-  if (program_active (self))
-    emergency_vent_internal (self);
+  vent_before_closing (self);
   teardown_link (self, _("The device was closed"));
 
   G_OBJECT_CLASS (presso_device_parent_class)->dispose (object);
@@ -1293,6 +1310,44 @@ presso_device_init (PressoDevice *self)
   self->state = PRESSO_DEVICE_STATE_DISCONNECTED;
   self->next_seq = (guint8) g_random_int ();
   g_queue_init (&self->commands);
+}
+
+static gboolean
+vent_confirmed_match (const presso_proto_msg *msg,
+                      gpointer                user_data)
+{
+  PressoDevice *self = user_data;
+
+  switch (msg->type)
+    {
+    case PRESSO_PROTO_MSG_ACK:
+      return msg->u.ack.seq == self->vent_seq;
+    case PRESSO_PROTO_MSG_EVENT:
+      return msg->u.event.code == PRESSO_PROTO_EVENT_EMERGENCY_VENT;
+    case PRESSO_PROTO_MSG_TELEMETRY:
+      return msg->u.telemetry.state == PRESSO_PROTO_STATE_VENTING ||
+             msg->u.telemetry.state == PRESSO_PROTO_STATE_FAULT;
+    default:
+      return FALSE;
+    }
+}
+
+/* Closing mid-program: vent, and keep the port open until the device confirms (at most a few
+ * hundred milliseconds), so that the frame is not lost with the port. */
+static void
+vent_before_closing (PressoDevice *self)
+{
+  if (self->link == NULL || !program_active (self))
+    return;
+
+  for (guint attempt = 0; attempt < 3; attempt++)
+    {
+      emergency_vent_internal (self);
+      if (self->link == NULL ||
+          presso_link_wait_blocking (self->link, VENT_RETRY_MS, vent_confirmed_match, self))
+        return;
+    }
+  g_warning ("The device did not confirm the emergency vent before the port closed");
 }
 
 /* ---------------------------------------------------------------- public API */
@@ -1588,8 +1643,7 @@ presso_device_disconnect (PressoDevice *self)
                                                  PRESSO_DEVICE_ERROR_DISCONNECTED,
                                                  _("Disconnected")));
   /* Nobody will watch the chambers any more: do not leave them to the watchdog's second. */
-  if (program_active (self))
-    emergency_vent_internal (self);
+  vent_before_closing (self);
   teardown_link (self, _("Disconnected"));
 }
 
@@ -1862,7 +1916,8 @@ presso_device_ack_alarm_finish (PressoDevice  *self,
  * confirms it, and raises %PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED if it never does.
  *
  * Returns: %TRUE when the frame left for the device, %FALSE when there is no link (then
- *   the device's own heartbeat watchdog vents it)
+ *   the device's own heartbeat watchdog vents it, and if the link comes back first, the
+ *   device is vented as soon as it reports a running program)
  */
 gboolean
 presso_device_emergency_vent (PressoDevice *self)
@@ -1882,6 +1937,7 @@ emergency_vent_internal (PressoDevice *self)
   if (self->link == NULL)
     {
       g_message ("emergency vent requested with no link to the device");
+      self->orphan_check = TRUE;
       return FALSE;
     }
 
@@ -1943,6 +1999,14 @@ _presso_device_get_link (PressoDevice *self)
 {
   g_return_val_if_fail (PRESSO_IS_DEVICE (self), NULL);
   return self->link;
+}
+
+void
+_presso_device_drop_link (PressoDevice *self)
+{
+  g_return_if_fail (PRESSO_IS_DEVICE (self));
+  if (self->link != NULL)
+    handle_link_lost (self, "dropped by a test");
 }
 
 gint64

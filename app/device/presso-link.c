@@ -483,6 +483,64 @@ presso_link_send_urgent (PressoLink             *self,
   return TRUE;
 }
 
+/**
+ * presso_link_wait_blocking:
+ * @self: a #PressoLink
+ * @timeout_ms: how long to wait at most
+ * @match: called with each message decoded meanwhile (no signal is emitted for them)
+ * @user_data: for @match
+ *
+ * Blocks, reading and decoding, until @match accepts a message, the time is up or the link
+ * closes.  For closing paths only (a last vent confirmed before the port closes): bytes read
+ * past the matching message are dropped.
+ *
+ * Returns: %TRUE when @match accepted a message
+ */
+gboolean
+presso_link_wait_blocking (PressoLink          *self,
+                           guint                timeout_ms,
+                           PressoLinkMatchFunc  match,
+                           gpointer             user_data)
+{
+  gint64 deadline;
+
+  g_return_val_if_fail (PRESSO_IS_LINK (self), FALSE);
+  g_return_val_if_fail (match != NULL, FALSE);
+
+  deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+  while (self->fd >= 0)
+    {
+      struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+      gint64 left = deadline - g_get_monotonic_time ();
+      guint8 buf[512];
+      gssize n;
+      gsize off = 0;
+
+      if (left <= 0)
+        return FALSE;
+      if (poll (&pfd, 1, MAX (1, left / 1000)) <= 0)
+        continue;
+      n = read (self->fd, buf, sizeof buf);
+      if (n <= 0)
+        {
+          if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+          return FALSE;
+        }
+      while (off < (gsize) n)
+        {
+          presso_proto_msg msg;
+          presso_proto_status status = PRESSO_PROTO_NEED_MORE;
+
+          off += presso_proto_decoder_feed (&self->decoder, buf + off, n - off, &msg, &status);
+          if (status == PRESSO_PROTO_OK && match (&msg, user_data))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 gsize
 presso_link_get_queued_bytes (PressoLink *self)
 {

@@ -29,6 +29,13 @@ gboolean    presso_link_send_bytes          (PressoLink             *self,
 gboolean    presso_link_send_urgent         (PressoLink             *self,
                                              const presso_proto_msg *msg,
                                              gint64                 *out_written_us);
+typedef gboolean (*PressoLinkMatchFunc) (const presso_proto_msg *msg,
+                                         gpointer                user_data);
+
+gboolean    presso_link_wait_blocking       (PressoLink             *self,
+                                             guint                   timeout_ms,
+                                             PressoLinkMatchFunc     match,
+                                             gpointer                user_data);
 gsize       presso_link_get_queued_bytes    (PressoLink             *self);
 gint64      presso_link_get_last_write_time (PressoLink             *self);
 guint       presso_link_get_bad_frames      (PressoLink             *self);

@@ -1241,6 +1241,42 @@ test_demo_clinic (Fixture       *f,
   }
 }
 
+/* A clinic's own rules file with a mistake: the record says so, and offers no new screening. */
+static void
+test_status_bad_rules (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_config_dir (), "presso", NULL);
+  g_autofree char *file = g_build_filename (folder, "screening-rules.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  PressoScreeningStatusGroup *status;
+  GtkWidget *window = adw_window_new ();
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, "[Screening]\nVersion=clinic-1\n[Item x]\nKind=colour\n", -1, &error));
+  g_assert_no_error (error);
+
+  status = PRESSO_SCREENING_STATUS_GROUP (presso_screening_status_group_new ());
+  adw_window_set_content (ADW_WINDOW (window), GTK_WIDGET (status));
+  presso_screening_status_group_set_store (status, f->store);
+  presso_screening_status_group_set_client (status, f->client);
+  g_assert_null (presso_screening_status_group_get_rules (status));
+  g_assert_cmpstr (row_title (status, "screening_status_row"), ==, "The screening cannot be read");
+  g_assert_true (g_str_has_prefix (row_subtitle (status, "screening_status_row"),
+                                   "The screening rules cannot be read: "));
+  g_assert_nonnull (strstr (row_subtitle (status, "screening_status_row"), "screening-rules.ini"));
+  g_assert_false (shown (status, "screening_new_button"));
+  g_assert_null (presso_screening_status_group_new_screening (status));
+
+  /* Fixed (here: removed), the next look finds the rules again. */
+  g_assert_cmpint (g_remove (file), ==, 0);
+  presso_screening_status_group_refresh (status);
+  g_assert_cmpstr (row_title (status, "screening_status_row"), ==, "No screening");
+  g_assert_true (shown (status, "screening_new_button"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_rmdir (folder);
+}
+
 /* The group on the client's record in the real window, for each role. */
 static void
 test_client_record (Fixture       *f,
@@ -1377,9 +1413,16 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *config_dir = NULL;
+  int status;
+
   /* GTK's in-process accessibility backend: the tests read what a screen reader would get,
    * with no session bus (the suite's GTK_A11Y=none would drop it). */
   g_setenv ("GTK_A11Y", "test", TRUE);
+  /* A configuration folder of the test's own: a clinic's rules file is read from it. */
+  config_dir = g_dir_make_tmp ("presso-ui-screening-config-XXXXXX", NULL);
+  g_assert_nonnull (config_dir);
+  g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* Expanders and the folded result appear at once: screenshots show the end state. */
@@ -1417,10 +1460,14 @@ main (int   argc,
               fixture_set_up, test_status_new_screening, fixture_tear_down);
   g_test_add ("/presso/ui/screening/demo-clinic", Fixture, NULL,
               fixture_set_up, test_demo_clinic, fixture_tear_down);
+  g_test_add ("/presso/ui/screening/status-bad-rules", Fixture, NULL,
+              fixture_set_up, test_status_bad_rules, fixture_tear_down);
   g_test_add ("/presso/ui/screening/client-record", Fixture, NULL,
               fixture_set_up, test_client_record, fixture_tear_down);
   g_test_add ("/presso/ui/screening/confirm", Fixture, NULL,
               fixture_set_up, test_confirm, fixture_tear_down);
 
-  return g_test_run ();
+  status = g_test_run ();
+  g_rmdir (config_dir);
+  return status;
 }

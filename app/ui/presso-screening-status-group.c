@@ -39,6 +39,7 @@ struct _PressoScreeningStatusGroup
   GPtrArray            *history_rows;   /* rows added to screening_history_row */
   GtkWindow            *form_window;    /* (weak) */
   GSettings            *settings;       /* nullable: without the installed schema */
+  GError               *rules_error;    /* why the default rules did not load */
   GtkWidget            *window;         /* the PressoWindow it is in, while rooted */
   gulong                staff_handler;
 
@@ -123,13 +124,12 @@ is_front_desk (PressoScreeningStatusGroup *self)
 static PressoScreeningRules *
 ensure_rules (PressoScreeningStatusGroup *self)
 {
-  g_autoptr(GError) error = NULL;
-
+  /* A clinic's own rules file with a mistake is refused as a whole: said on the record
+   * (update()), tried again on the next look. */
   if (self->rules == NULL)
     {
-      self->rules = presso_screening_rules_load_default (&error);
-      if (self->rules == NULL)
-        g_warning ("Cannot load the screening rules: %s", error->message);
+      g_clear_error (&self->rules_error);
+      self->rules = presso_screening_rules_load_default (&self->rules_error);
     }
   return self->rules;
 }
@@ -236,12 +236,17 @@ update (PressoScreeningStatusGroup *self)
                                               changed_at);
     }
 
+  if (error == NULL && rules == NULL && !front_desk)
+    g_set_error (&error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_INVALID_RULES,
+                 _("The screening rules cannot be read: %s"),
+                 self->rules_error ? self->rules_error->message : "");
   if (error != NULL)
     {
       set_icon (self->screening_status_icon, "dialog-warning-symbolic", "warning", _("Error"));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->screening_status_row),
                                      _("The screening cannot be read"));
       adw_action_row_set_subtitle (self->screening_status_row, error->message);
+      gtk_widget_set_visible (self->screening_new_button, FALSE);
       return;
     }
 
@@ -520,6 +525,7 @@ presso_screening_status_group_dispose (GObject *object)
   if (self->settings != NULL)
     g_settings_unbind (self, "validity-days");
   g_clear_object (&self->settings);
+  g_clear_error (&self->rules_error);
   g_clear_object (&self->current);
   g_clear_object (&self->client);
   g_clear_object (&self->rules);

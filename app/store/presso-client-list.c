@@ -51,6 +51,10 @@ struct _PressoClientList
   guint          n_items;
   gboolean       in_reload;
   gboolean       reload_again;
+  /* Empty until the store's name order was read on a worker thread. */
+  gboolean       loading;
+  GCancellable  *cancellable;
+  guint          start_id;
 
   GHashTable    *cache;       /* id (in cache_ring) → PressoClient, strong */
   gint64        *cache_ring;  /* ids in the order they were cached */
@@ -65,6 +69,7 @@ enum {
   PROP_QUERY,
   PROP_SHOW_ARCHIVED,
   PROP_N_ITEMS,
+  PROP_LOADING,
   N_PROPS
 };
 
@@ -617,6 +622,56 @@ on_clients_changed_cb (PressoStore      *store,
   presso_client_list_reload (self);
 }
 
+static void
+on_order_loaded_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(PressoClientList) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!_presso_store_load_client_order_finish (PRESSO_STORE (source_object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The reload below reads it here instead. */
+      g_warning ("Could not list clients in the background: %s", error->message);
+    }
+  if (self->store == NULL || !self->loading)
+    return;
+  self->loading = FALSE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+  presso_client_list_reload (self);
+}
+
+/* Up to this many client ids, reading them here takes a couple of milliseconds: quicker than a
+ * thread, and no loading state to flash. */
+#define FEW_CLIENTS 2000
+
+static gboolean
+few_clients (PressoStore *store)
+{
+  sqlite3_stmt *stmt = _presso_store_statement (store, "SELECT max(id) FROM clients", NULL);
+  gboolean few = FALSE;
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    few = sqlite3_column_int64 (stmt, 0) <= FEW_CLIENTS;
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  return few;
+}
+
+static gboolean
+start_loading_cb (gpointer data)
+{
+  PressoClientList *self = data;
+
+  self->start_id = 0;
+  _presso_store_load_client_order_async (self->store, self->cancellable, on_order_loaded_cb,
+                                         g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
 /* ------------------------------------------------------------------ GListModel */
 
 static GType
@@ -680,6 +735,15 @@ presso_client_list_constructed (GObject *object)
   g_return_if_fail (PRESSO_IS_STORE (self->store));
   self->clients_changed_id = g_signal_connect (self->store, "clients-changed",
                                                G_CALLBACK (on_clients_changed_cb), self);
+  if (self->loading && few_clients (self->store))
+    self->loading = FALSE;
+  if (self->loading)
+    {
+      /* Started once the main loop is idle: a window being shown gets the CPU first. */
+      self->cancellable = g_cancellable_new ();
+      self->start_id = g_idle_add_full (G_PRIORITY_LOW, start_loading_cb, self, NULL);
+      return;
+    }
   swap_in_query (self);
   self->n_items = self->n_ids;
 }
@@ -691,6 +755,9 @@ presso_client_list_dispose (GObject *object)
 
   if (self->store)
     g_clear_signal_handler (&self->clients_changed_id, self->store);
+  g_clear_handle_id (&self->start_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   if (self->cache)
     cache_clear (self);
   g_clear_object (&self->store);
@@ -735,6 +802,9 @@ presso_client_list_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->n_items);
       break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -758,6 +828,9 @@ presso_client_list_set_property (GObject      *object,
       break;
     case PROP_SHOW_ARCHIVED:
       presso_client_list_set_show_archived (self, g_value_get_boolean (value));
+      break;
+    case PROP_LOADING:
+      self->loading = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -787,6 +860,11 @@ presso_client_list_class_init (PressoClientListClass *klass)
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Set at construction: start empty and read the clients on a worker thread. */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_EXPLICIT_NOTIFY
+                          | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -814,6 +892,41 @@ presso_client_list_new (PressoStore *store)
   g_return_val_if_fail (PRESSO_IS_STORE (store), NULL);
 
   return g_object_new (PRESSO_TYPE_CLIENT_LIST, "store", store, NULL);
+}
+
+/**
+ * presso_client_list_new_loading:
+ * @store: the store to list clients from
+ *
+ * A list that does not make its caller wait: it is empty, and #PressoClientList:loading, until
+ * the name order of every client was read on a worker thread (with a connection of its own);
+ * then it fills in one "items-changed" and "loading" turns FALSE.  A small clinic (up to 2 000
+ * client ids) is read at once instead, as by presso_client_list_new().  A query or show-archived
+ * set meanwhile applies when it fills.  A window shows a 100 000-client list this way without
+ * reading it before its first frame.
+ *
+ * Returns: (transfer full): a list of every active client, in name order, once loaded
+ */
+PressoClientList *
+presso_client_list_new_loading (PressoStore *store)
+{
+  g_return_val_if_fail (PRESSO_IS_STORE (store), NULL);
+
+  return g_object_new (PRESSO_TYPE_CLIENT_LIST, "store", store, "loading", TRUE, NULL);
+}
+
+/**
+ * presso_client_list_get_loading:
+ * @self: a client list
+ *
+ * Returns: %TRUE while the list waits for the clients to be read (it is empty meanwhile)
+ */
+gboolean
+presso_client_list_get_loading (PressoClientList *self)
+{
+  g_return_val_if_fail (PRESSO_IS_CLIENT_LIST (self), FALSE);
+
+  return self->loading;
 }
 
 /**
@@ -966,6 +1079,9 @@ presso_client_list_reload (PressoClientList *self)
 
   g_return_if_fail (PRESSO_IS_CLIENT_LIST (self));
 
+  /* Loading: the query applies when the clients are read. */
+  if (self->loading)
+    return;
   /* A handler of "items-changed" that reloads again: after this one is told. */
   if (self->in_reload)
     {

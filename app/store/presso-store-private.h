@@ -79,5 +79,13 @@ const PressoClientOrder *
                                               GError       **error);
 guint         _presso_client_order_rank      (const PressoClientOrder *order,
                                               gint64         id);
+/* Reads the order (and the initials) on a worker thread, with a connection of its own. */
+void          _presso_store_load_client_order_async  (PressoStore         *self,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+gboolean      _presso_store_load_client_order_finish (PressoStore         *self,
+                                                      GAsyncResult        *result,
+                                                      GError             **error);
 
 G_END_DECLS

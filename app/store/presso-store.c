@@ -45,6 +45,8 @@ struct _PressoStore
   guint64           *initials;
   gsize              n_initials;
   gboolean           initials_loaded;
+  /* Counts the writes to clients, so an order read on a worker thread can tell it missed one. */
+  guint64            client_writes;
 };
 
 enum {
@@ -362,28 +364,56 @@ client_initials_set (PressoStore  *self,
                                                    presso_client_get_birth_date (client)));
 }
 
+/* _presso_search_initials() of every client of @db, by id (dense: AUTOINCREMENT).  FALSE when
+ * they cannot be read, or past 16 M ids: searches then just use FTS5.  Any connection. */
+static gboolean
+initials_read (sqlite3   *db,
+               guint64  **initials_out,
+               gsize     *n_out)
+{
+  g_autofree guint64 *initials = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gsize n = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT id, name_key, phone, email, birth_date FROM clients",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (id < 0 || id >= (1 << 24))
+        break;
+      if ((gsize) id >= n)
+        {
+          gsize grown = MAX ((gsize) id + 1, n * 2);
+
+          initials = g_renew (guint64, initials, grown);
+          memset (initials + n, 0, (grown - n) * sizeof (guint64));
+          n = grown;
+        }
+      initials[id] = _presso_search_initials ((const char *) sqlite3_column_text (stmt, 1),
+                                              (const char *) sqlite3_column_text (stmt, 2),
+                                              (const char *) sqlite3_column_text (stmt, 3),
+                                              (const char *) sqlite3_column_text (stmt, 4));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+  *initials_out = g_steal_pointer (&initials);
+  *n_out = n;
+  return TRUE;
+}
+
 static void
 load_initials (PressoStore *self)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   initials_clear (self);
-  stmt = _presso_store_statement (self,
-                                  "SELECT id, name_key, phone, email, birth_date FROM clients",
-                                  NULL);
-  if (stmt == NULL)
-    return;
-  self->initials_loaded = TRUE;
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && self->initials_loaded)
-    initials_set (self, sqlite3_column_int64 (stmt, 0),
-                  _presso_search_initials ((const char *) sqlite3_column_text (stmt, 1),
-                                           (const char *) sqlite3_column_text (stmt, 2),
-                                           (const char *) sqlite3_column_text (stmt, 3),
-                                           (const char *) sqlite3_column_text (stmt, 4)));
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    initials_clear (self);
-  sqlite3_reset (stmt);
+  self->initials_loaded = initials_read (self->db, &self->initials, &self->n_initials);
 }
 
 /* Moves @id to where @name_key sorts in the name order (inserting it if new): a rebuild reads
@@ -496,6 +526,7 @@ client_written (PressoStore  *self,
   g_autofree char *name_key = NULL;
 
   self->clients_changed_pending = TRUE;
+  self->client_writes++;
   client_initials_set (self, id, client);
   if (self->order == NULL)
     return;
@@ -514,6 +545,7 @@ client_archived (PressoStore *self,
   guint rank;
 
   self->clients_changed_pending = TRUE;
+  self->client_writes++;
   if (self->order == NULL)
     return;
   rank = _presso_client_order_rank (self->order, id);
@@ -741,6 +773,7 @@ _presso_store_rollback (PressoStore *self)
   if (--self->tx_depth == 0)
     {
       /* What the lists show may have been read inside the rolled-back transaction. */
+      self->client_writes++;
       g_clear_pointer (&self->order, order_free);
       initials_clear (self);
       emit_pending (self);
@@ -802,47 +835,40 @@ _presso_client_order_rank (const PressoClientOrder *order,
   return G_MAXUINT;
 }
 
-const PressoClientOrder *
-_presso_store_get_client_order (PressoStore  *self,
-                                GError      **error)
+static gboolean
+fail_on (sqlite3     *db,
+         GError     **error,
+         const char  *doing)
+{
+  int code = sqlite3_extended_errcode (db);
+
+  g_set_error (error, PRESSO_STORE_ERROR,
+               (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB
+                 ? PRESSO_STORE_ERROR_CORRUPT : PRESSO_STORE_ERROR_FAILED,
+               _("%s: %s"), doing, sqlite3_errmsg (db));
+  return FALSE;
+}
+
+/* Every client of @db in list order, without initials.  Any connection. */
+static PressoClientOrder *
+order_read (sqlite3  *db,
+            GError  **error)
 {
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GByteArray) archived = NULL;
   PressoClientOrder *order;
-  sqlite3_stmt *stmt;
+  sqlite3_stmt *stmt = NULL;
   int rc;
 
-  /* Another connection (a second Presso on this file) may have written since. */
-  stmt = _presso_store_statement (self, "PRAGMA data_version", error);
-  if (stmt == NULL)
-    return NULL;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT id, archived FROM clients"
+                          " INDEXED BY clients_by_name ORDER BY name_key, id",
+                          -1, &stmt, NULL) != SQLITE_OK)
     {
-      gint64 data_version = sqlite3_column_int64 (stmt, 0);
-
-      if (data_version != self->order_data_version)
-        {
-          g_clear_pointer (&self->order, order_free);
-          initials_clear (self);
-        }
-      self->order_data_version = data_version;
+      fail_on (db, error, _("Could not read the client list"));
+      sqlite3_finalize (stmt);
+      return NULL;
     }
-  else
-    {
-      g_clear_pointer (&self->order, order_free);
-      initials_clear (self);
-    }
-  sqlite3_reset (stmt);
-
-  if (self->order)
-    return self->order;
-
-  stmt = _presso_store_statement (self,
-                                  "SELECT id, archived FROM clients"
-                                  " INDEXED BY clients_by_name ORDER BY name_key, id",
-                                  error);
-  if (stmt == NULL)
-    return NULL;
 
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), 1024);
   archived = g_byte_array_sized_new (1024);
@@ -858,13 +884,14 @@ _presso_store_get_client_order (PressoStore  *self,
       if (!is_archived)
         order->n_active++;
     }
-  sqlite3_reset (stmt);
   if (rc != SQLITE_DONE)
     {
+      fail_on (db, error, _("Could not read the client list"));
+      sqlite3_finalize (stmt);
       g_free (order);
-      _presso_store_fail (self, error, _("Could not read the client list"));
       return NULL;
     }
+  sqlite3_finalize (stmt);
 
   order->n = order->capacity = ids->len;
   order->ids = (gint64 *) (gpointer) g_array_free (g_steal_pointer (&ids), FALSE);
@@ -885,19 +912,240 @@ _presso_store_get_client_order (PressoStore  *self,
       for (guint i = 0; i < order->n; i++)
         g_hash_table_insert (order->rank_table, &order->ids[i], GUINT_TO_POINTER (i));
     }
+  return order;
+}
 
+static void
+order_set_initials (PressoStore       *self,
+                    PressoClientOrder *order)
+{
+  g_clear_pointer (&order->initials, g_free);
+  if (!self->initials_loaded)
+    return;
+  order->initials = g_new (guint64, order->capacity + 1);
+  for (guint i = 0; i < order->n; i++)
+    order->initials[i] = (gsize) order->ids[i] < self->n_initials
+                           ? self->initials[order->ids[i]] : 0;
+}
+
+/* Drops the order and the initials when another connection (a second Presso on this file)
+ * wrote since they were read; returns the data version, or -1. */
+static gint64
+order_check_version (PressoStore  *self,
+                     GError      **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 data_version = -1;
+
+  stmt = _presso_store_statement (self, "PRAGMA data_version", error);
+  if (stmt == NULL)
+    return -1;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    data_version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  if (data_version < 0 || data_version != self->order_data_version)
+    {
+      g_clear_pointer (&self->order, order_free);
+      initials_clear (self);
+    }
+  self->order_data_version = data_version;
+  return data_version;
+}
+
+const PressoClientOrder *
+_presso_store_get_client_order (PressoStore  *self,
+                                GError      **error)
+{
+  PressoClientOrder *order;
+  g_autoptr(GError) local_error = NULL;
+
+  order_check_version (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (self->order)
+    return self->order;
+
+  order = order_read (self->db, error);
+  if (order == NULL)
+    return NULL;
   if (!self->initials_loaded)
     load_initials (self);
-  if (self->initials_loaded)
-    {
-      order->initials = g_new (guint64, order->capacity + 1);
-      for (guint i = 0; i < order->n; i++)
-        order->initials[i] = (gsize) order->ids[i] < self->n_initials
-                               ? self->initials[order->ids[i]] : 0;
-    }
-
+  order_set_initials (self, order);
   self->order = order;
   return order;
+}
+
+/* What a worker reading the order is given and gives back: copies only. */
+typedef struct
+{
+  char              *path;
+  guint64            client_writes;   /* the store's when the worker started */
+  gint64             data_version;
+  guint              attempts;
+  PressoClientOrder *order;
+  guint64           *initials;
+  gsize              n_initials;
+  gboolean           initials_loaded;
+} OrderLoad;
+
+static void
+order_load_free (gpointer data)
+{
+  OrderLoad *load = data;
+
+  g_free (load->path);
+  order_free (load->order);
+  g_free (load->initials);
+  g_free (load);
+}
+
+static void
+order_load_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  OrderLoad *load = task_data;
+  GError *error = NULL;
+  sqlite3 *db = NULL;
+
+  /* A connection of its own, read-only: WAL lets it read beside the main connection. */
+  if (sqlite3_open_v2 (load->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
+    {
+      g_set_error (&error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN,
+                   _("Could not open %s: %s"), load->path,
+                   db ? sqlite3_errmsg (db) : _("out of memory"));
+      sqlite3_close (db);
+      g_task_return_error (task, error);
+      return;
+    }
+  sqlite3_busy_timeout (db, 5000);
+  /* One snapshot for the order and the initials. */
+  if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    fail_on (db, &error, _("Could not read the client list"));
+  else if ((load->order = order_read (db, &error)) != NULL)
+    load->initials_loaded = initials_read (db, &load->initials, &load->n_initials);
+  sqlite3_close_v2 (db);   /* ends the read transaction */
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void on_order_loaded_cb (GObject      *source_object,
+                                GAsyncResult *result,
+                                gpointer      user_data);
+
+static void
+order_load_start (PressoStore *self,
+                  GTask       *outer)
+{
+  OrderLoad *load = g_task_get_task_data (outer);
+  g_autoptr(GTask) task = NULL;
+
+  load->client_writes = self->client_writes;
+  load->data_version = self->order_data_version;
+  load->attempts++;
+  /* Not cancellable: what the worker reads is worth keeping for the next list. */
+  task = g_task_new (self, NULL, on_order_loaded_cb, g_object_ref (outer));
+  g_task_set_source_tag (task, order_load_start);
+  g_task_set_task_data (task, load, NULL);   /* the outer task's, which this one holds */
+  g_task_run_in_thread (task, order_load_thread);
+}
+
+static void
+on_order_loaded_cb (GObject      *source_object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  PressoStore *self = PRESSO_STORE (source_object);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  OrderLoad *load = g_task_get_task_data (outer);
+  gint64 data_version;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+
+  data_version = order_check_version (self, NULL);
+  if (self->order == NULL
+      && (data_version != load->data_version || self->client_writes != load->client_writes))
+    {
+      /* A write since the worker started may be missing from what it read: read again, or
+       * leave it to _presso_store_get_client_order() when the writes keep coming. */
+      if (g_task_return_error_if_cancelled (outer))
+        return;
+      if (load->attempts < 3)
+        order_load_start (self, outer);
+      else
+        g_task_return_boolean (outer, TRUE);
+      return;
+    }
+
+  if (self->order == NULL && data_version >= 0)
+    {
+      if (!self->initials_loaded && load->initials_loaded)
+        {
+          self->initials = g_steal_pointer (&load->initials);
+          self->n_initials = load->n_initials;
+          self->initials_loaded = TRUE;
+        }
+      self->order = g_steal_pointer (&load->order);
+      order_set_initials (self, self->order);
+    }
+  g_task_return_boolean (outer, TRUE);
+}
+
+/**
+ * _presso_store_load_client_order_async:
+ *
+ * Reads the name order of every client, and their initials, on a worker thread with a
+ * connection of its own, so that a window can show itself before a 100 000-client list is
+ * read.  The order is then the store's, as if _presso_store_get_client_order() had read it.
+ */
+void
+_presso_store_load_client_order_async (PressoStore         *self,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OrderLoad *load;
+
+  g_return_if_fail (PRESSO_IS_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, _presso_store_load_client_order_async);
+  order_check_version (self, NULL);
+  if (self->order != NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  load = g_new0 (OrderLoad, 1);
+  load->path = g_strdup (self->path);
+  g_task_set_task_data (task, load, order_load_free);
+  order_load_start (self, task);
+}
+
+/* TRUE when the order is read: _presso_store_get_client_order() then returns it at once
+ * (unless a write came after; it is then read again, on the main thread). */
+gboolean
+_presso_store_load_client_order_finish (PressoStore   *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------ opening */

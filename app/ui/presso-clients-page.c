@@ -121,6 +121,15 @@ update_list_state (PressoClientsPage *self)
   const char *query = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *count = NULL;
 
+  /* Until the list is read (a worker thread's ~100 ms at startup): the empty list, not a
+   * flash of "No Clients Yet". */
+  if (self->clients != NULL && presso_client_list_get_loading (self->clients))
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      gtk_label_set_label (self->count_label, _("Loading clients…"));
+      return;
+    }
+
   if (n > 0)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
   else if (query[0] != '\0')
@@ -654,7 +663,8 @@ presso_clients_page_set_store (PressoClientsPage *self,
 
   if (store != NULL)
     {
-      self->clients = presso_client_list_new (store);
+      /* Read on a worker thread: the window shows itself without waiting for the list. */
+      self->clients = presso_client_list_new_loading (store);
       presso_client_list_set_query (self->clients,
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
       presso_client_list_set_show_archived (self->clients,
@@ -664,6 +674,8 @@ presso_clients_page_set_store (PressoClientsPage *self,
       gtk_single_selection_set_can_unselect (self->selection, TRUE);
       gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
       g_signal_connect_object (self->clients, "items-changed",
+                               G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->clients, "notify::loading",
                                G_CALLBACK (on_items_changed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->selection, "notify::selected-item",
                                G_CALLBACK (on_selected_item_changed_cb), self,

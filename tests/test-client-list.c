@@ -1,0 +1,407 @@
+/* test-client-list.c
+ *
+ * Copyright 2026 The Presso developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The client list that loads on a worker thread (presso_client_list_new_loading), on a real
+ * SQLite file: it fills once read, in the same order as a list read at once; a search typed
+ * before it is read applies when it fills; a write made while the worker reads (by this
+ * connection or by a second Presso on the file) is in the list it shows; dropping it while
+ * it loads is safe; a small clinic is read at once.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "presso-client-list.h"
+#include "presso-demo.h"
+#include "presso-store.h"
+#include "presso-store-private.h"
+
+/* More than the list reads at once (2 000 ids), so that it uses the worker. */
+#define N_CLIENTS 2500
+
+typedef struct
+{
+  char        *dir;
+  char        *path;
+  PressoStore *store;
+} Fixture;
+
+static char *shared_dir;
+static char *shared_path;
+
+static void
+copy_file (const char *from,
+           const char *to)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents_full (to, contents, length, G_FILE_SET_CONTENTS_NONE,
+                                           0600, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("presso-client-list-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "clinic.db", NULL);
+  /* The demo clinic is made once (a checkpointed, closed file): each test gets a copy. */
+  copy_file (shared_path, f->path);
+  f->store = presso_store_open (f->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_db (const char *path)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_object (&f->store);
+  remove_db (f->path);
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static gboolean
+timed_out_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_loaded (PressoClientList *list)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timed_out_cb, &timed_out);
+
+  while (presso_client_list_get_loading (list) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* The ids of @list, in order. */
+static GArray *
+list_ids (PressoClientList *list)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PressoClient) client = g_list_model_get_item (G_LIST_MODEL (list), i);
+      gint64 id = presso_client_get_id (client);
+
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+/* The ids of a list read at once, on a store of its own, with @query. */
+static GArray *
+expected_ids (Fixture    *f,
+              const char *query,
+              gboolean    show_archived)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoStore) store = presso_store_open (f->path, &error);
+  g_autoptr(PressoClientList) list = NULL;
+
+  g_assert_no_error (error);
+  list = presso_client_list_new (store);
+  presso_client_list_set_show_archived (list, show_archived);
+  presso_client_list_set_query (list, query);
+  return list_ids (list);
+}
+
+static void
+assert_same_ids (GArray *a,
+                 GArray *b)
+{
+  g_assert_cmpuint (a->len, ==, b->len);
+  for (guint i = 0; i < a->len; i++)
+    g_assert_cmpint (g_array_index (a, gint64, i), ==, g_array_index (b, gint64, i));
+}
+
+static gboolean
+has_id (GArray *ids,
+        gint64  id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+typedef struct
+{
+  guint n_changes;
+  guint position, removed, added;
+} Changes;
+
+static void
+on_items_changed_cb (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     Changes    *changes)
+{
+  changes->n_changes++;
+  changes->position = position;
+  changes->removed = removed;
+  changes->added = added;
+}
+
+static void
+test_fills (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
+  g_autoptr(GArray) expected = expected_ids (f, "", FALSE);
+  g_autoptr(GArray) ids = NULL;
+  Changes changes = { 0, };
+
+  /* Empty while loading: nothing is read before the caller's first frame. */
+  g_assert_true (presso_client_list_get_loading (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (list), 0));
+  g_assert_cmpint (presso_client_list_find (list, g_array_index (expected, gint64, 0)), ==, -1);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed_cb), &changes);
+
+  wait_loaded (list);
+
+  /* Then every active client at once, in the order of a list read at once. */
+  g_assert_cmpuint (expected->len, >, 2000);
+  g_assert_cmpuint (changes.n_changes, ==, 1);
+  g_assert_cmpuint (changes.position, ==, 0);
+  g_assert_cmpuint (changes.removed, ==, 0);
+  g_assert_cmpuint (changes.added, ==, expected->len);
+  ids = list_ids (list);
+  assert_same_ids (ids, expected);
+  g_assert_cmpint (presso_client_list_find (list, g_array_index (expected, gint64, 7)), ==, 7);
+
+  /* The worker read the initials too: the first keystroke is answered like FTS5 would. */
+  g_assert_nonnull (_presso_store_get_client_order (f->store, NULL)->initials);
+  presso_client_list_set_query (list, "m");
+  {
+    g_autoptr(GArray) m_ids = list_ids (list);
+    g_autoptr(GArray) m_expected = expected_ids (f, "m", FALSE);
+
+    g_assert_cmpuint (m_ids->len, >, 0);
+    assert_same_ids (m_ids, m_expected);
+  }
+}
+
+static void
+test_search_before_loaded (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
+  g_autoptr(GArray) expected = expected_ids (f, "ma", TRUE);
+  g_autoptr(GArray) ids = NULL;
+
+  /* Typed while the clients are read: kept, and applied when the list fills. */
+  presso_client_list_set_query (list, "m");
+  presso_client_list_set_query (list, "ma");
+  presso_client_list_set_show_archived (list, TRUE);
+  g_assert_cmpstr (presso_client_list_get_query (list), ==, "ma");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 0);
+
+  wait_loaded (list);
+  ids = list_ids (list);
+  g_assert_cmpuint (ids->len, >, 0);
+  g_assert_cmpuint (ids->len, <, N_CLIENTS);
+  assert_same_ids (ids, expected);
+}
+
+static void
+test_write_while_loading (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) expected = NULL;
+  gint64 id;
+
+  /* Let the worker start, then save a client on the main connection while it reads. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  presso_client_set_first_name (client, "Aaron");
+  presso_client_set_last_name (client, "Aabel");
+  g_assert_true (presso_store_insert_client (f->store, client, &error));
+  g_assert_no_error (error);
+  id = presso_client_get_id (client);
+
+  wait_loaded (list);
+  ids = list_ids (list);
+  expected = expected_ids (f, "", FALSE);
+  g_assert_true (has_id (ids, id));
+  g_assert_cmpint (presso_client_list_find (list, id), ==, 0);   /* "aabel" sorts first */
+  assert_same_ids (ids, expected);
+
+  /* And it is found by the initials the store keeps (not the worker's, read before it). */
+  presso_client_list_set_query (list, "a");
+  g_assert_cmpint (presso_client_list_find (list, id), ==, 0);
+}
+
+static void
+test_other_connection_writes (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
+  g_autoptr(PressoStore) other = NULL;
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  gint64 id;
+
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  /* A second Presso on the same file saves a client while this one reads. */
+  other = presso_store_open (f->path, &error);
+  g_assert_no_error (error);
+  presso_client_set_first_name (client, "Zélie");
+  presso_client_set_last_name (client, "Zzyzx");
+  g_assert_true (presso_store_insert_client (other, client, &error));
+  g_assert_no_error (error);
+  id = presso_client_get_id (client);
+
+  wait_loaded (list);
+  ids = list_ids (list);
+  g_assert_true (has_id (ids, id));
+  g_assert_cmpint (presso_client_list_find (list, id), ==, (int) ids->len - 1);
+  presso_client_list_set_query (list, "zz");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+}
+
+static void
+test_dropped_while_loading (Fixture       *f,
+                            gconstpointer  data)
+{
+  PressoClientList *list = presso_client_list_new_loading (f->store);
+  g_autoptr(PressoClientList) second = NULL;
+  GWeakRef ref;
+
+  g_weak_ref_init (&ref, list);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_object_unref (list);
+
+  /* Whatever the worker was doing ends, and the list is freed after it. */
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    PressoClientList *alive;
+
+    while ((alive = g_weak_ref_get (&ref)) != NULL && g_get_monotonic_time () < end)
+      {
+        g_object_unref (alive);
+        g_main_context_iteration (NULL, TRUE);
+      }
+    g_assert_null (alive);
+  }
+  g_weak_ref_clear (&ref);
+
+  /* A list made next is still right. */
+  second = presso_client_list_new_loading (f->store);
+  wait_loaded (second);
+  {
+    g_autoptr(GArray) ids = list_ids (second);
+    g_autoptr(GArray) expected = expected_ids (f, "", FALSE);
+
+    assert_same_ids (ids, expected);
+  }
+}
+
+static void
+test_small_clinic_at_once (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("presso-client-list-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
+  g_autoptr(PressoStore) store = presso_store_open (path, &error);
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(PressoClientList) list = NULL;
+
+  g_assert_no_error (error);
+  presso_client_set_first_name (client, "Inès");
+  presso_client_set_last_name (client, "Roux");
+  g_assert_true (presso_store_insert_client (store, client, &error));
+  g_assert_no_error (error);
+
+  /* No loading state to flash for a couple of milliseconds' work. */
+  list = presso_client_list_new_loading (store);
+  g_assert_false (presso_client_list_get_loading (list));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 1);
+
+  g_clear_object (&list);
+  g_clear_object (&store);
+  remove_db (path);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  shared_dir = g_dir_make_tmp ("presso-client-list-XXXXXX", &error);
+  g_assert_no_error (error);
+  shared_path = g_build_filename (shared_dir, "demo.db", NULL);
+  {
+    g_autoptr(PressoStore) store = presso_store_open (shared_path, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (presso_demo_fill (store, N_CLIENTS, PRESSO_DEMO_SEED, &error));
+    g_assert_no_error (error);
+  }
+
+  g_test_add ("/presso/client-list/loading/fills", Fixture, NULL,
+              fixture_setup, test_fills, fixture_tear_down);
+  g_test_add ("/presso/client-list/loading/search-before-loaded", Fixture, NULL,
+              fixture_setup, test_search_before_loaded, fixture_tear_down);
+  g_test_add ("/presso/client-list/loading/write-while-loading", Fixture, NULL,
+              fixture_setup, test_write_while_loading, fixture_tear_down);
+  g_test_add ("/presso/client-list/loading/other-connection-writes", Fixture, NULL,
+              fixture_setup, test_other_connection_writes, fixture_tear_down);
+  g_test_add ("/presso/client-list/loading/dropped-while-loading", Fixture, NULL,
+              fixture_setup, test_dropped_while_loading, fixture_tear_down);
+  g_test_add_func ("/presso/client-list/loading/small-clinic-at-once", test_small_clinic_at_once);
+
+  status = g_test_run ();
+
+  remove_db (shared_path);
+  g_rmdir (shared_dir);
+  g_free (shared_path);
+  g_free (shared_dir);
+  return status;
+}

@@ -545,6 +545,148 @@ test_accessible_description (void)
   fixture_tear_down (&f);
 }
 
+/* Draws a frame of each graph into its own image and checks that they are the same, pixel for
+ * pixel.  Returns the columns the cached graph reduced for it. */
+static guint64
+assert_same_frame (PressoPressureGraph *cached,
+                   PressoPressureGraph *scratch,
+                   const char          *when)
+{
+  const int w = 900, h = 300;
+  cairo_surface_t *img[2];
+  PressoPressureGraph *graphs[2] = { cached, scratch };
+  guint64 before = _presso_pressure_graph_get_n_reduced (cached);
+  const guchar *a, *b;
+  int stride;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      cairo_t *cr;
+
+      img[i] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cr = cairo_create (img[i]);
+      _presso_pressure_graph_draw (graphs[i], cr, w, h);
+      cairo_destroy (cr);
+      cairo_surface_flush (img[i]);
+    }
+
+  a = cairo_image_surface_get_data (img[0]);
+  b = cairo_image_surface_get_data (img[1]);
+  stride = cairo_image_surface_get_stride (img[0]);
+  for (int y = 0; y < h; y++)
+    if (memcmp (a + (gsize) y * stride, b + (gsize) y * stride, (gsize) w * 4) != 0)
+      {
+        g_autofree char *pa = g_test_build_filename (G_TEST_BUILT, "graph-cache-cached.png", NULL);
+        g_autofree char *pb = g_test_build_filename (G_TEST_BUILT, "graph-cache-scratch.png", NULL);
+
+        cairo_surface_write_to_png (img[0], pa);
+        cairo_surface_write_to_png (img[1], pb);
+        g_error ("%s: cached frame differs from a frame drawn from scratch at row %d (see %s)",
+                 when, y, pa);
+      }
+
+  cairo_surface_destroy (img[0]);
+  cairo_surface_destroy (img[1]);
+
+  return _presso_pressure_graph_get_n_reduced (cached) - before;
+}
+
+static void
+append_program (PressoSampleBuffer *buf,
+                guint               from,
+                guint               n)
+{
+  for (guint i = from; i < from + n; i++)
+    {
+      double tau = fmod (i / (double) RATE, 12);
+      gint16 m[N_CH], g[N_CH];
+
+      for (guint c = 0; c < N_CH; c++)
+        {
+          double target, p = sequential_pressure (c, tau, &target);
+
+          m[c] = (gint16) lround (p * 10 + (i * 7 + c * 3) % 9 - 4);
+          g[c] = (gint16) lround (target * 10);
+        }
+      presso_sample_buffer_append (buf, 1000000 + (gint64) i * 10, m, g, 0);
+    }
+}
+
+/* The widget keeps the reduced columns of what did not change between frames (a scrolling
+ * window only gains columns at its right end): a frame drawn from that cache is the frame
+ * drawn from scratch, after rows arrive, across the ring wrapping, after a change of window,
+ * of visible chambers and after a clear. */
+static void
+test_cached_frame_equals_scratch (void)
+{
+  /* 20 s of ring: the 60 s window and the session view see rows dropped as it wraps */
+  g_autoptr(PressoSampleBuffer) buf = presso_sample_buffer_new (N_CH, RATE, 20);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  PressoPressureGraph *cached = PRESSO_PRESSURE_GRAPH (presso_pressure_graph_new ());
+  PressoPressureGraph *scratch = PRESSO_PRESSURE_GRAPH (presso_pressure_graph_new ());
+  const PressoGraphWindow windows[] = { PRESSO_GRAPH_WINDOW_10S, PRESSO_GRAPH_WINDOW_60S,
+                                        PRESSO_GRAPH_WINDOW_SESSION };
+  guint rows = 0;
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (cached));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (scratch));
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  _presso_pressure_graph_set_caching (scratch, FALSE);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      PressoPressureGraph *g = i == 0 ? cached : scratch;
+
+      presso_pressure_graph_set_buffer (g, buf);
+      presso_pressure_graph_set_max_pressure (g, 60);
+    }
+
+  for (guint w = 0; w < G_N_ELEMENTS (windows); w++)
+    {
+      guint64 reduced_live = 0, reduced_first;
+
+      presso_pressure_graph_set_window (cached, windows[w]);
+      presso_pressure_graph_set_window (scratch, windows[w]);
+      append_program (buf, rows, 350);
+      rows += 350;
+      reduced_first = assert_same_frame (cached, scratch, "after a change of window");
+      g_assert_cmpuint (reduced_first, >, 0);
+
+      /* a few rows per frame, then a burst; the ring wraps on the way (2000 rows held) */
+      for (guint frame = 0; frame < 60; frame++)
+        {
+          guint n = frame == 30 ? 1234 : 1 + frame % 3;
+
+          append_program (buf, rows, n);
+          rows += n;
+          guint64 reduced = assert_same_frame (cached, scratch, "after rows arrived");
+
+          /* a live frame reduces the few columns its rows fell into, not the window */
+          if (frame != 30)
+            g_assert_cmpuint (reduced, <=, 8);
+          reduced_live += reduced;
+        }
+      g_test_message ("window %u: %" G_GUINT64_FORMAT " columns reduced for the first frame, "
+                      "%" G_GUINT64_FORMAT " for the next 60 (a burst of 12 s among them)",
+                      w, reduced_first, reduced_live);
+
+      /* nothing new: nothing to reduce */
+      assert_same_frame (cached, scratch, "with nothing new");
+      g_assert_cmpuint (assert_same_frame (cached, scratch, "with nothing new"), ==, 0);
+    }
+
+  /* hiding a chamber, and a new session in the same buffer */
+  presso_pressure_graph_set_chamber_visible (cached, 2, FALSE);
+  presso_pressure_graph_set_chamber_visible (scratch, 2, FALSE);
+  assert_same_frame (cached, scratch, "after hiding a chamber");
+  presso_sample_buffer_clear (buf);
+  append_program (buf, 0, rows);
+  assert_same_frame (cached, scratch, "after a clear");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,6 +699,7 @@ main (int   argc,
   g_test_add_func ("/presso/graph/widget/narrow", test_narrow);
   g_test_add_func ("/presso/graph/widget/redraw-coalesced", test_redraw_coalesced);
   g_test_add_func ("/presso/graph/widget/accessible-description", test_accessible_description);
+  g_test_add_func ("/presso/graph/widget/cached-frame", test_cached_frame_equals_scratch);
 
   return g_test_run ();
 }

@@ -113,21 +113,36 @@ check_reduce (PressoSampleBuffer *buf,
   for (guint i = 0; i < n; i++)
     want_filled += want_counts[i] > 0;
 
-  filled = presso_sample_buffer_reduce (buf, t0, t1, n, got, got_counts);
-  g_assert_cmpuint (filled, ==, want_filled);
-  for (guint i = 0; i < n; i++)
+  /* the same columns, once split by the buffer and once given by their edges */
+  for (guint pass = 0; pass < 2; pass++)
     {
-      g_assert_cmpuint (got_counts[i], ==, want_counts[i]);
-      if (want_counts[i] == 0)
-        continue;
-      for (guint c = 0; c < nc; c++)
+      if (pass == 0)
+        filled = presso_sample_buffer_reduce (buf, t0, t1, n, got, got_counts);
+      else
         {
-          PressoSampleColumn *g = &got[i * nc + c], *w = &want[i * nc + c];
+          g_autofree gint64 *edges = g_new (gint64, n + 1);
 
-          g_assert_cmpint (g->min_dmmhg, ==, w->min_dmmhg);
-          g_assert_cmpint (g->max_dmmhg, ==, w->max_dmmhg);
-          g_assert_cmpint (g->last_dmmhg, ==, w->last_dmmhg);
-          g_assert_cmpint (g->target_dmmhg, ==, w->target_dmmhg);
+          for (guint i = 0; i <= n; i++)
+            edges[i] = t0 + ((gint64) i * span + n - 1) / n;
+          edges[n] = t1 + 1;
+          memset (got, 0, (gsize) n * nc * sizeof *got);
+          filled = presso_sample_buffer_reduce_edges (buf, edges, n, got, got_counts);
+        }
+      g_assert_cmpuint (filled, ==, want_filled);
+      for (guint i = 0; i < n; i++)
+        {
+          g_assert_cmpuint (got_counts[i], ==, want_counts[i]);
+          if (want_counts[i] == 0)
+            continue;
+          for (guint c = 0; c < nc; c++)
+            {
+              PressoSampleColumn *g = &got[i * nc + c], *w = &want[i * nc + c];
+
+              g_assert_cmpint (g->min_dmmhg, ==, w->min_dmmhg);
+              g_assert_cmpint (g->max_dmmhg, ==, w->max_dmmhg);
+              g_assert_cmpint (g->last_dmmhg, ==, w->last_dmmhg);
+              g_assert_cmpint (g->target_dmmhg, ==, w->target_dmmhg);
+            }
         }
     }
 }
@@ -224,6 +239,13 @@ test_wrap_around (void)
   check_reduce (buf, t, dropped, first - 1000, first + 500, 100);
   check_reduce (buf, t, dropped, first, last, 1);
   check_reduce (buf, t, dropped, first, last, 7);
+
+  /* the session's start is still known: elapsed times do not jump when the ring wraps */
+  g_assert_true (presso_sample_buffer_get_start_time (buf, &first));
+  g_assert_cmpint (first, ==, g_array_index (t->time, gint64, 0));
+  g_assert_cmpint (first, <, g_array_index (t->time, gint64, dropped));
+  presso_sample_buffer_clear (buf);
+  g_assert_false (presso_sample_buffer_get_start_time (buf, &first));
 
   trace_free (t);
 }

@@ -25,6 +25,13 @@ void        _presso_pressure_graph_draw_grid          (PressoPressureGraph *self
 /* Baseline for the benchmark: draw every raw row instead of the min/max reduction. */
 void        _presso_pressure_graph_set_draw_raw       (PressoPressureGraph *self,
                                                        gboolean             draw_raw);
+/* With caching off, every frame reduces and rasterises the whole window again (what a frame
+ * costs after a change of window, size or scale; and the reference the caches are tested
+ * against). */
+void        _presso_pressure_graph_set_caching        (PressoPressureGraph *self,
+                                                       gboolean             caching);
+/* How many columns have been reduced from the buffer since the widget was made. */
+guint64     _presso_pressure_graph_get_n_reduced      (PressoPressureGraph *self);
 /* Pretends the pointer is at (x, y), or away when x < 0. */
 void        _presso_pressure_graph_set_hover          (PressoPressureGraph *self,
                                                        double               x,

@@ -6,8 +6,10 @@
  * Each frame reduces the visible window of the sample buffer to one min/max per device pixel
  * column (cheap whatever the window, see presso-sample-buffer.c), rasterises the curves into an
  * image surface and adds labels with cairo; the static frame, mmHg grid and legend are drawn
- * once into a render node and reused until the size, the scale or the theme changes.  The buffer's "changed" signal queues at most one redraw per
- * frame.  Chambers are told apart without colour by the number at each curve's right end and
+ * once into a render node and reused until the size, the scale or the theme changes.  Columns
+ * are aligned to the session's start, so that a scrolling window keeps the reduced columns it
+ * already has and reduces only those that gained rows.  Text layouts are kept per string.  The
+ * buffer's "changed" signal queues at most one redraw per frame.  Chambers are told apart without colour by the number at each curve's right end and
  * in the hover readout.
  */
 
@@ -35,7 +37,9 @@ typedef struct {
   double  y_max;         /* mmHg at the top of the plot */
   double  y_step;        /* mmHg between grid lines */
   gint64  t0, t1;        /* window shown, ms of the buffer's clock */
-  gint64  t_first;       /* buffer's first row: time labels count from it */
+  gint64  t_first;       /* session's first row (even once dropped): labels count from it */
+  gint64  span;          /* ms that n_cols columns cover */
+  gint64  k0;            /* absolute index of column 0: column k spans [edge (k), edge (k + 1)) */
   guint   n_cols;
   gboolean has_data;
 } Layout;
@@ -58,7 +62,20 @@ struct _PressoPressureGraph
   PressoSampleColumn *cols;
   guint              *counts;
   guint               cols_alloc;
+  gint64             *edges;          /* n_cols + 1 column edges */
   gboolean            draw_raw;
+
+  /* The reduced columns are aligned to absolute time, so a scrolling window shifts them:
+   * only the columns that gained rows (or lost them to the ring) are reduced again. */
+  gboolean            no_caching;
+  gboolean            cols_valid;
+  guint               cols_n, cols_nc;
+  gint64              cols_span, cols_origin, cols_k0, cols_first;
+  guint64             cols_appended;
+  gint64              cols_last_col;   /* absolute column of the newest row reduced */
+  guint64             n_reduced;       /* columns reduced since the widget was made */
+
+  GHashTable         *layouts;        /* text → PangoLayout, in the widget's font */
   cairo_surface_t    *plot;           /* the curves, rasterised in device pixels */
   int                 plot_scale;
 
@@ -93,14 +110,32 @@ G_DEFINE_ENUM_TYPE (PressoGraphWindow, presso_graph_window,
 
 G_DEFINE_FINAL_TYPE (PressoPressureGraph, presso_pressure_graph, GTK_TYPE_WIDGET)
 
+/* Shaping a label costs more than drawing it: each text keeps its layout until the font
+ * changes (a few hundred at most: hover readouts and elapsed times come and go). */
+static PangoLayout *
+get_layout (PressoPressureGraph *self,
+            const char          *text)
+{
+  PangoLayout *layout = g_hash_table_lookup (self->layouts, text);
+
+  if (layout == NULL)
+    {
+      if (g_hash_table_size (self->layouts) >= 512)
+        g_hash_table_remove_all (self->layouts);
+      layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), text);
+      g_hash_table_insert (self->layouts, g_strdup (text), layout);
+    }
+
+  return layout;
+}
+
 static void
 text_size (PressoPressureGraph *self,
            const char          *text,
            int                 *w,
            int                 *h)
 {
-  pango_layout_set_text (self->style.layout, text, -1);
-  pango_layout_get_pixel_size (self->style.layout, w, h);
+  pango_layout_get_pixel_size (get_layout (self, text), w, h);
 }
 
 static void
@@ -111,10 +146,9 @@ show_text (PressoPressureGraph *self,
            double               y,
            const GdkRGBA       *color)
 {
-  pango_layout_set_text (self->style.layout, text, -1);
   gdk_cairo_set_source_rgba (cr, color);
   cairo_move_to (cr, x, y);
-  pango_cairo_show_layout (cr, self->style.layout);
+  pango_cairo_show_layout (cr, get_layout (self, text));
 }
 
 static gint64
@@ -151,6 +185,112 @@ x_of_time (const Layout *lay,
            gint64        t)
 {
   return lay->x + (double) (t - lay->t0) / (double) (lay->t1 - lay->t0 + 1) * lay->w;
+}
+
+/* Columns are aligned to the session's start: column k spans [edge (k), edge (k + 1)). */
+static inline gint64
+column_edge (const Layout *lay,
+             gint64        k)
+{
+  return lay->t_first + (k * lay->span + lay->n_cols - 1) / lay->n_cols;
+}
+
+static inline gint64
+column_of (const Layout *lay,
+           gint64        t)
+{
+  return (t - lay->t_first) * lay->n_cols / lay->span;
+}
+
+static void
+reduce_range (PressoPressureGraph *self,
+              guint                from,
+              guint                to)
+{
+  const Layout *lay = &self->lay;
+  guint nc = presso_sample_buffer_get_n_chambers (self->buffer);
+
+  if (from >= to)
+    return;
+  for (guint i = from; i <= to; i++)
+    self->edges[i] = column_edge (lay, lay->k0 + i);
+  presso_sample_buffer_reduce_edges (self->buffer, self->edges + from, to - from,
+                                     self->cols + (gsize) from * nc, self->counts + from);
+  self->n_reduced += to - from;
+}
+
+/* Brings self->cols up to date for the window in self->lay: shifts what is still valid and
+ * reduces the rest (all of it after a change of window, size, buffer or a clear). */
+static void
+reduce_columns (PressoPressureGraph *self,
+                gint64               first,
+                gint64               last)
+{
+  const Layout *lay = &self->lay;
+  guint n = lay->n_cols;
+  guint nc = presso_sample_buffer_get_n_chambers (self->buffer);
+  guint64 appended = presso_sample_buffer_get_n_appended (self->buffer);
+  guint dirty_from = 0, stale_to = 0, newest;
+
+  if (self->cols_alloc < n * nc || self->cols_n != n)
+    {
+      if (self->cols_alloc < n * nc)
+        {
+          self->cols_alloc = n * nc;
+          g_free (self->cols);
+          g_free (self->counts);
+          self->cols = g_new (PressoSampleColumn, self->cols_alloc);
+          self->counts = g_new0 (guint, self->cols_alloc);
+        }
+      g_free (self->edges);
+      self->edges = g_new (gint64, n + 1);
+      self->cols_valid = FALSE;
+    }
+
+  if (self->no_caching)
+    self->cols_valid = FALSE;
+  if (self->cols_valid && self->cols_nc == nc && self->cols_span == lay->span &&
+      self->cols_origin == lay->t_first && appended >= self->cols_appended &&
+      lay->k0 >= self->cols_k0)
+    {
+      gint64 shift = lay->k0 - self->cols_k0;
+
+      if (shift >= n)
+        dirty_from = 0;
+      else
+        {
+          if (shift > 0)
+            {
+              memmove (self->cols, self->cols + (gsize) shift * nc,
+                       (gsize) (n - shift) * nc * sizeof *self->cols);
+              memmove (self->counts, self->counts + shift, (gsize) (n - shift) * sizeof *self->counts);
+            }
+          /* rows arrive in time order: into the newest reduced column or after it */
+          dirty_from = n - shift;
+          if (appended > self->cols_appended)
+            dirty_from = (guint) CLAMP (self->cols_last_col - lay->k0, 0, (gint64) dirty_from);
+          /* rows the ring dropped: the columns up to the oldest row's change */
+          if (first != self->cols_first)
+            stale_to = (guint) CLAMP (column_of (lay, first) - lay->k0 + 1, 0, (gint64) dirty_from);
+        }
+    }
+
+  /* the columns after the newest row's are empty */
+  newest = (guint) CLAMP (column_of (lay, last) - lay->k0 + 1, 0, (gint64) n);
+  if (newest < n)
+    memset (self->counts + newest, 0, (n - newest) * sizeof *self->counts);
+  reduce_range (self, 0, MIN (stale_to, newest));
+  reduce_range (self, dirty_from, newest);
+
+  self->cols_valid = TRUE;
+  self->cols_n = n;
+  self->cols_nc = nc;
+  self->cols_span = lay->span;
+  self->cols_origin = lay->t_first;
+  self->cols_k0 = lay->k0;
+  self->cols_first = first;
+  self->cols_appended = appended;
+  self->cols_last_col = column_of (lay, last);
 }
 
 /* Plot rectangle, window and the reduction of the window to one column per pixel. */
@@ -195,12 +335,29 @@ prepare (PressoPressureGraph *self,
     {
       gint64 span = window_ms (self);
 
-      if (span == 0)
-        span = MAX (last - first, 10000);
-      lay->t1 = MAX (last, first + span);
-      lay->t0 = lay->t1 - span;
-      lay->t_first = first;
+      presso_sample_buffer_get_start_time (self->buffer, &lay->t_first);
       lay->has_data = TRUE;
+      if (lay->n_cols > 0)
+        {
+          gint64 n = lay->n_cols, k;
+
+          /* The session view grows by whole milliseconds per column, so that its columns
+           * stay put (and cached) for a while as the session goes on. */
+          if (span == 0)
+            span = MAX ((last - first + n) / n, (10000 + n - 1) / n) * n;
+          lay->span = span;
+          k = MAX (column_of (lay, last), column_of (lay, first) + n - 1);
+          lay->k0 = k - n + 1;
+          lay->t0 = column_edge (lay, lay->k0);
+          lay->t1 = column_edge (lay, k + 1) - 1;
+        }
+      else
+        {
+          if (span == 0)
+            span = MAX (last - first, 10000);
+          lay->t1 = MAX (last, first + span);
+          lay->t0 = lay->t1 - span;
+        }
     }
   else
     {
@@ -213,16 +370,7 @@ prepare (PressoPressureGraph *self,
     {
       guint nc = presso_sample_buffer_get_n_chambers (self->buffer);
 
-      if (self->cols_alloc < lay->n_cols * nc)
-        {
-          self->cols_alloc = lay->n_cols * nc;
-          g_free (self->cols);
-          g_free (self->counts);
-          self->cols = g_new (PressoSampleColumn, self->cols_alloc);
-          self->counts = g_new (guint, self->cols_alloc);
-        }
-      presso_sample_buffer_reduce (self->buffer, lay->t0, lay->t1, lay->n_cols,
-                                   self->cols, self->counts);
+      reduce_columns (self, first, last);
 
       for (guint i = 0; i < lay->n_cols; i++)
         {
@@ -314,15 +462,15 @@ draw_time_axis (PressoPressureGraph *self,
   if (t < lay->t0)
     t += step;
 
-  cairo_set_line_width (cr, 1);
+  /* pixel-aligned rectangles take cairo's fast path, unlike strokes */
+  for (gint64 u = t; u <= lay->t1; u += step)
+    cairo_rectangle (cr, round (x_of_time (lay, u)), lay->y, 1, lay->h);
+  gdk_cairo_set_source_rgba (cr, &self->style.grid);
+  cairo_fill (cr);
+
   for (; t <= lay->t1; t += step)
     {
       double x = round (x_of_time (lay, t)) + 0.5;
-
-      gdk_cairo_set_source_rgba (cr, &self->style.grid);
-      cairo_move_to (cr, x, lay->y);
-      cairo_line_to (cr, x, lay->y + lay->h);
-      cairo_stroke (cr);
 
       format_elapsed (label, sizeof label, t - lay->t_first, FALSE);
       text_size (self, label, &tw, &th);
@@ -785,6 +933,12 @@ queue_redraw (PressoPressureGraph *self)
 }
 
 static void
+invalidate_columns (PressoPressureGraph *self)
+{
+  self->cols_valid = FALSE;
+}
+
+static void
 update_description (PressoPressureGraph *self)
 {
   g_autoptr(GString) text = g_string_new (NULL);
@@ -849,6 +1003,9 @@ static void
 on_buffer_changed_cb (PressoPressureGraph *self,
                       PressoSampleBuffer  *buffer)
 {
+  /* a clear: what follows is a new session, whatever its times */
+  if (presso_sample_buffer_get_n_appended (buffer) == 0)
+    invalidate_columns (self);
   queue_redraw (self);
 }
 
@@ -938,6 +1095,7 @@ presso_pressure_graph_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (presso_pressure_graph_parent_class)->css_changed (widget, change);
 
   self->style.loaded = FALSE;
+  g_hash_table_remove_all (self->layouts);
   invalidate_grid (self);
 }
 
@@ -985,7 +1143,9 @@ presso_pressure_graph_finalize (GObject *object)
 
   g_free (self->cols);
   g_free (self->counts);
+  g_free (self->edges);
   g_free (self->description);
+  g_hash_table_unref (self->layouts);
 
   G_OBJECT_CLASS (presso_pressure_graph_parent_class)->finalize (object);
 }
@@ -1115,6 +1275,7 @@ presso_pressure_graph_init (PressoPressureGraph *self)
   self->window = PRESSO_GRAPH_WINDOW_60S;
   self->visible = ALL_CHAMBERS;
   self->hover_x = self->hover_y = -1;
+  self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion_cb), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave_cb), self);
@@ -1166,6 +1327,7 @@ presso_pressure_graph_set_buffer (PressoPressureGraph *self,
 
   g_clear_signal_handler (&self->changed_id, self->buffer);
   g_set_object (&self->buffer, buffer);
+  invalidate_columns (self);
   if (buffer != NULL)
     self->changed_id = g_signal_connect_swapped (buffer, "changed",
                                                  G_CALLBACK (on_buffer_changed_cb), self);
@@ -1414,6 +1576,19 @@ _presso_pressure_graph_set_draw_raw (PressoPressureGraph *self,
 {
   self->draw_raw = !!draw_raw;
   queue_redraw (self);
+}
+
+void
+_presso_pressure_graph_set_caching (PressoPressureGraph *self,
+                                    gboolean             caching)
+{
+  self->no_caching = !caching;
+}
+
+guint64
+_presso_pressure_graph_get_n_reduced (PressoPressureGraph *self)
+{
+  return self->n_reduced;
 }
 
 void

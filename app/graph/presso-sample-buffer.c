@@ -617,6 +617,62 @@ presso_sample_buffer_lookup (PressoSampleBuffer *self,
  *
  * Returns: the number of columns holding at least one row
  */
+/* Reduces the rows from *a (its first row at or after the column's start) up to end, excluded,
+ * into col; moves *a past them.  Returns the number of rows (0: col left as it was). */
+static guint64
+reduce_column (PressoSampleBuffer *self,
+               guint64            *a,
+               gint64              end,
+               PressoSampleColumn *col)
+{
+  gint16 mn[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  gint16 mx[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  guint nc = self->n_chambers;
+  guint64 b, n;
+  gsize last;
+
+  if (*a >= self->n_appended || row_time (self, *a) >= end)
+    return 0;
+
+  /* Columns are short next to the data: walk a few rows before searching. */
+  b = *a + 1;
+  while (b < self->n_appended && b < *a + 8 && row_time (self, b) < end)
+    b++;
+  if (b < self->n_appended && row_time (self, b) < end)
+    b = first_row_at_or_after (self, end);
+
+  reduce_rows (self, *a, b, mn, mx);
+  last = slot (self, b - 1) * nc;
+  for (guint c = 0; c < nc; c++)
+    {
+      col[c].min_dmmhg = mn[c];
+      col[c].max_dmmhg = mx[c];
+      col[c].target_dmmhg = self->target[last + c];
+      col[c].last_dmmhg = self->measured[last + c];
+    }
+  n = b - *a;
+  *a = b;
+
+  return n;
+}
+
+/**
+ * presso_sample_buffer_reduce:
+ * @t0_ms: start of the window
+ * @t1_ms: end of the window, included
+ * @n_columns: columns to reduce the window to
+ * @columns: (out caller-allocates): @n_columns × n_chambers entries, column-major: chamber c
+ *   of column i is `columns[i * n_chambers + c]`
+ * @counts: (out caller-allocates) (optional): @n_columns row counts, 0 for a column without
+ *   rows (its entries of @columns are then left as they were)
+ *
+ * Splits [@t0_ms, @t1_ms] into @n_columns equal spans (a row at time t falls in column
+ * floor ((t − t0) · n / span), span = t1 − t0 + 1 ms) and reduces the rows of each
+ * to the min and max measured pressure, the last measured pressure and the last target, per
+ * chamber.  Costs O(@n_columns × log rows) whatever the window's length.
+ *
+ * Returns: the number of columns holding at least one row
+ */
 guint
 presso_sample_buffer_reduce (PressoSampleBuffer *self,
                              gint64              t0_ms,
@@ -625,8 +681,6 @@ presso_sample_buffer_reduce (PressoSampleBuffer *self,
                              PressoSampleColumn *columns,
                              guint              *counts)
 {
-  gint16 mn[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
-  gint16 mx[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
   guint nc, filled = 0;
   gint64 span;
   guint64 a;
@@ -647,39 +701,90 @@ presso_sample_buffer_reduce (PressoSampleBuffer *self,
     {
       /* Column i holds the rows whose time t has floor ((t - t0) · n / span) == i. */
       gint64 end = t0_ms + ((gint64) (i + 1) * span + n_columns - 1) / n_columns;
-      guint64 b;
-      gsize last;
-      PressoSampleColumn *col;
+      guint64 n;
 
       if (i + 1 == n_columns)
         end = t1_ms + 1;
-      if (row_time (self, a) >= end)
+      n = reduce_column (self, &a, end, columns + (gsize) i * nc);
+      if (n == 0)
         continue;
-
-      /* Columns are short next to the data: walk a few rows before searching. */
-      b = a + 1;
-      while (b < self->n_appended && b < a + 8 && row_time (self, b) < end)
-        b++;
-      if (b < self->n_appended && row_time (self, b) < end)
-        b = first_row_at_or_after (self, end);
-
-      reduce_rows (self, a, b, mn, mx);
-      last = slot (self, b - 1) * nc;
-      col = columns + (gsize) i * nc;
-      for (guint c = 0; c < nc; c++)
-        {
-          col[c].min_dmmhg = mn[c];
-          col[c].max_dmmhg = mx[c];
-          col[c].target_dmmhg = self->target[last + c];
-          col[c].last_dmmhg = self->measured[last + c];
-        }
       if (counts != NULL)
-        counts[i] = (guint) MIN (b - a, G_MAXUINT);
+        counts[i] = (guint) MIN (n, G_MAXUINT);
       filled++;
-      a = b;
     }
 
   return filled;
+}
+
+/**
+ * presso_sample_buffer_reduce_edges:
+ * @edges_ms: (array length=n_columns+1): @n_columns + 1 column edges in ms, not decreasing:
+ *   column i holds the rows at times t with `edges_ms[i] <= t < edges_ms[i + 1]`
+ * @n_columns: columns to reduce
+ * @columns: (out caller-allocates): as for presso_sample_buffer_reduce()
+ * @counts: (out caller-allocates) (optional): as for presso_sample_buffer_reduce()
+ *
+ * Like presso_sample_buffer_reduce() with columns given by their edges, so that a caller can
+ * keep columns aligned to absolute time and reduce only those that changed.
+ *
+ * Returns: the number of columns holding at least one row
+ */
+guint
+presso_sample_buffer_reduce_edges (PressoSampleBuffer *self,
+                                   const gint64       *edges_ms,
+                                   guint               n_columns,
+                                   PressoSampleColumn *columns,
+                                   guint              *counts)
+{
+  guint nc, filled = 0;
+  guint64 a;
+
+  g_return_val_if_fail (PRESSO_IS_SAMPLE_BUFFER (self), 0);
+  g_return_val_if_fail (n_columns == 0 || (columns != NULL && edges_ms != NULL), 0);
+
+  if (counts != NULL)
+    memset (counts, 0, n_columns * sizeof (guint));
+  if (n_columns == 0 || self->n_appended == 0)
+    return 0;
+
+  nc = self->n_chambers;
+  a = first_row_at_or_after (self, edges_ms[0]);
+
+  for (guint i = 0; i < n_columns && a < self->n_appended; i++)
+    {
+      guint64 n = reduce_column (self, &a, edges_ms[i + 1], columns + (gsize) i * nc);
+
+      if (n == 0)
+        continue;
+      if (counts != NULL)
+        counts[i] = (guint) MIN (n, G_MAXUINT);
+      filled++;
+    }
+
+  return filled;
+}
+
+/**
+ * presso_sample_buffer_get_start_time:
+ * @start_ms: (out) (optional): time of the first row appended since the buffer was created or
+ *   cleared, even once the ring has dropped it
+ *
+ * The session's start, for elapsed-time labels that do not move when the ring wraps.
+ *
+ * Returns: %FALSE when nothing was appended since the last clear
+ */
+gboolean
+presso_sample_buffer_get_start_time (PressoSampleBuffer *self,
+                                     gint64             *start_ms)
+{
+  g_return_val_if_fail (PRESSO_IS_SAMPLE_BUFFER (self), FALSE);
+
+  if (self->n_appended == 0)
+    return FALSE;
+  if (start_ms != NULL)
+    *start_ms = self->origin_ms;
+
+  return TRUE;
 }
 
 /**

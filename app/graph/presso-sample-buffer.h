@@ -80,6 +80,13 @@ guint               presso_sample_buffer_reduce           (PressoSampleBuffer *s
                                                            guint               n_columns,
                                                            PressoSampleColumn *columns,
                                                            guint              *counts);
+guint               presso_sample_buffer_reduce_edges     (PressoSampleBuffer *self,
+                                                           const gint64       *edges_ms,
+                                                           guint               n_columns,
+                                                           PressoSampleColumn *columns,
+                                                           guint              *counts);
+gboolean            presso_sample_buffer_get_start_time   (PressoSampleBuffer *self,
+                                                           gint64             *start_ms);
 gsize               presso_sample_buffer_foreach_row      (PressoSampleBuffer *self,
                                                            gint64              t0_ms,
                                                            gint64              t1_ms,

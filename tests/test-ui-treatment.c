@@ -16,6 +16,8 @@
 #include <adwaita.h>
 
 #include "presso-application.h"
+#include "presso-history-page.h"
+#include "presso-pressure-graph.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
 #include "presso-treatment-page.h"
@@ -388,6 +390,21 @@ test_treatment_front_desk (Fixture       *f,
   presso_window_switch_user (f->window);
   presso_window_sign_in (f->window, f->lea);
   g_assert_true (area_listed (f));
+
+  /* The areas must not keep the window from narrow sizes (the Clients area folds at 560). */
+  {
+    const char *names[] = { "treatment", "history" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        int minimum;
+
+        gtk_widget_measure (presso_window_get_page (f->window, names[i]), GTK_ORIENTATION_HORIZONTAL, -1,
+                            &minimum, NULL, NULL, NULL);
+        g_test_message ("%s: %d px wide at least", names[i], minimum);
+        g_assert_cmpint (minimum, <=, 520);
+      }
+  }
 }
 
 static void
@@ -556,6 +573,75 @@ test_treatment_vent (Fixture       *f,
   g_assert_true (spin_until (f, device_ready, 3000));
 }
 
+/* A short session recorded through the Treatment area, then read back in the History area. */
+static void
+test_treatment_history (Fixture       *f,
+                        gconstpointer  data)
+{
+  PressoHistoryPage *history;
+  GtkWidget *graph;
+  GtkListBoxRow *row;
+  g_autofree char *csv_path = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr(GFile) csv_file = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  open_area (f);
+  presso_treatment_page_set_duration_limit (f->page, 3);
+  pick_client (f, "Durand");
+  click (f, "start_button");
+  g_assert_true (spin_until (f, session_finished, 15000));
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (f, "notes_view"))),
+                            "Tolerated well.", -1);
+  click (f, "save_button");
+
+  history = PRESSO_HISTORY_PAGE (presso_window_get_page (f->window, "history"));
+  g_assert_nonnull (history);
+  presso_window_show_page (f->window, "history");
+  presso_history_page_set_client (history, f->anne);
+  g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 1);
+
+  /* Opening the row replays the stored trace with its notes. */
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (presso_find_child_by_id (GTK_WIDGET (history),
+                                                                              "sessions_list")), 0);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (presso_find_child_by_id (GTK_WIDGET (history),
+                                                                                           "detail_stack"))),
+                   ==, "detail");
+  graph = presso_find_child_by_id (GTK_WIDGET (history), "graph");
+  g_assert_nonnull (presso_pressure_graph_get_buffer (PRESSO_PRESSURE_GRAPH (graph)));
+  g_assert_cmpuint (presso_sample_buffer_get_n_rows (presso_pressure_graph_get_buffer (PRESSO_PRESSURE_GRAPH (graph))),
+                    >=, 20);
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (presso_find_child_by_id (GTK_WIDGET (history),
+                                                                                     "notes_label"))),
+                            "Tolerated well."));
+  spin (300);
+  save_screenshot (f, "ui-history.png");
+
+  /* Filters: a date range after today leaves nothing; the practitioner keeps it. */
+  gtk_editable_set_text (GTK_EDITABLE (presso_find_child_by_id (GTK_WIDGET (history), "from_entry")),
+                         "01/01/2999");
+  g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (presso_find_child_by_id (GTK_WIDGET (history), "from_entry")), "");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (presso_find_child_by_id (GTK_WIDGET (history),
+                                                                      "practitioner_dropdown")), 1);
+  g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 1);
+
+  /* CSV export, owner-only. */
+  csv_path = g_build_filename (f->dir, "sessions.csv", NULL);
+  csv_file = g_file_new_for_path (csv_path);
+  g_assert_true (presso_history_page_export_to_file (history, csv_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, "Short test"));
+  g_assert_nonnull (strstr (csv, "Tolerated well."));
+  g_assert_cmpint (g_stat (csv_path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  g_remove (csv_path);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -581,6 +667,8 @@ main (int   argc,
               fixture_set_up, test_treatment_session, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/vent", Fixture, NULL,
               fixture_set_up, test_treatment_vent, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/history", Fixture, NULL,
+              fixture_set_up, test_treatment_history, fixture_tear_down);
 
   return g_test_run ();
 }

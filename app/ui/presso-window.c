@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "presso-clients-page.h"
+#include "presso-history-page.h"
 #include "presso-staff-picker.h"
 #include "presso-treatment-page.h"
 #include "presso-window.h"
@@ -103,6 +104,8 @@ add_pages (PressoWindow *self)
                           "clients", _("Clients"), "system-users-symbolic");
   presso_window_add_page (self, presso_treatment_page_new (), "treatment", _("Treatment"),
                           "media-playback-start-symbolic");
+  presso_window_add_page (self, presso_history_page_new (), "history", _("History"),
+                          "document-open-recent-symbolic");
 }
 
 static void

@@ -225,7 +225,9 @@ fixture_setup_sim (Fixture       *f,
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) extra[i]);
   g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+  /* presso-sim announces itself on stdout, which is this test's TAP stream. */
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
+                                G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 NULL, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
   g_assert_true (iterate_until (path_exists, f->link, 5000));

@@ -161,10 +161,27 @@ answer_all (PressoScreening      *screening,
 }
 
 static PressoClient *
+add_client_screened (Fixture    *f,
+                     const char *first,
+                     const char *last,
+                     const char *yes_item,
+                     GDateTime  *screened_at);
+
+static PressoClient *
 add_client (Fixture    *f,
             const char *first,
             const char *last,
             const char *yes_item)
+{
+  return add_client_screened (f, first, last, yes_item, NULL);
+}
+
+static PressoClient *
+add_client_screened (Fixture    *f,
+                     const char *first,
+                     const char *last,
+                     const char *yes_item,
+                     GDateTime  *screened_at)
 {
   g_autoptr(PressoClient) client = presso_client_new ();
   g_autoptr(PressoScreening) screening = NULL;
@@ -177,6 +194,8 @@ add_client (Fixture    *f,
   /* Screened today: the gate asks no "anything changed?" question. */
   screening = presso_screening_new (presso_client_get_id (client));
   answer_all (screening, f->rules, yes_item);
+  if (screened_at != NULL)
+    presso_screening_set_screened_at (screening, screened_at);
   g_assert_true (presso_store_insert_screening (f->store, screening, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&client);
@@ -535,6 +554,36 @@ test_treatment_session (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (find (f, "start_button")));
 }
 
+/* Types @keys with xdotool (X test extension) into the window; FALSE when it cannot. */
+static gboolean
+press_keys (Fixture    *f,
+            const char *keys)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (xdotool == NULL || g_getenv ("DISPLAY") == NULL)
+    {
+      g_test_message ("xdotool or X display missing: the vent shortcut is not typed");
+      return FALSE;
+    }
+  {
+    const char *move[] = { xdotool, "mousemove", "400", "300", NULL };
+    const char *press[] = { xdotool, "key", "--clearmodifiers", keys, NULL };
+
+    g_spawn_sync (NULL, (char **) move, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+    spin (100);
+    if (!g_spawn_sync (NULL, (char **) press, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error) ||
+        !g_spawn_check_wait_status (status, NULL))
+      {
+        g_test_message ("xdotool failed: %s", error ? error->message : "");
+        return FALSE;
+      }
+  }
+  return TRUE;
+}
+
 static void
 test_treatment_vent (Fixture       *f,
                      gconstpointer  data)
@@ -553,7 +602,10 @@ test_treatment_vent (Fixture       *f,
   g_assert_true (spin_until (f, graph_has_samples, 4000));
   session = presso_treatment_page_get_session (f->page);
 
-  click (f, "vent_button");
+  /* The shortcut, typed through the X server (XTest) like a keyboard would: Ctrl+Shift+V is
+   * handled window-wide, whatever has the focus.  The button is the fallback without xdotool. */
+  if (!press_keys (f, "ctrl+shift+v"))
+    click (f, "vent_button");
   g_assert_true (spin_until (f, session_finished, 5000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
   g_assert_true (spin_until (f, device_vented, 3000));
@@ -571,6 +623,91 @@ test_treatment_vent (Fixture       *f,
   click (f, "acknowledge_button");
   g_assert_true (spin_until (f, alarm_hidden, 3000));
   g_assert_true (spin_until (f, device_ready, 3000));
+}
+
+static AdwMessageDialog *
+message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+dialog_shown (Fixture *f)
+{
+  return message_dialog () != NULL;
+}
+
+/* What a click on a dialog's button does: the response, then the dialog closes. */
+static void
+respond (const char *response)
+{
+  AdwMessageDialog *dialog = message_dialog ();
+
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (100);
+}
+
+/* A screening from an earlier day: Start asks "anything changed?" first.  A change stops the
+ * start with the gate's reason; "nothing changed" lets it start.  Stop asks before stopping. */
+static void
+test_treatment_confirm (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) last_week = g_date_time_add_days (now, -7);
+  g_autoptr(PressoClient) marie = NULL;
+  g_autoptr(PressoClient) lucas = NULL;
+  PressoSession *session;
+
+  presso_store_set_actor (f->store, f->lea);
+  marie = add_client_screened (f, "Marie", "Petit", NULL, last_week);
+  lucas = add_client_screened (f, "Lucas", "Bernard", NULL, last_week);
+  presso_store_set_actor (f->store, NULL);
+  open_area (f);
+
+  pick_client (f, "Petit");
+  click (f, "start_button");
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  save_screenshot (f, "ui-treatment-confirm.png");
+  respond ("changed");
+  g_assert_null (presso_treatment_page_get_session (f->page));
+  g_assert_true (gtk_widget_get_visible (find (f, "refusal_box")));
+  g_test_message ("after a change: %s", label_text (f, "refusal_label"));
+  /* Asked again, the recorded change still refuses, without asking twice. */
+  click (f, "start_button");
+  spin (100);
+  g_assert_false (dialog_shown (f));
+  g_assert_null (presso_treatment_page_get_session (f->page));
+
+  pick_client (f, "Bernard");
+  click (f, "start_button");
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  respond ("unchanged");
+  g_assert_true (spin_until (f, session_running, 4000));
+  session = presso_treatment_page_get_session (f->page);
+
+  /* Stop asks first; continuing keeps it running. */
+  click (f, "stop_button");
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  respond ("continue");
+  spin (300);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
+  click (f, "stop_button");
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  respond ("stop");
+  g_assert_true (spin_until (f, session_finished, 8000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_STOPPED);
 }
 
 /* A short session recorded through the Treatment area, then read back in the History area. */
@@ -667,6 +804,8 @@ main (int   argc,
               fixture_set_up, test_treatment_session, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/vent", Fixture, NULL,
               fixture_set_up, test_treatment_vent, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/confirm", Fixture, NULL,
+              fixture_set_up, test_treatment_confirm, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/history", Fixture, NULL,
               fixture_set_up, test_treatment_history, fixture_tear_down);
 

@@ -32,6 +32,8 @@ void        _presso_pressure_graph_set_caching        (PressoPressureGraph *self
                                                        gboolean             caching);
 /* How many columns have been reduced from the buffer since the widget was made. */
 guint64     _presso_pressure_graph_get_n_reduced      (PressoPressureGraph *self);
+/* How many pixel columns of curves have been drawn since the widget was made. */
+guint64     _presso_pressure_graph_get_n_rasterised   (PressoPressureGraph *self);
 /* Pretends the pointer is at (x, y), or away when x < 0. */
 void        _presso_pressure_graph_set_hover          (PressoPressureGraph *self,
                                                        double               x,

@@ -74,10 +74,26 @@ struct _PressoPressureGraph
   guint64             cols_appended;
   gint64              cols_last_col;   /* absolute column of the newest row reduced */
   guint64             n_reduced;       /* columns reduced since the widget was made */
+  guint64             cols_serial;     /* reductions done */
+  guint               changed_lo;      /* columns [0, changed_lo) and [changed_hi, n_cols) */
+  guint               changed_hi;      /* changed in the last reduction */
 
   GHashTable         *layouts;        /* text → PangoLayout, in the widget's font */
-  cairo_surface_t    *plot;           /* the curves, rasterised in device pixels */
+  cairo_surface_t    *plot;           /* the curves in device pixels, when not drawn in place */
   int                 plot_scale;
+
+  /* The curves, rasterised column by column (one screen column is contiguous): a ring of
+   * n_cols columns in which window column x is at (x + raster_ring) mod n_cols, so that a
+   * scrolling window redraws only the columns that changed. */
+  guint32            *raster;
+  gsize               raster_alloc;
+  gboolean            raster_valid;
+  guint               raster_n, raster_ring, raster_visible, raster_nc;
+  int                 raster_h;
+  double              raster_y_max;
+  gint64              raster_k0;
+  guint64             raster_serial;
+  guint64             n_rasterised;   /* raster columns drawn since the widget was made */
 
   GskRenderNode      *grid_node;
   int                 grid_w, grid_h;
@@ -281,6 +297,9 @@ reduce_columns (PressoPressureGraph *self,
     memset (self->counts + newest, 0, (n - newest) * sizeof *self->counts);
   reduce_range (self, 0, MIN (stale_to, newest));
   reduce_range (self, dirty_from, newest);
+  self->changed_lo = stale_to;
+  self->changed_hi = dirty_from;
+  self->cols_serial++;
 
   self->cols_valid = TRUE;
   self->cols_n = n;
@@ -484,9 +503,11 @@ draw_time_axis (PressoPressureGraph *self,
  * frame, vertical runs of pixels cost a few.  Each chamber draws its columns' min..max band
  * joined into a continuous line, and its target as a thin dashed line underneath. */
 typedef struct {
-  guint32 *data;
-  int      stride;       /* in pixels */
+  guint32 *data;         /* column-major: a column is `height` contiguous pixels */
   int      width, height;
+  int      ring;         /* window column x is stored at (x + ring) mod width */
+  int      x_min, x_max; /* only columns x_min <= x < x_max are written */
+  gint64   k0;           /* absolute index of window column 0 (for dash phases) */
   double   px_per_dmmhg;
 } Raster;
 
@@ -508,13 +529,18 @@ raster_span (const Raster *r,
   int y0 = floor_px (MIN (ya, yb) - half + 0.5);
   int y1 = floor_px (MAX (ya, yb) + half - 0.5);
   guint32 *p;
+  int px;
 
-  if (x < 0 || x >= r->width)
+  if (x < r->x_min || x >= r->x_max)
     return;
+  px = x + r->ring;
+  if (px >= r->width)
+    px -= r->width;
   y0 = MAX (y0, 0);
   y1 = MIN (y1, r->height - 1);
-  for (p = r->data + (gsize) y0 * r->stride + x; y0 <= y1; y0++, p += r->stride)
-    *p = color;
+  p = r->data + (gsize) px * r->height;
+  for (int y = y0; y <= y1; y++)
+    p[y] = color;
 }
 
 /* A join between two columns' peaks: a steep one is drawn as wide as the line is thick, so
@@ -554,7 +580,9 @@ raster_chamber (PressoPressureGraph *self,
                 const Raster        *r,
                 guint                c,
                 guint                nc,
-                double               scale)
+                double               scale,
+                guint                k_start,
+                guint                k_end)
 {
   const Layout *lay = &self->lay;
   guint32 color = premultiplied (_presso_graph_style_chamber (&self->style, c));
@@ -565,7 +593,7 @@ raster_chamber (PressoPressureGraph *self,
   double prev_hi = 0;
   guint prev = G_MAXUINT;
 
-  for (guint k = 0; k < lay->n_cols; k++)
+  for (guint k = k_start; k < k_end; k++)
     {
       const PressoSampleColumn *col;
       double hi, lo;
@@ -625,16 +653,18 @@ raster_target (PressoPressureGraph *self,
                const Raster        *r,
                guint                c,
                guint                nc,
-               double               scale)
+               double               scale,
+               guint                k_start,
+               guint                k_end)
 {
-  const Layout *lay = &self->lay;
   guint32 color = premultiplied (_presso_graph_style_chamber (&self->style, c));
   double half = MAX (1, round ((self->style.high_contrast ? 2.0 : 1.0) * scale)) / 2;
   guint dash = (guint) MAX (1, round (4 * scale));
   gint16 prev = 0;
   guint last = G_MAXUINT;
 
-  for (guint k = 0; k < lay->n_cols; k++)
+  /* dashes in phase with absolute time, so that they scroll with the curves */
+  for (guint k = k_start; k < k_end; k++)
     {
       gint16 v;
 
@@ -645,16 +675,222 @@ raster_target (PressoPressureGraph *self,
       /* dashes along the step, held across empty columns; a step drawn where it changes */
       if (last != G_MAXUINT && prev > 0)
         for (guint j = last + 1; j < k; j++)
-          if ((j / dash) % 2 == 0)
+          if (((r->k0 + j) / dash) % 2 == 0)
             raster_span (r, j, raster_y (r, prev), raster_y (r, prev), half, color);
       if (last != G_MAXUINT && v != prev && v > 0 && prev > 0)
         raster_span (r, k, raster_y (r, prev), raster_y (r, v), half, color);
-      else if (v > 0 && (k / dash) % 2 == 0)
+      else if (v > 0 && ((r->k0 + k) / dash) % 2 == 0)
         raster_span (r, k, raster_y (r, v), raster_y (r, v), half, color);
 
       prev = v;
       last = k;
     }
+}
+
+/* Last column before k holding rows, or -1. */
+static int
+filled_before (PressoPressureGraph *self,
+               int                  k)
+{
+  while (--k >= 0)
+    if (self->counts[k] > 0)
+      return k;
+  return -1;
+}
+
+/* Clears raster columns [x_min, x_max) and draws into them everything that falls there,
+ * walking the columns [k_start, k_end). */
+static void
+raster_columns (PressoPressureGraph *self,
+                Raster              *r,
+                guint                nc,
+                int                  x_min,
+                int                  x_max,
+                guint                k_end)
+{
+  int k_start = MAX (0, filled_before (self, x_min));
+
+  x_max = MIN (x_max, r->width);
+  if (x_min >= x_max)
+    return;
+  r->x_min = x_min;
+  r->x_max = x_max;
+  for (int x = x_min; x < x_max; x++)
+    {
+      int px = (x + r->ring) % r->width;
+
+      memset (r->data + (gsize) px * r->height, 0, (gsize) r->height * sizeof (guint32));
+    }
+  for (guint c = 0; c < nc; c++)
+    if (chamber_shown (self, c))
+      raster_target (self, r, c, nc, self->plot_scale, k_start, k_end);
+  for (guint c = 0; c < nc; c++)
+    if (chamber_shown (self, c))
+      raster_chamber (self, r, c, nc, self->plot_scale, k_start, k_end);
+  self->n_rasterised += x_max - x_min;
+}
+
+/* Brings the raster up to date with self->cols: the whole of it after a change of size,
+ * scale, style, visible chambers or window; else only the columns that the changed reduced
+ * columns draw into (a column's curve joins its predecessor's, its target's dashes are held
+ * from the last column with rows). */
+static void
+update_raster (PressoPressureGraph *self,
+               guint                nc)
+{
+  const Layout *lay = &self->lay;
+  int n = (int) lay->n_cols;
+  int h = (int) lay->h * self->plot_scale;
+  int reach = MAX (0, (int) (2 * (MAX (1, round (self->style.line_width * self->plot_scale)) / 2)) - 1);
+  Raster r;
+
+  if (self->raster_alloc < (gsize) n * h)
+    {
+      g_free (self->raster);
+      self->raster_alloc = (gsize) n * h;
+      self->raster = g_new (guint32, self->raster_alloc);
+      self->raster_valid = FALSE;
+    }
+
+  r.data = self->raster;
+  r.width = n;
+  r.height = h;
+  r.k0 = lay->k0;
+  r.px_per_dmmhg = h / (lay->y_max * 10.0);
+
+  if (!self->no_caching && self->raster_valid && self->raster_n == (guint) n &&
+      self->raster_h == h && self->raster_y_max == lay->y_max &&
+      self->raster_visible == self->visible && self->raster_nc == nc &&
+      self->raster_serial + 1 == self->cols_serial && lay->k0 >= self->raster_k0 &&
+      self->changed_hi > 0)
+    {
+      int hi = (int) self->changed_hi, lo = (int) self->changed_lo;
+
+      r.ring = (int) ((self->raster_ring + (lay->k0 - self->raster_k0)) % n);
+      if (hi < n)
+        {
+          int x = MIN (filled_before (self, hi) + 1, hi - reach);
+
+          raster_columns (self, &r, nc, MAX (0, x), n, n);
+        }
+      /* rows dropped at the left, or the window's first columns lost their predecessors */
+      if (lo > 0 || lay->k0 != self->raster_k0)
+        {
+          int e = lo;
+
+          while (e < n - 1 && self->counts[e] == 0)
+            e++;
+          raster_columns (self, &r, nc, 0, e + 1, MIN (n, e + 2 + reach));
+        }
+    }
+  else
+    {
+      r.ring = 0;
+      raster_columns (self, &r, nc, 0, n, n);
+    }
+
+  self->raster_valid = TRUE;
+  self->raster_ring = r.ring;
+  self->raster_n = n;
+  self->raster_h = h;
+  self->raster_y_max = lay->y_max;
+  self->raster_visible = self->visible;
+  self->raster_nc = nc;
+  self->raster_k0 = lay->k0;
+  self->raster_serial = self->cols_serial;
+}
+
+/* Copies the raster into rows of pixels at dst (stride in pixels): every pixel, or only the
+ * curves' (over what is already there). */
+static void
+blit (PressoPressureGraph *self,
+      guint32             *dst,
+      int                  stride,
+      gboolean             over)
+{
+  int n = (int) self->raster_n, h = self->raster_h;
+
+  /* 16 rows at a time: reads of 64 bytes per column, writes along 16 rows */
+  for (int y0 = 0; y0 < h; y0 += 16)
+    {
+      int y1 = MIN (y0 + 16, h);
+
+      for (int x = 0; x < n; x++)
+        {
+          int px = x + (int) self->raster_ring;
+          const guint32 *src;
+
+          if (px >= n)
+            px -= n;
+          src = self->raster + (gsize) px * h;
+          if (over)
+            {
+              for (int y = y0; y < y1; y++)
+                {
+                  guint32 *d = dst + (gsize) y * stride + x;
+
+                  *d = src[y] != 0 ? src[y] : *d;
+                }
+            }
+          else
+            for (int y = y0; y < y1; y++)
+              dst[(gsize) y * stride + x] = src[y];
+        }
+    }
+}
+
+/* When cr draws on an image surface pixel for pixel (the benchmark, a PNG export), writes the
+ * curves straight into it instead of compositing a copy.  The curves are opaque. */
+static gboolean
+blit_in_place (PressoPressureGraph *self,
+               cairo_t             *cr)
+{
+  const Layout *lay = &self->lay;
+  cairo_surface_t *target = cairo_get_group_target (cr);
+  cairo_matrix_t m;
+  double sx, sy, dx, dy, x0, y0, x1, y1, px, py;
+  int ix, iy, stride;
+  guchar *data;
+
+  if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE ||
+      (cairo_image_surface_get_format (target) != CAIRO_FORMAT_ARGB32 &&
+       cairo_image_surface_get_format (target) != CAIRO_FORMAT_RGB24))
+    return FALSE;
+  cairo_get_matrix (cr, &m);
+  cairo_surface_get_device_scale (target, &sx, &sy);
+  cairo_surface_get_device_offset (target, &dx, &dy);
+  if (m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0 ||
+      sx != self->plot_scale || sy != self->plot_scale)
+    return FALSE;
+
+  /* the plot's corner in device pixels, whole, and the plot wholly inside surface and clip */
+  px = (m.x0 + lay->x) * sx + dx;
+  py = (m.y0 + lay->y) * sy + dy;
+  ix = (int) px;
+  iy = (int) py;
+  if (ix != px || iy != py || ix < 0 || iy < 0 ||
+      ix + (int) self->raster_n > cairo_image_surface_get_width (target) ||
+      iy + self->raster_h > cairo_image_surface_get_height (target))
+    return FALSE;
+  cairo_clip_extents (cr, &x0, &y0, &x1, &y1);
+  if (x0 > lay->x || y0 > lay->y || x1 < lay->x + lay->w || y1 < lay->y + lay->h)
+    return FALSE;
+  {
+    cairo_rectangle_list_t *clip = cairo_copy_clip_rectangle_list (cr);
+    gboolean one_box = clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1;
+
+    cairo_rectangle_list_destroy (clip);
+    if (!one_box)
+      return FALSE;
+  }
+
+  cairo_surface_flush (target);
+  data = cairo_image_surface_get_data (target);
+  stride = cairo_image_surface_get_stride (target);
+  blit (self, (guint32 *) (data + (gsize) iy * stride) + ix, stride / 4, TRUE);
+  cairo_surface_mark_dirty_rectangle (target, ix, iy, self->raster_n, self->raster_h);
+
+  return TRUE;
 }
 
 typedef struct {
@@ -896,27 +1132,19 @@ draw_dynamic (PressoPressureGraph *self,
     }
   else
     {
-      Raster r;
+      update_raster (self, nc);
+      if (!blit_in_place (self, cr))
+        {
+          cairo_surface_flush (self->plot);
+          blit (self, (guint32 *) cairo_image_surface_get_data (self->plot),
+                cairo_image_surface_get_stride (self->plot) / 4, FALSE);
+          cairo_surface_mark_dirty (self->plot);
 
-      cairo_surface_flush (self->plot);
-      r.width = cairo_image_surface_get_width (self->plot);
-      r.height = cairo_image_surface_get_height (self->plot);
-      r.stride = cairo_image_surface_get_stride (self->plot) / 4;
-      r.data = (guint32 *) cairo_image_surface_get_data (self->plot);
-      r.px_per_dmmhg = r.height / (lay->y_max * 10.0);
-      memset (r.data, 0, (gsize) r.stride * 4 * r.height);
-      for (guint c = 0; c < nc; c++)
-        if (chamber_shown (self, c))
-          raster_target (self, &r, c, nc, self->plot_scale);
-      for (guint c = 0; c < nc; c++)
-        if (chamber_shown (self, c))
-          raster_chamber (self, &r, c, nc, self->plot_scale);
-      cairo_surface_mark_dirty (self->plot);
-
-      cairo_save (cr);
-      cairo_set_source_surface (cr, self->plot, lay->x, lay->y);
-      cairo_paint (cr);
-      cairo_restore (cr);
+          cairo_save (cr);
+          cairo_set_source_surface (cr, self->plot, lay->x, lay->y);
+          cairo_paint (cr);
+          cairo_restore (cr);
+        }
     }
 
   draw_end_labels (self, cr, nc);
@@ -1095,6 +1323,7 @@ presso_pressure_graph_css_changed (GtkWidget         *widget,
   GTK_WIDGET_CLASS (presso_pressure_graph_parent_class)->css_changed (widget, change);
 
   self->style.loaded = FALSE;
+  self->raster_valid = FALSE;
   g_hash_table_remove_all (self->layouts);
   invalidate_grid (self);
 }
@@ -1132,6 +1361,8 @@ presso_pressure_graph_dispose (GObject *object)
   _presso_graph_style_clear (&self->style);
   g_clear_pointer (&self->grid_node, gsk_render_node_unref);
   g_clear_pointer (&self->plot, cairo_surface_destroy);
+  g_clear_pointer (&self->raster, g_free);
+  self->raster_alloc = 0;
 
   G_OBJECT_CLASS (presso_pressure_graph_parent_class)->dispose (object);
 }
@@ -1589,6 +1820,12 @@ guint64
 _presso_pressure_graph_get_n_reduced (PressoPressureGraph *self)
 {
   return self->n_reduced;
+}
+
+guint64
+_presso_pressure_graph_get_n_rasterised (PressoPressureGraph *self)
+{
+  return self->n_rasterised;
 }
 
 void

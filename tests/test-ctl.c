@@ -21,14 +21,17 @@
 
 #include <glib/gstdio.h>
 
+#include "presso-demo.h"
 #include "presso-device-private.h"
 #include "presso-presets.h"
+#include "presso-store-screening.h"
 
 /* presso-ctl's exit codes (presso-ctl --help) */
 #define EXIT_USAGE       2
 #define EXIT_NO_PORT     3
 #define EXIT_SILENT      4
 #define EXIT_MISMATCH    5
+#define EXIT_REFUSED     7
 #define EXIT_INTERRUPTED 130
 
 typedef struct
@@ -162,7 +165,7 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { sim_path (), "--link", NULL, NULL };
+  const char *argv[] = { sim_path (), "--link", NULL, NULL, NULL, NULL };
 
   f->dir = g_dir_make_tmp ("presso-ctl-XXXXXX", &error);
   g_assert_no_error (error);
@@ -173,6 +176,11 @@ fixture_setup (Fixture       *f,
       return;
     }
   argv[2] = f->link;
+  if (data != NULL)
+    {
+      argv[3] = "--garments";
+      argv[4] = data;
+    }
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
@@ -651,13 +659,311 @@ test_vent (Fixture       *f,
   g_assert_cmpint (presso_device_get_state (device), ==, PRESSO_DEVICE_STATE_READY);
 }
 
+/* ------------------------------------------------------------------ a client's run: the screening gate */
+
+typedef struct
+{
+  PressoStore          *store;
+  PressoScreeningRules *rules;
+  char                 *path;
+} Clinic;
+
+/* A real demo clinic (its fixed clients and their screenings) in the fixture's folder. */
+static void
+clinic_open (Fixture *f,
+             Clinic  *clinic)
+{
+  g_autoptr(GError) error = NULL;
+
+  clinic->path = g_build_filename (f->dir, "clinic.db", NULL);
+  clinic->store = presso_store_open (clinic->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_demo_fill (clinic->store, 24, PRESSO_DEMO_SEED, &error));
+  g_assert_no_error (error);
+  clinic->rules = presso_screening_rules_load_default (&error);
+  g_assert_no_error (error);
+}
+
+static void
+clinic_close (Clinic *clinic)
+{
+  g_clear_object (&clinic->rules);
+  g_clear_object (&clinic->store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *side = g_strconcat (clinic->path, (const char *[]) { "-wal", "-shm", "-journal" }[i], NULL);
+
+      g_unlink (side);
+    }
+  g_unlink (clinic->path);
+  g_clear_pointer (&clinic->path, g_free);
+}
+
+/* The client's id, found by name through the store. */
+static gint64
+find_client (Clinic     *clinic,
+             const char *first_name,
+             const char *last_name)
+{
+  gint64 n = presso_store_count_clients (clinic->store, TRUE);
+
+  for (gint64 id = 1; id <= n + 50; id++)
+    {
+      g_autoptr(PressoClient) client = presso_store_get_client (clinic->store, id, NULL);
+
+      if (client != NULL && g_str_equal (presso_client_get_first_name (client), first_name) &&
+          g_str_equal (presso_client_get_last_name (client), last_name))
+        return id;
+    }
+  g_error ("No client %s %s in the demo clinic", first_name, last_name);
+  return 0;
+}
+
+/* Today's "nothing changed since the screening", as the practitioner records it at the table. */
+static void
+confirm_unchanged (Clinic *clinic,
+                   gint64  client_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoScreening) screening = presso_store_get_current_screening (clinic->store, client_id, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(PressoScreeningConfirmation) confirmation = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (screening);
+  confirmation = presso_screening_confirmation_new (presso_screening_get_id (screening), FALSE, 0, now);
+  g_assert_true (presso_store_record_screening_confirmation (clinic->store, confirmation, &error));
+  g_assert_no_error (error);
+}
+
+/* "presso-ctl run" for the client; returns the exit status, stdout and stderr. */
+static int
+run_client (Fixture    *f,
+            Clinic     *clinic,
+            gint64      client_id,
+            const char *preset,
+            char      **out,
+            char      **err)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, client_id);
+
+  return run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", preset, "--seconds", "1",
+                                     "--database", clinic->path, "--client", id, NULL },
+                  15000, out, err);
+}
+
+/* The device was left untouched: no program loaded (idle, not ready), no alarm. */
+static void
+assert_device_untouched (Fixture *f)
+{
+  g_autofree char *out = NULL;
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "info", NULL }, 5000, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Device state: idle\n"));
+  g_assert_nonnull (strstr (out, "Alarms latched: none\n"));
+}
+
+static void
+assert_refused (Fixture    *f,
+                Clinic     *clinic,
+                gint64      client_id,
+                const char *why)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_client (f, clinic, client_id, "anti-cellulite", &out, &err), ==, EXIT_REFUSED);
+  /* Not a line of telemetry: nothing ran. */
+  g_assert_cmpstr (out, ==, "");
+  g_assert_nonnull (strstr (err, "Refused by the screening"));
+  g_assert_nonnull (strstr (err, why));
+  assert_device_untouched (f);
+}
+
+static void
+test_gate_refusals (Fixture       *f,
+                    gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  gint64 siobhan, bjorn, elodie, helene;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  siobhan = find_client (&clinic, "Siobhan", "O'Brien");
+  bjorn = find_client (&clinic, "Bjørn", "Ødegaard");
+  elodie = find_client (&clinic, "Élodie", "Lefèvre");
+  helene = find_client (&clinic, "Hélène", "Dupont");
+
+  /* A screening from another day needs today's "anything changed?" answer first. */
+  assert_refused (f, &clinic, helene, "Ask the client whether anything changed");
+  /* Venous thrombosis: nothing starts, confirmed or not. */
+  assert_refused (f, &clinic, siobhan, "Ask the client whether anything changed");
+  confirm_unchanged (&clinic, siobhan);
+  assert_refused (f, &clinic, siobhan, "Contraindicated on the zone “Legs”");
+  assert_refused (f, &clinic, bjorn, "has expired");
+  assert_refused (f, &clinic, elodie, "no screening");
+
+  /* Once confirmed, a clean screening lets the session run. */
+  confirm_unchanged (&clinic, helene);
+  {
+    g_autofree char *out = NULL;
+    Csv csv;
+
+    g_assert_cmpint (run_client (f, &clinic, helene, "anti-cellulite", &out, NULL), ==, 0);
+    parse_csv (out, &csv);
+    g_assert_cmpuint (csv.n_running, >=, 2);
+    g_assert_cmpfloat (csv.target0, ==, 60.0);
+  }
+  clinic_close (&clinic);
+}
+
+static void
+test_gate_decision (Fixture       *f,
+                    gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoScreeningDecision) decision = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *out = NULL;
+  gint64 anh;
+  Csv csv;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  anh = find_client (&clinic, "Anh", "Nguyễn");
+  confirm_unchanged (&clinic, anh);
+
+  /* Neuropathy in the legs: boots wait for a practitioner's decision. */
+  assert_refused (f, &clinic, anh, "needs a practitioner’s recorded decision");
+
+  screening = presso_store_get_current_screening (clinic.store, anh, &error);
+  g_assert_no_error (error);
+  decision = presso_screening_decision_new (PRESSO_ZONE_LEGS, "neuropathy",
+                                            "Sensation checked with the client; gentle pressures.",
+                                            NULL, 0, now);
+  g_assert_true (presso_store_add_screening_decision (clinic.store, screening, clinic.rules, decision, now, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (run_client (f, &clinic, anh, "anti-cellulite", &out, NULL), ==, 0);
+  parse_csv (out, &csv);
+  g_assert_cmpuint (csv.n_running, >=, 2);
+  clinic_close (&clinic);
+}
+
+static void
+test_gate_zones (Fixture       *f,
+                 gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autofree char *out = NULL;
+  gint64 zoe;
+  Csv csv;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  zoe = find_client (&clinic, "Zoë", "Müller");
+  confirm_unchanged (&clinic, zoe);
+
+  if (data == NULL)
+    {
+      /* Pregnant: boots (the simulator's garments) are fine. */
+      g_assert_cmpint (run_client (f, &clinic, zoe, "anti-cellulite", &out, NULL), ==, 0);
+      parse_csv (out, &csv);
+      g_assert_cmpuint (csv.n_running, >=, 2);
+    }
+  else
+    {
+      /* ... but not with the belt connected too: the abdomen is contraindicated. */
+      assert_refused (f, &clinic, zoe, "Contraindicated on the zone “Abdomen”");
+    }
+  clinic_close (&clinic);
+}
+
+static void
+test_gate_cap (Fixture       *f,
+               gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autofree char *out = NULL;
+  gint64 francois;
+  Csv csv;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  francois = find_client (&clinic, "François", "Dubois-Lefèvre");
+  confirm_unchanged (&clinic, francois);
+
+  /* A past thrombosis, decided with a 40 mmHg cap: the 60 mmHg program is held to 40. */
+  g_assert_cmpint (run_client (f, &clinic, francois, "anti-cellulite", &out, NULL), ==, 0);
+  parse_csv (out, &csv);
+  g_assert_cmpuint (csv.n_running, >=, 2);
+  g_assert_cmpfloat (csv.target0, ==, 40.0);
+  g_assert_cmpfloat (csv.max_p0, <=, 40.0);
+  clinic_close (&clinic);
+}
+
+static void
+test_gate_usage (Fixture       *f,
+                 gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autofree char *missing = g_build_filename (f->dir, "missing.db", NULL);
+  g_autofree char *bjorn = NULL;
+  g_autofree char *helene = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  clinic_open (f, &clinic);
+  bjorn = g_strdup_printf ("%" G_GINT64_FORMAT, find_client (&clinic, "Bjørn", "Ødegaard"));
+  helene = g_strdup_printf ("%" G_GINT64_FORMAT, find_client (&clinic, "Hélène", "Dupont"));
+
+  /* A client without a clinic, a clinic without a client. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--client", "1", NULL }, 5000, NULL, &err),
+                   ==, EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--database", clinic.path, NULL }, 5000, NULL, &err),
+                   ==, EXIT_USAGE);
+  g_clear_pointer (&err, g_free);
+  /* A database that does not exist is not created. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--database", missing, "--client", "1", NULL },
+                            5000, NULL, &err), ==, 1);
+  g_assert_nonnull (strstr (err, missing));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+  g_clear_pointer (&err, g_free);
+  /* No such client. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--database", clinic.path, "--client", "999999", NULL },
+                            5000, NULL, &err), ==, 1);
+  g_clear_pointer (&err, g_free);
+
+  /* The front desk's status. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "screening", "--database", clinic.path, "--client", bjorn, NULL },
+                            5000, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Screening: Screening expired\n"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "screening", "--database", clinic.path, "--client", helene, NULL },
+                            5000, &out, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Client: Dupont Hélène\n"));
+  g_assert_nonnull (strstr (out, "Screening: Screening valid\n"));
+  clinic_close (&clinic);
+}
+
 #define SIM_TEST(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/presso/ctl/usage", test_usage);
   g_test_add_func ("/presso/ctl/presets", test_presets);
@@ -670,6 +976,13 @@ main (int   argc,
   SIM_TEST ("/presso/ctl/sim/vent", test_vent);
   SIM_TEST ("/presso/ctl/sim/sigint-vents", test_sigint_vents);
   SIM_TEST ("/presso/ctl/sim/sigkill-watchdog", test_sigkill_watchdog);
+  SIM_TEST ("/presso/ctl/sim/gate/refusals", test_gate_refusals);
+  SIM_TEST ("/presso/ctl/sim/gate/decision", test_gate_decision);
+  SIM_TEST ("/presso/ctl/sim/gate/boots", test_gate_zones);
+  g_test_add ("/presso/ctl/sim/gate/boots-and-belt", Fixture, "boots+belt", fixture_setup, test_gate_zones,
+              fixture_teardown);
+  SIM_TEST ("/presso/ctl/sim/gate/cap", test_gate_cap);
+  SIM_TEST ("/presso/ctl/sim/gate/usage", test_gate_usage);
 
   return g_test_run ();
 }

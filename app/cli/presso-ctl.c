@@ -20,6 +20,8 @@
 #include "presso-device.h"
 #include "presso-presets.h"
 #include "presso-serial-port.h"
+#include "presso-store.h"
+#include "presso-store-screening.h"
 
 /* Exit codes, documented in --help. */
 enum {
@@ -30,6 +32,7 @@ enum {
   EXIT_SILENT       = 4,
   EXIT_MISMATCH     = 5,
   EXIT_FAULT        = 6,
+  EXIT_REFUSED      = 7,
   EXIT_INTERRUPTED  = 130,
 };
 
@@ -37,9 +40,12 @@ enum {
 #define STOP_TIMEOUT_S 30
 /* How long "vent" waits for the device to confirm. */
 #define VENT_CONFIRM_MS 2000
+/* The screening validity when the settings schema is not installed (its default). */
+#define DEFAULT_VALIDITY_DAYS 180
 
 typedef enum {
   STEP_CONNECT,
+  STEP_LIMITS,
   STEP_LOAD,
   STEP_START,
   STEP_STREAM,
@@ -66,6 +72,13 @@ typedef struct
   gboolean              vented;
   gboolean              interrupted;
   int                   signal_exit;
+  /* A run for a client (--client): the clinic's store, the client and the screening rules;
+   * NULL for a technician's run. */
+  PressoStore          *store;
+  PressoClient         *client;
+  PressoScreeningRules *rules;
+  PressoZones           zones;
+  PressoStartPermit    *permit;
 } Ctl;
 
 static char *opt_port;
@@ -73,6 +86,10 @@ static char *opt_preset;
 static double opt_seconds = -1;
 static double opt_limit = 0;
 static gboolean opt_verbose;
+static char *opt_database;
+static gboolean opt_demo;
+static gint64 opt_client;
+static gint64 opt_staff;
 
 static const GOptionEntry entries[] = {
   { "port", 'p', 0, G_OPTION_ARG_FILENAME, &opt_port,
@@ -83,6 +100,14 @@ static const GOptionEntry entries[] = {
     N_("How long to run before stopping"), N_("S") },
   { "limit", 0, 0, G_OPTION_ARG_DOUBLE, &opt_limit,
     N_("Client's pressure cap sent before the program"), N_("MMHG") },
+  { "database", 0, 0, G_OPTION_ARG_FILENAME, &opt_database,
+    N_("The clinic's database (with --client)"), N_("DB") },
+  { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,
+    N_("Use the demo clinic's database instead of --database"), NULL },
+  { "client", 0, 0, G_OPTION_ARG_INT64, &opt_client,
+    N_("The client treated: the run passes the screening gate first"), N_("ID") },
+  { "staff", 0, 0, G_OPTION_ARG_INT64, &opt_staff,
+    N_("The practitioner running the session"), N_("ID") },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
     N_("Print the device layer's messages on stderr"), NULL },
   { NULL }
@@ -207,6 +232,11 @@ on_info_timeout_cb (gpointer user_data)
 }
 
 /* ------------------------------------------------------------------ run */
+
+static guint screening_validity_days (void);
+static void refuse (Ctl        *ctl,
+                    const char *why,
+                    gboolean    loaded);
 
 static void
 print_header (Ctl *ctl)
@@ -392,8 +422,29 @@ on_load_cb (GObject      *object,
       return;
     }
 
+  if (ctl->permit != NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      if (!presso_start_permit_check (ctl->permit, presso_client_get_id (ctl->client), ctl->zones,
+                                      now, &error))
+        {
+          /* The program is loaded but never started: unload it by venting. */
+          vent (ctl);
+          refuse (ctl, error->message, TRUE);
+          return;
+        }
+    }
+
   ctl->step = STEP_START;
   presso_device_start_async (ctl->device, NULL, on_start_cb, ctl);
+}
+
+static void
+load_program (Ctl *ctl)
+{
+  ctl->step = STEP_LOAD;
+  presso_device_load_program_async (ctl->device, &ctl->program, NULL, on_load_cb, ctl);
 }
 
 static void
@@ -405,7 +456,85 @@ on_limits_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!presso_device_set_limits_finish (PRESSO_DEVICE (object), result, &error))
-    fail (ctl, error);
+    {
+      /* No program goes out without the cap in place. */
+      if (ctl->step != STEP_DONE)
+        fail (ctl, error);
+      return;
+    }
+  if (ctl->step == STEP_LIMITS)
+    load_program (ctl);
+}
+
+/* The zones the garments on the device's outlets cover: a preset runs every chamber. */
+static PressoZones
+device_zones (PressoDevice *device)
+{
+  const presso_proto_identity *id = presso_device_get_identity (device);
+  PressoZones zones = PRESSO_ZONE_NONE;
+
+  for (guint i = 0; i < id->n_outlets && i < PRESSO_PROTO_MAX_OUTLETS; i++)
+    zones |= presso_zones_for_garment (id->outlets[i].garment);
+  return zones;
+}
+
+static void
+refuse (Ctl        *ctl,
+        const char *why,
+        gboolean    loaded)
+{
+  g_autofree char *line = g_strdup_printf (_("Refused by the screening for %s: %s"),
+                                           presso_client_get_display_name (ctl->client), why);
+
+  g_printerr ("presso-ctl: %s\n", line);
+  g_printerr ("presso-ctl: %s\n", loaded ? _("The program was loaded but not started: the device was vented.")
+                                         : _("Nothing was sent to the device."));
+  quit (ctl, EXIT_REFUSED);
+}
+
+/* The screening gate, as the app's session passes it: the store loads the client's current
+ * screening, its decisions, today's confirmation and the health-change marker itself.  Nothing
+ * reaches the device unless it lets the client's zones through. */
+static gboolean
+check_screening (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint cap;
+
+  ctl->zones = device_zones (ctl->device);
+  if (ctl->zones == PRESSO_ZONE_NONE)
+    {
+      refuse (ctl, _("the device reports no garment connected"), FALSE);
+      return FALSE;
+    }
+
+  ctl->permit = presso_store_check_screening_gate (ctl->store, ctl->rules,
+                                                   presso_client_get_id (ctl->client),
+                                                   ctl->zones, now, screening_validity_days (), &error);
+  if (ctl->permit == NULL)
+    {
+      refuse (ctl, error->message, FALSE);
+      return FALSE;
+    }
+
+  if ((presso_start_permit_get_requirements (ctl->permit) & PRESSO_SCREENING_REQUIRE_PRE_THERAPY) &&
+      ctl->program.pretherapy_mask == 0)
+    {
+      refuse (ctl, _("the screening requires a pre-therapy phase, and this program has none"), FALSE);
+      return FALSE;
+    }
+
+  /* The client's cap: sent to the device and applied to every target. */
+  cap = presso_start_permit_get_pressure_cap (ctl->permit);
+  if (cap > 0)
+    {
+      if (ctl->limit_mmhg <= 0 || ctl->limit_mmhg > cap)
+        ctl->limit_mmhg = cap;
+      if (opt_verbose)
+        g_printerr ("presso-ctl: %s: %u mmHg\n", _("Client's pressure cap"), cap);
+    }
+  return TRUE;
 }
 
 static void
@@ -423,6 +552,9 @@ begin_run (Ctl *ctl)
   /* The device ends the program by itself a little after we mean to stop it. */
   ctl->program.duration_s = (guint16) CLAMP (ceil (ctl->seconds) + 5, 1, 7200);
 
+  if (ctl->client != NULL && !check_screening (ctl))
+    return;
+
   if (presso_device_get_state (ctl->device) == PRESSO_DEVICE_STATE_FAULT)
     {
       g_printerr ("presso-ctl: %s\n", _("The device is in fault: see its alarm, then “presso-ctl ack”"));
@@ -430,10 +562,20 @@ begin_run (Ctl *ctl)
       return;
     }
 
-  ctl->step = STEP_LOAD;
   if (ctl->limit_mmhg > 0)
-    presso_device_set_limits_async (ctl->device, ctl->limit_mmhg, NULL, on_limits_cb, ctl);
-  presso_device_load_program_async (ctl->device, &ctl->program, NULL, on_load_cb, ctl);
+    {
+      gint16 max = (gint16) floor (ctl->limit_mmhg * 10);
+
+      /* A client's program is held to the cap here; a technician's --limit is left for the
+       * device to enforce (and report), as a check of the device itself. */
+      for (guint i = 0; ctl->client != NULL && i < ctl->program.n_chambers &&
+                        i < G_N_ELEMENTS (ctl->program.target_dmmhg); i++)
+        ctl->program.target_dmmhg[i] = MIN (ctl->program.target_dmmhg[i], max);
+      ctl->step = STEP_LIMITS;
+      presso_device_set_limits_async (ctl->device, ctl->limit_mmhg, NULL, on_limits_cb, ctl);
+    }
+  else
+    load_program (ctl);
 }
 
 /* ------------------------------------------------------------------ vent */
@@ -638,6 +780,111 @@ cmd_presets (void)
   return EXIT_OK;
 }
 
+/* ------------------------------------------------------------------ the clinic's side */
+
+/* Opens the clinic's database (--database, which must exist, or --demo), loads the client
+ * (--client) and the practitioner (--staff, who the store records as the actor) and the
+ * screening rules. */
+static int
+open_clinic (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (opt_demo)
+    ctl->store = presso_store_open_demo (&error);
+  else if (!g_file_test (opt_database, G_FILE_TEST_IS_REGULAR))
+    {
+      /* Opening would create an empty clinic. */
+      g_printerr ("presso-ctl: %s: %s\n", _("No such database"), opt_database);
+      return EXIT_FAILED;
+    }
+  else
+    ctl->store = presso_store_open (opt_database, &error);
+  if (ctl->store == NULL)
+    {
+      g_printerr ("presso-ctl: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+
+  ctl->client = presso_store_get_client (ctl->store, opt_client, &error);
+  if (ctl->client == NULL)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, opt_client);
+
+      g_printerr ("presso-ctl: ");
+      g_printerr (_("Cannot load client %s: %s"), id, error->message);
+      g_printerr ("\n");
+      return EXIT_FAILED;
+    }
+
+  if (opt_staff != 0)
+    {
+      g_autoptr(PressoStaff) staff = presso_store_get_staff (ctl->store, opt_staff, &error);
+
+      if (staff == NULL)
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, opt_staff);
+
+          g_printerr ("presso-ctl: ");
+          g_printerr (_("Cannot load staff member %s: %s"), id, error->message);
+          g_printerr ("\n");
+          return EXIT_FAILED;
+        }
+      presso_store_set_actor (ctl->store, staff);
+    }
+
+  ctl->rules = presso_screening_rules_load_default (&error);
+  if (ctl->rules == NULL)
+    {
+      g_printerr ("presso-ctl: %s: %s\n", _("Cannot load the screening rules"), error->message);
+      return EXIT_FAILED;
+    }
+
+  return EXIT_OK;
+}
+
+static void
+close_clinic (Ctl *ctl)
+{
+  g_clear_object (&ctl->permit);
+  g_clear_object (&ctl->rules);
+  g_clear_object (&ctl->client);
+  g_clear_object (&ctl->store);
+}
+
+static guint
+screening_validity_days (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+
+  if (schema == NULL || !g_settings_schema_has_key (schema, "screening-validity-days"))
+    return DEFAULT_VALIDITY_DAYS;
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_uint (settings, "screening-validity-days");
+}
+
+/* The front desk's view of the client's screening: no answers, just its state. */
+static int
+cmd_screening (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  PressoScreeningStatus status;
+
+  status = presso_store_get_screening_status (ctl->store, ctl->rules, presso_client_get_id (ctl->client),
+                                              now, screening_validity_days (), &error);
+  if (error != NULL)
+    {
+      g_printerr ("presso-ctl: %s\n", error->message);
+      return EXIT_FAILED;
+    }
+  g_print ("%s: %s\n", _("Client"), presso_client_get_display_name (ctl->client));
+  g_print ("%s: %s\n", _("Screening"), presso_screening_status_to_label (status));
+  return EXIT_OK;
+}
+
 static void
 log_handler (const char     *log_domain,
              GLogLevelFlags  log_level,
@@ -672,15 +919,26 @@ main (int   argc,
       "  presets                           program names, one per line (-v: with descriptions)\n"
       "  --port PATH info                  the device's identity\n"
       "  --port PATH run --preset NAME --seconds S [--limit MMHG]\n"
-      "                                    run a program, telemetry as CSV on stdout, then stop\n"
+      "                                    run a program, telemetry as CSV on stdout, then stop;\n"
+      "                                    without --client: a technician's run to service the\n"
+      "                                    device, no client on it and no screening check\n"
+      "  --port PATH run --preset NAME --seconds S --database DB --client ID [--staff ID]\n"
+      "                                    a session for a client: refused, the device untouched,\n"
+      "                                    unless the client's screening clears the zones of the\n"
+      "                                    garments connected; the client's pressure cap applies\n"
+      "  screening --database DB --client ID\n"
+      "                                    the client's screening status (valid, expired, needs\n"
+      "                                    review, none)\n"
+      "  (--demo instead of --database DB: the demo clinic)\n"
       "  --port PATH vent                  emergency vent: every chamber open to air now\n"
       "  --port PATH ack                   acknowledge the device's alarms (leave FAULT)"));
   description = g_strdup_printf (_("Exit status: %d success, %d failure, %d usage error, "
                                    "%d no such port or cannot open it, %d no answer from the device, "
                                    "%d protocol version mismatch, %d device fault or alarm, "
+                                   "%d refused by the client's screening (nothing sent to the device), "
                                    "%d interrupted (the device was vented)."),
                                  EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NO_PORT, EXIT_SILENT,
-                                 EXIT_MISMATCH, EXIT_FAULT, EXIT_INTERRUPTED);
+                                 EXIT_MISMATCH, EXIT_FAULT, EXIT_REFUSED, EXIT_INTERRUPTED);
   g_option_context_set_description (context, description);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -704,11 +962,44 @@ main (int   argc,
   if (g_str_equal (ctl.command, "presets"))
     return cmd_presets ();
   if (!g_str_equal (ctl.command, "info") && !g_str_equal (ctl.command, "run") &&
-      !g_str_equal (ctl.command, "vent") && !g_str_equal (ctl.command, "ack"))
+      !g_str_equal (ctl.command, "vent") && !g_str_equal (ctl.command, "ack") &&
+      !g_str_equal (ctl.command, "screening"))
     {
       g_printerr ("presso-ctl: %s: %s\n%s\n", _("Unknown command"), ctl.command,
                   _("Try “presso-ctl --help”."));
       return EXIT_USAGE;
+    }
+
+  /* A client needs a clinic, and a clinic is only for a client's run or screening. */
+  if ((opt_database != NULL || opt_demo || opt_client != 0 || opt_staff != 0) &&
+      !g_str_equal (ctl.command, "run") && !g_str_equal (ctl.command, "screening"))
+    {
+      g_printerr ("presso-ctl: %s\n", _("--database, --demo, --client and --staff go with “run” or “screening”"));
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (ctl.command, "screening") && opt_client == 0)
+    {
+      g_printerr ("presso-ctl: %s\n", _("“screening” needs --database DB (or --demo) and --client ID"));
+      return EXIT_USAGE;
+    }
+  if ((opt_database != NULL || opt_demo || opt_staff != 0) && opt_client <= 0)
+    {
+      g_printerr ("presso-ctl: %s\n", _("A run for a client needs --client ID"));
+      return EXIT_USAGE;
+    }
+  if (opt_client != 0 && (opt_database != NULL) == opt_demo)
+    {
+      g_printerr ("presso-ctl: %s\n", _("--client needs either --database DB or --demo"));
+      return EXIT_USAGE;
+    }
+  if (g_str_equal (ctl.command, "screening"))
+    {
+      int status = open_clinic (&ctl);
+
+      if (status == EXIT_OK)
+        status = cmd_screening (&ctl);
+      close_clinic (&ctl);
+      return status;
     }
   if (opt_port == NULL)
     {
@@ -730,6 +1021,19 @@ main (int   argc,
         }
       ctl.seconds = opt_seconds;
       ctl.limit_mmhg = opt_limit;
+
+      /* The clinic's side first: a run for a client that cannot be checked never reaches the
+       * device. */
+      if (opt_client != 0)
+        {
+          int status = open_clinic (&ctl);
+
+          if (status != EXIT_OK)
+            {
+              close_clinic (&ctl);
+              return status;
+            }
+        }
     }
 
   loop = g_main_loop_new (NULL, FALSE);
@@ -763,6 +1067,7 @@ main (int   argc,
   g_signal_handlers_disconnect_by_data (ctl.device, &ctl);
   presso_device_disconnect (ctl.device);
   g_clear_object (&ctl.device);
+  close_clinic (&ctl);
 
   return ctl.exit_code;
 }

@@ -1018,7 +1018,7 @@ order_load_thread (GTask        *task,
     {
       g_set_error (&error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN,
                    _("Could not open %s: %s"), load->path,
-                   db ? sqlite3_errmsg (db) : _("out of memory"));
+                   db ? sqlite3_errmsg (db) : sqlite3_errstr (SQLITE_NOMEM));
       sqlite3_close (db);
       g_task_return_error (task, error);
       return;

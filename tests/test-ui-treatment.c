@@ -18,6 +18,7 @@
 #include "presso-application.h"
 #include "presso-history-page.h"
 #include "presso-pressure-graph.h"
+#include "presso-sim.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
 #include "presso-treatment-page.h"
@@ -658,6 +659,61 @@ respond (const char *response)
   spin (100);
 }
 
+static gboolean
+first_chamber_empty (Fixture *f)
+{
+  gint16 measured[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+
+  return presso_sample_buffer_get_latest (presso_treatment_page_get_buffer (f->page), NULL, measured,
+                                          NULL, NULL) &&
+         measured[0] < 50;      /* under 5 mmHg */
+}
+
+/* A fault in the garment (the first chamber's inlet stuck open, its vent blocked): the device
+ * vents, the session ends as interrupted, and the alarm stays on screen until acknowledged. */
+static void
+test_treatment_fault (Fixture       *f,
+                      gconstpointer  data)
+{
+  presso_sim_config config;
+  g_autoptr(PressoDevice) faulty = NULL;
+  PressoSession *session;
+
+  presso_sim_config_init (&config);
+  config.overshoot_chamber = 0;
+  faulty = presso_device_new_simulated (&config);
+
+  open_area (f);
+  presso_treatment_page_set_device (f->page, faulty);
+  g_assert_true (presso_treatment_page_get_device (f->page) == faulty);
+  g_assert_true (spin_until (f, device_ready, 5000));
+  presso_treatment_page_set_duration_limit (f->page, 0);
+  pick_client (f, "Durand");
+  click (f, "start_button");
+  g_assert_true (spin_until (f, session_running, 3000));
+  session = presso_treatment_page_get_session (f->page);
+
+  g_assert_true (spin_until (f, alarm_shown, 10000));
+  g_test_message ("alarm: %s — %s — %s", label_text (f, "alarm_priority_label"),
+                  label_text (f, "alarm_message_label"), label_text (f, "alarm_detail_label"));
+  g_assert_cmpstr (label_text (f, "alarm_priority_label"), ==, "High priority");
+  g_assert_true (spin_until (f, session_finished, 5000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (spin_until (f, device_vented, 3000));
+  g_assert_true (alarm_shown (f));
+  /* The graph goes on showing the chamber empty itself after the end. */
+  g_assert_true (spin_until (f, first_chamber_empty, 5000));
+  save_screenshot (f, "ui-treatment-fault.png");
+
+  /* Acknowledging every alarm clears the bar; none is lost on the way. */
+  for (guint i = 0; i < 10 && alarm_shown (f); i++)
+    {
+      click (f, "acknowledge_button");
+      spin (300);
+    }
+  g_assert_false (alarm_shown (f));
+}
+
 /* A screening from an earlier day: Start asks "anything changed?" first.  A change stops the
  * start with the gate's reason; "nothing changed" lets it start.  Stop asks before stopping. */
 static void
@@ -804,6 +860,8 @@ main (int   argc,
               fixture_set_up, test_treatment_session, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/vent", Fixture, NULL,
               fixture_set_up, test_treatment_vent, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/fault", Fixture, NULL,
+              fixture_set_up, test_treatment_fault, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/confirm", Fixture, NULL,
               fixture_set_up, test_treatment_confirm, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/history", Fixture, NULL,

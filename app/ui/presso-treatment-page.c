@@ -55,6 +55,7 @@ struct _PressoTreatmentPage
   PressoSession        *session;
   PressoSampleBuffer   *buffer;
   gint64                first_sample_us;
+  gint64                feed_until_us;   /* after the end: the deflation stays in view */
   GPtrArray            *watched_alarms;
   PressoSessionAlarm   *shown_alarm;
   PressoDeviceEvent    *device_alarm;    /* the device's latched alarm, outside a session */
@@ -130,6 +131,8 @@ static GParamSpec *properties[N_PROPS];
 static void update_all (PressoTreatmentPage *self);
 static void update_alarm_bar (PressoTreatmentPage *self);
 static gboolean device_alarm_latched (PressoTreatmentPage *self);
+static void on_device_telemetry_cb (PressoTreatmentPage   *self,
+                                    const PressoTelemetry *t);
 static void rebuild_programs (PressoTreatmentPage *self);
 
 /* ------------------------------------------------------------------ helpers */
@@ -581,6 +584,7 @@ set_device (PressoTreatmentPage *self,
       self->device = g_object_ref (device);
       g_signal_connect_swapped (self->device, "notify::state", G_CALLBACK (on_device_state_cb), self);
       g_signal_connect_swapped (self->device, "alarm", G_CALLBACK (on_device_alarm_cb), self);
+      g_signal_connect_swapped (self->device, "telemetry", G_CALLBACK (on_device_telemetry_cb), self);
       if (presso_device_get_state (self->device) == PRESSO_DEVICE_STATE_DISCONNECTED)
         presso_device_connect_async (self->device, self->cancellable, on_device_connected_cb,
                                      g_object_ref (self));
@@ -903,6 +907,7 @@ on_session_state_cb (PressoTreatmentPage *self)
   update_all (self);
   if (state == PRESSO_SESSION_STATE_FINISHED)
     {
+      self->feed_until_us = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
       show_toast (self, presso_session_outcome_to_label (presso_session_get_outcome (self->session)));
       /* Brings the notes and scores into view (the setup above them no longer matters). */
       gtk_widget_grab_focus (GTK_WIDGET (self->heaviness_after_spin));
@@ -910,17 +915,22 @@ on_session_state_cb (PressoTreatmentPage *self)
     }
 }
 
+/* From the device rather than the session: once the session ends (a vent, a fault) the
+ * chambers are still seen emptying for a while. */
 static void
-on_session_telemetry_cb (PressoTreatmentPage   *self,
-                         const PressoTelemetry *t,
-                         PressoSession         *session)
+on_device_telemetry_cb (PressoTreatmentPage   *self,
+                        const PressoTelemetry *t)
 {
   const presso_proto_program *program;
   gint16 measured[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS] = { 0 };
   gint16 target[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS] = { 0 };
+  gboolean running;
   guint n;
 
-  if (self->buffer == NULL)
+  if (self->buffer == NULL || self->session == NULL)
+    return;
+  running = presso_session_get_state (self->session) != PRESSO_SESSION_STATE_FINISHED;
+  if (!running && g_get_monotonic_time () > self->feed_until_us)
     return;
   n = MIN (presso_sample_buffer_get_n_chambers (self->buffer), t->n_chambers);
   program = self->device ? presso_device_get_program (self->device) : NULL;
@@ -929,7 +939,7 @@ on_session_telemetry_cb (PressoTreatmentPage   *self,
       double p = t->pressure_mmhg[c];
 
       measured[c] = isfinite (p) ? (gint16) CLAMP (lround (p * 10), G_MININT16 + 1, G_MAXINT16) : 0;
-      if (program != NULL && c < program->n_chambers && (program->chamber_mask & (1u << c)))
+      if (running && program != NULL && c < program->n_chambers && (program->chamber_mask & (1u << c)))
         target[c] = program->target_dmmhg[c];
     }
   if (self->first_sample_us == 0)
@@ -1093,7 +1103,6 @@ take_session (PressoTreatmentPage *self,
   g_signal_connect_swapped (session, "notify::remaining-s", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (session, "notify::cycle", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (session, "notify::phase", G_CALLBACK (update_status), self);
-  g_signal_connect_swapped (session, "telemetry", G_CALLBACK (on_session_telemetry_cb), self);
   g_signal_connect_swapped (session, "alarm", G_CALLBACK (on_session_alarm_cb), self);
   g_signal_connect_swapped (presso_session_get_alarms (session), "items-changed",
                             G_CALLBACK (on_alarms_changed_cb), self);
@@ -1975,6 +1984,25 @@ presso_treatment_page_get_device (PressoTreatmentPage *self)
 {
   g_return_val_if_fail (PRESSO_IS_TREATMENT_PAGE (self), NULL);
   return self->device;
+}
+
+/**
+ * presso_treatment_page_set_device:
+ * @device: (nullable): a device to use instead of the one chosen in the list (a pseudo-terminal
+ *   with presso-sim, a simulated device with faults configured...); connected if it is not
+ *
+ * Ignored while a session runs.
+ */
+void
+presso_treatment_page_set_device (PressoTreatmentPage *self,
+                                  PressoDevice        *device)
+{
+  g_return_if_fail (PRESSO_IS_TREATMENT_PAGE (self));
+  g_return_if_fail (!device || PRESSO_IS_DEVICE (device));
+
+  if (session_active (self))
+    return;
+  set_device (self, device);
 }
 
 void

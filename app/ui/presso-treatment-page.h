@@ -42,6 +42,9 @@ void                presso_treatment_page_set_client         (PressoTreatmentPag
                                                               PressoClient         *client);
 /* (transfer none) (nullable): the device chosen (the simulated device by default). */
 PressoDevice       *presso_treatment_page_get_device         (PressoTreatmentPage  *self);
+/* Uses @device instead of the one chosen in the list (connected if it is not). */
+void                presso_treatment_page_set_device         (PressoTreatmentPage  *self,
+                                                              PressoDevice         *device);
 /* Offers @program (copied) in the program list and selects it. */
 void                presso_treatment_page_add_program        (PressoTreatmentPage  *self,
                                                               PressoProgram        *program);

@@ -10,6 +10,9 @@
  * Areas plug in with presso_window_add_page().  A page that has a "store" property and/or a
  * "staff" property gets them bound from the window (so a page sees who is signed in and
  * follows "Switch User"); a page that installs a "page.find" action gets Ctrl+F.
+ *
+ * When it gets the store, the window closes the sessions a crash, a power cut or a pulled
+ * cable left running, and tells the first staff member to sign in what was kept of them.
  */
 #define G_LOG_DOMAIN "presso-window"
 #include "config.h"
@@ -21,7 +24,9 @@
 #include "presso-clients-page.h"
 #include "presso-history-page.h"
 #include "presso-staff-picker.h"
+#include "presso-store-session.h"
 #include "presso-treatment-page.h"
+#include "presso-ui-util.h"
 #include "presso-window.h"
 
 struct _PressoWindow
@@ -31,6 +36,9 @@ struct _PressoWindow
   PressoStore          *store;
   PressoStaff          *staff;
   GSettings            *settings;
+  /* Sessions a crash left running, closed when the store was opened and not yet shown
+   * (element-type PressoSessionRecord) */
+  GPtrArray            *interrupted;
 
   /* Template widgets */
   GtkStack             *mode_stack;
@@ -95,6 +103,170 @@ update_staff_button (PressoWindow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->staff_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible,
                                   -1);
+}
+
+/* "Durand Anne — Lymphatic drainage, started 24/11/2026 14:30, 4 min 12 s recorded.  The
+ * pressure trace up to 14:34:42 was saved." */
+static char *
+describe_interrupted_session (PressoWindow        *self,
+                              PressoSessionRecord *record)
+{
+  g_autoptr(PressoClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) end_local = NULL;
+  g_autofree char *client_name = NULL;
+  g_autofree char *started = NULL;
+  g_autofree char *recorded = NULL;
+  g_autofree char *kept = NULL;
+  GDateTime *end = presso_session_record_get_ended_at (record);
+  gint64 s = presso_session_record_get_duration_ms (record) / 1000;
+
+  client = presso_store_get_client (self->store, presso_session_record_get_client_id (record), &error);
+  if (client != NULL)
+    client_name = g_strdup (presso_client_get_display_name (client));
+  else
+    {
+      g_warning ("Cannot read the client of interrupted session %" G_GINT64_FORMAT ": %s",
+                 presso_session_record_get_id (record), error->message);
+      /* Translators: stands for a client's name that could not be read */
+      client_name = g_strdup (_("Unknown client"));
+    }
+  started = presso_format_date_time (presso_session_record_get_started_at (record));
+  /* Translators: how much of an interrupted session was recorded, in minutes and seconds */
+  recorded = g_strdup_printf (_("%d min %02d s recorded"), (int) (s / 60), (int) (s % 60));
+  if (end != NULL && presso_session_record_get_duration_ms (record) > 0)
+    {
+      g_autofree char *time = NULL;
+
+      end_local = g_date_time_to_local (end);
+      time = g_date_time_format (end_local, "%H:%M:%S");
+      /* Translators: %s is a local time, "14:32:05" */
+      kept = g_strdup_printf (_("The pressure trace up to %s was saved."), time);
+    }
+  else
+    kept = g_strdup (_("No pressure trace had been saved yet."));
+
+  /* Translators: an interrupted session: client, program, local start, recorded duration,
+   * then what was kept */
+  return g_strdup_printf (_("%s — %s, started %s, %s. %s"), client_name,
+                          presso_session_record_get_program_name (record), started, recorded,
+                          kept);
+}
+
+static void
+on_interrupted_response_cb (AdwMessageDialog *dialog,
+                            const char       *response,
+                            PressoWindow     *self)
+{
+  PressoSessionRecord *record = g_object_get_data (G_OBJECT (dialog), "record");
+  g_autoptr(PressoClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page;
+
+  if (g_strcmp0 (response, "open") != 0 || record == NULL || self->store == NULL)
+    return;
+
+  client = presso_store_get_client (self->store, presso_session_record_get_client_id (record), &error);
+  if (client == NULL)
+    {
+      g_warning ("Cannot open the client of session %" G_GINT64_FORMAT ": %s",
+                 presso_session_record_get_id (record), error->message);
+      return;
+    }
+  page = presso_window_get_page (self, "history");
+  if (page != NULL && g_strcmp0 (g_object_get_data (G_OBJECT (dialog), "target"), "history") == 0)
+    {
+      presso_history_page_set_client (PRESSO_HISTORY_PAGE (page), client);
+      presso_window_show_page (self, "history");
+      if (!presso_history_page_open_session (PRESSO_HISTORY_PAGE (page),
+                                             presso_session_record_get_id (record), &error))
+        g_warning ("Cannot open session %" G_GINT64_FORMAT ": %s",
+                   presso_session_record_get_id (record), error->message);
+      return;
+    }
+  page = presso_window_get_page (self, "clients");
+  if (page != NULL)
+    {
+      presso_clients_page_show_client (PRESSO_CLIENTS_PAGE (page), client);
+      presso_window_show_page (self, "clients");
+    }
+}
+
+/* Says once, to whoever signs in first, which sessions a crash, a power cut or a pulled cable
+ * ended, and what of them was kept. */
+static void
+show_interrupted_sessions (PressoWindow *self)
+{
+  g_autoptr(GPtrArray) interrupted = NULL;
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *history = presso_window_get_page (self, "history");
+  GtkWidget *dialog;
+  gboolean clinical;
+
+  if (self->interrupted == NULL || self->interrupted->len == 0 || self->staff == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  interrupted = g_steal_pointer (&self->interrupted);
+
+  for (guint i = 0; i < interrupted->len; i++)
+    {
+      g_autofree char *line = describe_interrupted_session (self, interrupted->pdata[i]);
+
+      g_string_append_printf (body, "%s%s", i > 0 ? "\n\n" : "", line);
+    }
+  g_string_append (body, "\n\n");
+  g_string_append (body, g_dngettext (GETTEXT_PACKAGE,
+                                      "Presso stopped before this session ended. It is now "
+                                      "recorded as interrupted. Check on the client before "
+                                      "starting again.",
+                                      "Presso stopped before these sessions ended. They are now "
+                                      "recorded as interrupted. Check on the clients before "
+                                      "starting again.",
+                                      interrupted->len));
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   g_dngettext (GETTEXT_PACKAGE,
+                                                "A Session Was Interrupted",
+                                                "Sessions Were Interrupted",
+                                                interrupted->len),
+                                   body->str);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  /* The client's history shows what was recorded; the front desk sees the record only. */
+  clinical = presso_staff_get_role (self->staff) != PRESSO_ROLE_RECEPTIONIST;
+  if (history != NULL && clinical)
+    {
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "open", _("Open _History"));
+      g_object_set_data (G_OBJECT (dialog), "target", (gpointer) "history");
+    }
+  else
+    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "open", _("Open Client's _Record"));
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  /* The newest one is opened. */
+  g_object_set_data_full (G_OBJECT (dialog), "record", g_object_ref (interrupted->pdata[0]),
+                          g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_interrupted_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+close_interrupted_sessions (PressoWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&self->interrupted, g_ptr_array_unref);
+  self->interrupted = presso_store_close_interrupted_sessions (self->store, &error);
+  if (self->interrupted == NULL)
+    g_warning ("Cannot close the sessions left running: %s", error->message);
+}
+
+static void
+on_map_cb (GtkWidget *widget,
+           gpointer   user_data)
+{
+  show_interrupted_sessions (PRESSO_WINDOW (widget));
 }
 
 static void
@@ -218,6 +390,7 @@ presso_window_constructed (GObject *object)
     {
       presso_staff_picker_set_store (self->staff_picker, self->store);
       add_pages (self);
+      close_interrupted_sessions (self);
     }
   update_mode (self);
 }
@@ -232,6 +405,7 @@ presso_window_dispose (GObject *object)
   g_clear_object (&self->staff);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->interrupted, g_ptr_array_unref);
 
   G_OBJECT_CLASS (presso_window_parent_class)->dispose (object);
 }
@@ -328,6 +502,7 @@ static void
 presso_window_init (PressoWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
@@ -409,6 +584,7 @@ presso_window_sign_in (PressoWindow *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   update_staff_button (self);
   update_mode (self);
+  show_interrupted_sessions (self);
 }
 
 /**

@@ -89,11 +89,15 @@ struct _PressoPressureGraph
   gsize               raster_alloc;
   gboolean            raster_valid;
   guint               raster_n, raster_ring, raster_visible, raster_nc;
+  guint               raster_end;      /* window columns from here on hold no pixels */
   int                 raster_h;
   double              raster_y_max;
   gint64              raster_k0;
   guint64             raster_serial;
   guint64             n_rasterised;   /* raster columns drawn since the widget was made */
+  guint32            *gutter_px;      /* the end labels' leaders, column by column */
+  gsize               gutter_alloc;
+  cairo_surface_t    *gutter;
 
   GskRenderNode      *grid_node;
   int                 grid_w, grid_h;
@@ -698,6 +702,19 @@ filled_before (PressoPressureGraph *self,
   return -1;
 }
 
+static void
+clear_columns (const Raster *r,
+               int           x_min,
+               int           x_max)
+{
+  for (int x = MAX (x_min, 0); x < MIN (x_max, r->width); x++)
+    {
+      int px = (x + r->ring) % r->width;
+
+      memset (r->data + (gsize) px * r->height, 0, (gsize) r->height * sizeof (guint32));
+    }
+}
+
 /* Clears raster columns [x_min, x_max) and draws into them everything that falls there,
  * walking the columns [k_start, k_end). */
 static void
@@ -715,12 +732,7 @@ raster_columns (PressoPressureGraph *self,
     return;
   r->x_min = x_min;
   r->x_max = x_max;
-  for (int x = x_min; x < x_max; x++)
-    {
-      int px = (x + r->ring) % r->width;
-
-      memset (r->data + (gsize) px * r->height, 0, (gsize) r->height * sizeof (guint32));
-    }
+  clear_columns (r, x_min, x_max);
   for (guint c = 0; c < nc; c++)
     if (chamber_shown (self, c))
       raster_target (self, r, c, nc, self->plot_scale, k_start, k_end);
@@ -742,6 +754,7 @@ update_raster (PressoPressureGraph *self,
   int n = (int) lay->n_cols;
   int h = (int) lay->h * self->plot_scale;
   int reach = MAX (0, (int) (2 * (MAX (1, round (self->style.line_width * self->plot_scale)) / 2)) - 1);
+  int end;
   Raster r;
 
   if (self->raster_alloc < (gsize) n * h)
@@ -757,6 +770,7 @@ update_raster (PressoPressureGraph *self,
   r.height = h;
   r.k0 = lay->k0;
   r.px_per_dmmhg = h / (lay->y_max * 10.0);
+  end = filled_before (self, n) + 1;
 
   if (!self->no_caching && self->raster_valid && self->raster_n == (guint) n &&
       self->raster_h == h && self->raster_y_max == lay->y_max &&
@@ -766,12 +780,19 @@ update_raster (PressoPressureGraph *self,
     {
       int hi = (int) self->changed_hi, lo = (int) self->changed_lo;
 
-      r.ring = (int) ((self->raster_ring + (lay->k0 - self->raster_k0)) % n);
-      if (hi < n)
+      int shift = (int) (lay->k0 - self->raster_k0);
+      int old_end = (int) self->raster_end - shift;
+
+      r.ring = (int) ((self->raster_ring + shift) % n);
+      /* past the newest column nothing is drawn: only clear what held pixels before, and the
+       * columns the ring brought round from the left */
+      clear_columns (&r, end, MAX (end, old_end));
+      clear_columns (&r, MAX (end, n - shift), n);
+      if (hi < end)
         {
           int x = MIN (filled_before (self, hi) + 1, hi - reach);
 
-          raster_columns (self, &r, nc, MAX (0, x), n, n);
+          raster_columns (self, &r, nc, MAX (0, x), end, n);
         }
       /* rows dropped at the left, or the window's first columns lost their predecessors */
       if (lo > 0 || lay->k0 != self->raster_k0)
@@ -790,6 +811,7 @@ update_raster (PressoPressureGraph *self,
     }
 
   self->raster_valid = TRUE;
+  self->raster_end = end;
   self->raster_ring = r.ring;
   self->raster_n = n;
   self->raster_h = h;
@@ -800,15 +822,15 @@ update_raster (PressoPressureGraph *self,
   self->raster_serial = self->cols_serial;
 }
 
-/* Copies the raster into rows of pixels at dst (stride in pixels): every pixel, or only the
- * curves' (over what is already there). */
+/* Copies a column-major raster into rows of pixels at dst (stride in pixels): every pixel, or
+ * only the drawn ones (over what is already there). */
 static void
-blit (PressoPressureGraph *self,
-      guint32             *dst,
-      int                  stride,
-      gboolean             over)
+blit (const Raster *r,
+      guint32      *dst,
+      int           stride,
+      gboolean      over)
 {
-  int n = (int) self->raster_n, h = self->raster_h;
+  int n = r->width, h = r->height;
 
   /* 16 rows at a time: reads of 64 bytes per column, writes along 16 rows */
   for (int y0 = 0; y0 < h; y0 += 16)
@@ -817,12 +839,12 @@ blit (PressoPressureGraph *self,
 
       for (int x = 0; x < n; x++)
         {
-          int px = x + (int) self->raster_ring;
+          int px = x + r->ring;
           const guint32 *src;
 
           if (px >= n)
             px -= n;
-          src = self->raster + (gsize) px * h;
+          src = r->data + (gsize) px * h;
           if (over)
             {
               for (int y = y0; y < y1; y++)
@@ -840,16 +862,21 @@ blit (PressoPressureGraph *self,
 }
 
 /* When cr draws on an image surface pixel for pixel (the benchmark, a PNG export), writes the
- * curves straight into it instead of compositing a copy.  The curves are opaque. */
+ * raster's pixels straight into it at (x, y) instead of compositing a copy.  What is drawn is
+ * opaque. */
 static gboolean
 blit_in_place (PressoPressureGraph *self,
-               cairo_t             *cr)
+               cairo_t             *cr,
+               const Raster        *r,
+               double               x,
+               double               y)
 {
-  const Layout *lay = &self->lay;
   cairo_surface_t *target = cairo_get_group_target (cr);
+  cairo_rectangle_list_t *clip;
   cairo_matrix_t m;
   double sx, sy, dx, dy, x0, y0, x1, y1, px, py;
   int ix, iy, stride;
+  gboolean one_box;
   guchar *data;
 
   if (cairo_surface_get_type (target) != CAIRO_SURFACE_TYPE_IMAGE ||
@@ -863,34 +890,63 @@ blit_in_place (PressoPressureGraph *self,
       sx != self->plot_scale || sy != self->plot_scale)
     return FALSE;
 
-  /* the plot's corner in device pixels, whole, and the plot wholly inside surface and clip */
-  px = (m.x0 + lay->x) * sx + dx;
-  py = (m.y0 + lay->y) * sy + dy;
+  /* the corner in device pixels, whole, and the raster wholly inside surface and clip */
+  px = (m.x0 + x) * sx + dx;
+  py = (m.y0 + y) * sy + dy;
   ix = (int) px;
   iy = (int) py;
   if (ix != px || iy != py || ix < 0 || iy < 0 ||
-      ix + (int) self->raster_n > cairo_image_surface_get_width (target) ||
-      iy + self->raster_h > cairo_image_surface_get_height (target))
+      ix + r->width > cairo_image_surface_get_width (target) ||
+      iy + r->height > cairo_image_surface_get_height (target))
     return FALSE;
   cairo_clip_extents (cr, &x0, &y0, &x1, &y1);
-  if (x0 > lay->x || y0 > lay->y || x1 < lay->x + lay->w || y1 < lay->y + lay->h)
+  if (x0 > x || y0 > y || x1 < x + r->width / sx || y1 < y + r->height / sy)
     return FALSE;
-  {
-    cairo_rectangle_list_t *clip = cairo_copy_clip_rectangle_list (cr);
-    gboolean one_box = clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1;
-
-    cairo_rectangle_list_destroy (clip);
-    if (!one_box)
-      return FALSE;
-  }
+  clip = cairo_copy_clip_rectangle_list (cr);
+  one_box = clip->status == CAIRO_STATUS_SUCCESS && clip->num_rectangles == 1;
+  cairo_rectangle_list_destroy (clip);
+  if (!one_box)
+    return FALSE;
 
   cairo_surface_flush (target);
   data = cairo_image_surface_get_data (target);
   stride = cairo_image_surface_get_stride (target);
-  blit (self, (guint32 *) (data + (gsize) iy * stride) + ix, stride / 4, TRUE);
-  cairo_surface_mark_dirty_rectangle (target, ix, iy, self->raster_n, self->raster_h);
+  blit (r, (guint32 *) (data + (gsize) iy * stride) + ix, stride / 4, TRUE);
+  cairo_surface_mark_dirty_rectangle (target, ix, iy, r->width, r->height);
 
   return TRUE;
+}
+
+/* Draws a raster at (x, y): in place when cr allows it, else through an image surface kept in
+ * *image. */
+static void
+draw_raster (PressoPressureGraph  *self,
+             cairo_t              *cr,
+             const Raster         *r,
+             cairo_surface_t     **image,
+             double                x,
+             double                y)
+{
+  if (r->width < 1 || r->height < 1 || blit_in_place (self, cr, r, x, y))
+    return;
+
+  if (*image == NULL ||
+      cairo_image_surface_get_width (*image) != r->width ||
+      cairo_image_surface_get_height (*image) != r->height)
+    {
+      g_clear_pointer (image, cairo_surface_destroy);
+      *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, r->width, r->height);
+    }
+  cairo_surface_set_device_scale (*image, self->plot_scale, self->plot_scale);
+  cairo_surface_flush (*image);
+  blit (r, (guint32 *) cairo_image_surface_get_data (*image),
+        cairo_image_surface_get_stride (*image) / 4, FALSE);
+  cairo_surface_mark_dirty (*image);
+
+  cairo_save (cr);
+  cairo_set_source_surface (cr, *image, x, y);
+  cairo_paint (cr);
+  cairo_restore (cr);
 }
 
 typedef struct {
@@ -949,6 +1005,7 @@ draw_end_labels (PressoPressureGraph *self,
 {
   const Layout *lay = &self->lay;
   EndLabel labels[MAX_CHAMBERS];
+  Raster gutter;
   guint n = 0;
   double lh = lay->line_h * 0.9;
   double top = lay->y, bottom = lay->y + lay->h;
@@ -989,22 +1046,42 @@ draw_end_labels (PressoPressureGraph *self,
         labels[i].y = limit;
     }
 
+  /* the leaders, as runs of pixels in the gutter between the plot and the numbers (a cairo
+   * stroke each cost as much as all the curves' new columns) */
+  gutter.width = (int) round ((PAD - 1) * self->plot_scale);
+  gutter.height = (int) lay->h * self->plot_scale;
+  gutter.ring = 0;
+  gutter.x_min = 0;
+  gutter.x_max = gutter.width;
+  gutter.k0 = 0;
+  if (self->gutter_alloc < (gsize) gutter.width * gutter.height)
+    {
+      g_free (self->gutter_px);
+      self->gutter_alloc = (gsize) gutter.width * gutter.height;
+      self->gutter_px = g_new (guint32, self->gutter_alloc);
+    }
+  gutter.data = self->gutter_px;
+  memset (gutter.data, 0, (gsize) gutter.width * gutter.height * sizeof (guint32));
+
   for (guint i = 0; i < n; i++)
     {
       const GdkRGBA *color = _presso_graph_style_chamber (&self->style, labels[i].chamber);
+      guint32 px = premultiplied (color);
       char num[8];
       int tw, th;
-      double lx = lay->x + lay->w + PAD;
+      double lx = lay->x + lay->w + PAD, ya, yb;
 
       g_snprintf (num, sizeof num, "%u", labels[i].chamber + 1);
       text_size (self, num, &tw, &th);
-      gdk_cairo_set_source_rgba (cr, color);
-      cairo_set_line_width (cr, 1);
-      cairo_move_to (cr, lay->x + lay->w, labels[i].curve_y);
-      cairo_line_to (cr, lx - 1, labels[i].y + th / 2.0);
-      cairo_stroke (cr);
+      ya = (labels[i].curve_y - lay->y) * self->plot_scale;
+      yb = (labels[i].y + th / 2.0 - lay->y) * self->plot_scale;
+      for (int x = 0; x < gutter.width; x++)
+        raster_span (&gutter, x,
+                     ya + (yb - ya) * x / gutter.width, ya + (yb - ya) * (x + 1) / gutter.width,
+                     0.5, px);
       show_text (self, cr, num, lx, labels[i].y, color);
     }
+  draw_raster (self, cr, &gutter, &self->gutter, lay->x + lay->w, lay->y);
 }
 
 static void
@@ -1132,19 +1209,14 @@ draw_dynamic (PressoPressureGraph *self,
     }
   else
     {
-      update_raster (self, nc);
-      if (!blit_in_place (self, cr))
-        {
-          cairo_surface_flush (self->plot);
-          blit (self, (guint32 *) cairo_image_surface_get_data (self->plot),
-                cairo_image_surface_get_stride (self->plot) / 4, FALSE);
-          cairo_surface_mark_dirty (self->plot);
+      Raster r = { 0 };
 
-          cairo_save (cr);
-          cairo_set_source_surface (cr, self->plot, lay->x, lay->y);
-          cairo_paint (cr);
-          cairo_restore (cr);
-        }
+      update_raster (self, nc);
+      r.data = self->raster;
+      r.width = (int) lay->n_cols;
+      r.height = (int) lay->h * self->plot_scale;
+      r.ring = (int) self->raster_ring;
+      draw_raster (self, cr, &r, &self->plot, lay->x, lay->y);
     }
 
   draw_end_labels (self, cr, nc);
@@ -1363,6 +1435,9 @@ presso_pressure_graph_dispose (GObject *object)
   g_clear_pointer (&self->plot, cairo_surface_destroy);
   g_clear_pointer (&self->raster, g_free);
   self->raster_alloc = 0;
+  g_clear_pointer (&self->gutter_px, g_free);
+  self->gutter_alloc = 0;
+  g_clear_pointer (&self->gutter, cairo_surface_destroy);
 
   G_OBJECT_CLASS (presso_pressure_graph_parent_class)->dispose (object);
 }

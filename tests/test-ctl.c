@@ -909,6 +909,48 @@ test_gate_cap (Fixture       *f,
 }
 
 static void
+test_gate_pretherapy (Fixture       *f,
+                      gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoScreening) current = NULL;
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoScreeningAnswer) yes = presso_screening_answer_new_yes_no (TRUE);
+  g_autoptr(PressoScreeningDecision) decision = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *out = NULL;
+  gint64 helene;
+  Csv csv;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+
+  /* Re-screened today: blocked drainage higher up, decided for the legs, which asks for a
+   * pre-therapy phase first. */
+  current = presso_store_get_current_screening (clinic.store, helene, &error);
+  g_assert_no_error (error);
+  screening = presso_screening_new_version (current);
+  g_assert_true (presso_screening_set_answer (screening, clinic.rules, "proximal-drainage", yes, &error));
+  g_assert_no_error (error);
+  g_assert_true (presso_store_insert_screening (clinic.store, screening, &error));
+  g_assert_no_error (error);
+  decision = presso_screening_decision_new (PRESSO_ZONE_LEGS, "proximal-drainage",
+                                            "Groin drained first with the pre-therapy program.",
+                                            NULL, 0, now);
+  g_assert_true (presso_store_add_screening_decision (clinic.store, screening, clinic.rules, decision, now, &error));
+  g_assert_no_error (error);
+
+  assert_refused (f, &clinic, helene, "pre-therapy");
+  g_assert_cmpint (run_client (f, &clinic, helene, "leg-lymphoedema-pretherapy", &out, NULL), ==, 0);
+  parse_csv (out, &csv);
+  g_assert_cmpuint (csv.n_running, >=, 2);
+  clinic_close (&clinic);
+}
+
+static void
 test_gate_usage (Fixture       *f,
                  gconstpointer  data)
 {
@@ -982,6 +1024,7 @@ main (int   argc,
   g_test_add ("/presso/ctl/sim/gate/boots-and-belt", Fixture, "boots+belt", fixture_setup, test_gate_zones,
               fixture_teardown);
   SIM_TEST ("/presso/ctl/sim/gate/cap", test_gate_cap);
+  SIM_TEST ("/presso/ctl/sim/gate/pretherapy", test_gate_pretherapy);
   SIM_TEST ("/presso/ctl/sim/gate/usage", test_gate_usage);
 
   return g_test_run ();

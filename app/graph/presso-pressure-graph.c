@@ -364,10 +364,17 @@ prepare (PressoPressureGraph *self,
         {
           gint64 n = lay->n_cols, k;
 
-          /* The session view grows by whole milliseconds per column, so that its columns
-           * stay put (and cached) for a while as the session goes on. */
+          /* The session view's columns grow in steps of an eighth of a power of two of
+           * milliseconds (the data then fills between 7/8 of the width and all of it), so that
+           * they stay put, and cached, for minutes of a long session. */
           if (span == 0)
-            span = MAX ((last - first + n) / n, (10000 + n - 1) / n) * n;
+            {
+              gint64 ms = MAX ((last - first + n) / n, (10000 + n - 1) / n), q = 1;
+
+              while (q * 16 <= ms)
+                q *= 2;
+              span = (ms + q - 1) / q * q * n;
+            }
           lay->span = span;
           k = MAX (column_of (lay, last), column_of (lay, first) + n - 1);
           lay->k0 = k - n + 1;

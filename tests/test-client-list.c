@@ -181,8 +181,11 @@ test_fills (Fixture       *f,
             gconstpointer  data)
 {
   g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
+  /* A second area's list, made meanwhile, waits for the same worker. */
+  g_autoptr(PressoClientList) other = presso_client_list_new_loading (f->store);
   g_autoptr(GArray) expected = expected_ids (f, "", FALSE);
   g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) other_ids = NULL;
   Changes changes = { 0, };
 
   /* Empty while loading: nothing is read before the caller's first frame. */
@@ -203,6 +206,9 @@ test_fills (Fixture       *f,
   ids = list_ids (list);
   assert_same_ids (ids, expected);
   g_assert_cmpint (presso_client_list_find (list, g_array_index (expected, gint64, 7)), ==, 7);
+  wait_loaded (other);
+  other_ids = list_ids (other);
+  assert_same_ids (other_ids, expected);
 
   /* The worker read the initials too: the first keystroke is answered like FTS5 would. */
   g_assert_nonnull (_presso_store_get_client_order (f->store, NULL)->initials);

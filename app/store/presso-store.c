@@ -47,6 +47,9 @@ struct _PressoStore
   gboolean           initials_loaded;
   /* Counts the writes to clients, so an order read on a worker thread can tell it missed one. */
   guint64            client_writes;
+  /* While a worker reads the order: its task, and the tasks of the lists that wait for it too. */
+  GTask             *order_task;
+  GPtrArray         *order_waiters;
 };
 
 enum {
@@ -1037,6 +1040,28 @@ order_load_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Completes the reading of the order for every list that waits for it. */
+static void
+order_load_done (PressoStore *self,
+                 GTask       *outer,
+                 GError      *error)
+{
+  g_autoptr(GPtrArray) waiters = g_steal_pointer (&self->order_waiters);
+
+  self->order_task = NULL;
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    {
+      if (error != NULL)
+        g_task_return_error (waiters->pdata[i], g_error_copy (error));
+      else
+        g_task_return_boolean (waiters->pdata[i], TRUE);
+    }
+  if (error != NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_boolean (outer, TRUE);
+}
+
 static void on_order_loaded_cb (GObject      *source_object,
                                 GAsyncResult *result,
                                 gpointer      user_data);
@@ -1071,7 +1096,7 @@ on_order_loaded_cb (GObject      *source_object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      g_task_return_error (outer, g_steal_pointer (&error));
+      order_load_done (self, outer, g_steal_pointer (&error));
       return;
     }
 
@@ -1081,12 +1106,10 @@ on_order_loaded_cb (GObject      *source_object,
     {
       /* A write since the worker started may be missing from what it read: read again, or
        * leave it to _presso_store_get_client_order() when the writes keep coming. */
-      if (g_task_return_error_if_cancelled (outer))
-        return;
       if (load->attempts < 3)
         order_load_start (self, outer);
       else
-        g_task_return_boolean (outer, TRUE);
+        order_load_done (self, outer, NULL);
       return;
     }
 
@@ -1101,7 +1124,7 @@ on_order_loaded_cb (GObject      *source_object,
       self->order = g_steal_pointer (&load->order);
       order_set_initials (self, self->order);
     }
-  g_task_return_boolean (outer, TRUE);
+  order_load_done (self, outer, NULL);
 }
 
 /**
@@ -1130,9 +1153,18 @@ _presso_store_load_client_order_async (PressoStore         *self,
       g_task_return_boolean (task, TRUE);
       return;
     }
+  /* One worker for every list that asks meanwhile. */
+  if (self->order_task != NULL)
+    {
+      if (self->order_waiters == NULL)
+        self->order_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->order_waiters, g_steal_pointer (&task));
+      return;
+    }
   load = g_new0 (OrderLoad, 1);
   load->path = g_strdup (self->path);
   g_task_set_task_data (task, load, order_load_free);
+  self->order_task = task;
   order_load_start (self, task);
 }
 

@@ -1897,7 +1897,8 @@ presso_treatment_page_set_store (PressoTreatmentPage *self,
   gtk_list_box_bind_model (self->client_results, NULL, NULL, NULL, NULL);
   if (store != NULL)
     {
-      self->client_list = presso_client_list_new (store);
+      /* Read on a worker thread: the window shows itself without waiting for it. */
+      self->client_list = presso_client_list_new_loading (store);
       self->client_results_model = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->client_list)),
                                                                            0, MAX_CLIENT_RESULTS));
       gtk_list_box_bind_model (self->client_results, self->client_results_model,

@@ -124,6 +124,7 @@ run_ctl (const char * const *args,
          char              **err)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   Run run = { 0 };
   int status;
@@ -133,9 +134,12 @@ run_ctl (const char * const *args,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  run.proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                                G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                                &error);
+  /* The test's own (isolated) folders: the demo clinic and the clinic's rules live there. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "HOME", g_get_home_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  run.proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (run.proc, NULL, NULL, on_communicate_cb, &run);
   if (!iterate_until (run_done_cond, &run, timeout_ms))
@@ -997,6 +1001,35 @@ test_gate_usage (Fixture       *f,
   g_assert_nonnull (strstr (out, "Client: Dupont Hélène\n"));
   g_assert_nonnull (strstr (out, "Screening: Screening valid\n"));
   clinic_close (&clinic);
+
+  /* --demo: the demo clinic in $XDG_DATA_HOME (this test's own), made on first use. */
+  {
+    g_autofree char *demo_path = presso_store_demo_path ();
+    g_autoptr(PressoStore) demo = NULL;
+    g_autoptr(GError) error = NULL;
+    Clinic view = { 0 };
+
+    g_assert_false (g_file_test (demo_path, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_ctl ((const char *[]) { "screening", "--demo", "--client", "1", NULL }, 30000, &out, NULL), ==, 0);
+    demo = presso_store_open (demo_path, &error);
+    g_assert_no_error (error);
+    view.store = demo;
+    g_clear_pointer (&bjorn, g_free);
+    bjorn = g_strdup_printf ("%" G_GINT64_FORMAT, find_client (&view, "Bjørn", "Ødegaard"));
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_ctl ((const char *[]) { "screening", "--demo", "--client", bjorn, NULL }, 5000, &out, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "Screening: Screening expired\n"));
+    if (f->sim_pid != 0)
+      {
+        g_clear_pointer (&err, g_free);
+        g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                                     "--seconds", "1", "--demo", "--client", bjorn, NULL },
+                                  15000, NULL, &err), ==, EXIT_REFUSED);
+        g_assert_nonnull (strstr (err, "has expired"));
+        assert_device_untouched (f);
+      }
+  }
 }
 
 #define SIM_TEST(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)

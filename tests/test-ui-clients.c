@@ -700,6 +700,41 @@ test_clients_accessible_buttons (Fixture       *f,
 }
 
 static gboolean
+n_listed_is_two (Fixture *f)
+{
+  return n_listed (f) == 2;
+}
+
+/* A match reached with the arrow keys opens with Enter (the list view's "activate"). */
+static void
+test_clients_keyboard (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *names[] = { "Durand", "Dupont" };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(PressoClient) client = presso_client_new ();
+
+      presso_client_set_first_name (client, "Anne");
+      presso_client_set_last_name (client, names[i]);
+      g_assert_true (presso_store_insert_client (f->store, client, &error));
+      g_assert_no_error (error);
+    }
+  sign_in (f, "Claire Martin");
+  type_into (f, "search_entry", "anne");
+  g_assert_true (spin_until (f, (Condition) n_listed_is_two, 3000));
+  g_assert_null (presso_clients_page_get_current (page (f)));
+
+  /* Second match: Durand (the list is by last name). */
+  g_signal_emit_by_name (find (f, "list_view"), "activate", 1);
+  spin (20);
+  g_assert_nonnull (presso_clients_page_get_current (page (f)));
+  g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Durand");
+}
+
+static gboolean
 is_folded (Fixture *f)
 {
   return adw_leaflet_get_folded (ADW_LEAFLET (find (f, "leaflet")));
@@ -830,6 +865,8 @@ main (int   argc,
               fixture_set_up, test_clients_conflict, fixture_tear_down);
   g_test_add ("/presso/ui/clients/accessible-buttons", Fixture, NULL,
               fixture_set_up, test_clients_accessible_buttons, fixture_tear_down);
+  g_test_add ("/presso/ui/clients/keyboard", Fixture, NULL,
+              fixture_set_up, test_clients_keyboard, fixture_tear_down);
   g_test_add ("/presso/ui/clients/narrow", Fixture, NULL,
               fixture_set_up, test_clients_narrow, fixture_tear_down);
   g_test_add ("/presso/ui/clients/screenshot", Fixture, NULL,

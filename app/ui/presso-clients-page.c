@@ -293,6 +293,22 @@ on_selected_item_changed_cb (PressoClientsPage *self)
   presso_clients_page_show_client (self, client);
 }
 
+/* Enter on a row reached with the arrow keys opens it, as a click does. */
+static void
+on_list_activate_cb (PressoClientsPage *self,
+                     guint              position)
+{
+  g_autoptr(PressoClient) client = NULL;
+
+  if (self->clients == NULL || self->editing)
+    return;
+  client = g_list_model_get_item (G_LIST_MODEL (self->clients), position);
+  if (client == NULL)
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  presso_clients_page_show_client (self, client);
+}
+
 static void
 on_search_changed_cb (PressoClientsPage *self)
 {
@@ -586,6 +602,7 @@ presso_clients_page_class_init (PressoClientsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, editor_bin);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_archived_toggled_cb);
 }
 

@@ -695,6 +695,103 @@ test_cached_frame_equals_scratch (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Without colour, a chamber's garment is told by its line: the outlets in order are drawn
+ * solid, dashed, dotted and dash-dotted.  Columns of the plot are scanned for each chamber's
+ * colour along a steady pressure. */
+static void
+test_garment_patterns (void)
+{
+  static const presso_proto_outlet four[] = {
+    { PRESSO_PROTO_GARMENT_BOOT_LEFT, 0, 2 },
+    { PRESSO_PROTO_GARMENT_BOOT_RIGHT, 2, 2 },
+    { PRESSO_PROTO_GARMENT_BELT, 4, 1 },
+    { PRESSO_PROTO_GARMENT_SLEEVE_LEFT, 5, 3 },
+  };
+  /* chamber → outlet's pattern: gaps expected (fraction of columns, longest gap in px) */
+  static const struct { double gaps_min, gaps_max; int longest_gap; } expect[] = {
+    { 0, 0.02, 1 },        /* solid */
+    { 0.25, 0.42, 3 },     /* dashed 6 on, 3 off */
+    { 0.4, 0.6, 2 },       /* dotted 2 on, 2 off */
+    { 0.25, 0.42, 2 },     /* dash-dot 6 on, 2 off, 2 on, 2 off */
+  };
+  const guint outlet_of[N_CH] = { 0, 0, 1, 1, 2, 3, 3, 3 };
+  g_autoptr(PressoSampleBuffer) buf = presso_sample_buffer_new (N_CH, RATE, 60);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *graph = presso_pressure_graph_new ();
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 300);
+  PressoGraphStyle style = { 0 };
+  cairo_t *cr;
+  const guchar *data;
+  int stride;
+
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  for (guint i = 0; i < 20 * RATE; i++)
+    {
+      gint16 m[N_CH], g[N_CH] = { 0 };
+
+      for (guint c = 0; c < N_CH; c++)
+        m[c] = (gint16) (100 + 60 * c);
+      presso_sample_buffer_append (buf, (gint64) i * 10, m, g, PRESSO_SAMPLE_BUFFER_NO_CHAMBER);
+    }
+  presso_pressure_graph_set_buffer (PRESSO_PRESSURE_GRAPH (graph), buf);
+  presso_pressure_graph_set_max_pressure (PRESSO_PRESSURE_GRAPH (graph), 60);
+  presso_pressure_graph_set_outlets (PRESSO_PRESSURE_GRAPH (graph), four, G_N_ELEMENTS (four));
+
+  cr = cairo_create (img);
+  _presso_pressure_graph_draw (PRESSO_PRESSURE_GRAPH (graph), cr, 900, 300);
+  cairo_destroy (cr);
+  cairo_surface_flush (img);
+  data = cairo_image_surface_get_data (img);
+  stride = cairo_image_surface_get_stride (img);
+  _presso_graph_style_load (&style, graph);
+
+  for (guint c = 0; c < N_CH; c++)
+    {
+      const GdkRGBA *color = _presso_graph_style_chamber (&style, c);
+      guint32 want = 0xFF000000u | (guint32) lround (color->red * 255) << 16 |
+                     (guint32) lround (color->green * 255) << 8 | (guint32) lround (color->blue * 255);
+      gboolean has[900];
+      int first = -1, last = -1, gaps = 0, gap = 0, longest = 0;
+
+      for (int x = 0; x < 900; x++)
+        {
+          has[x] = FALSE;
+          for (int y = 0; y < 300 && !has[x]; y++)
+            has[x] = ((const guint32 *) (data + (gsize) y * stride))[x] == want;
+        }
+      /* the curve: from its first column to the last before a long gap (the end labels) */
+      for (int x = 0; x < 900; x++)
+        if (has[x])
+          {
+            if (first < 0)
+              first = x;
+            else if (x - last > 12)
+              break;
+            last = x;
+          }
+      g_assert_cmpint (first, >=, 0);
+      g_assert_cmpint (last - first, >, 200);
+      for (int x = first; x <= last; x++)
+        {
+          gap = has[x] ? 0 : gap + 1;
+          gaps += !has[x];
+          longest = MAX (longest, gap);
+        }
+      g_test_message ("chamber %u (outlet %u): curve over %d px, %d without it, longest gap %d",
+                      c + 1, outlet_of[c] + 1, last - first + 1, gaps, longest);
+      g_assert_cmpfloat ((double) gaps / (last - first + 1), >=, expect[outlet_of[c]].gaps_min);
+      g_assert_cmpfloat ((double) gaps / (last - first + 1), <=, expect[outlet_of[c]].gaps_max);
+      if (outlet_of[c] == 0)
+        g_assert_cmpint (longest, ==, 0);
+      else
+        g_assert_cmpint (longest, ==, expect[outlet_of[c]].longest_gap);
+    }
+
+  _presso_graph_style_clear (&style);
+  cairo_surface_destroy (img);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +805,7 @@ main (int   argc,
   g_test_add_func ("/presso/graph/widget/redraw-coalesced", test_redraw_coalesced);
   g_test_add_func ("/presso/graph/widget/accessible-description", test_accessible_description);
   g_test_add_func ("/presso/graph/widget/cached-frame", test_cached_frame_equals_scratch);
+  g_test_add_func ("/presso/graph/widget/garment-patterns", test_garment_patterns);
 
   return g_test_run ();
 }

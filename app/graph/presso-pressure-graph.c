@@ -8,9 +8,11 @@
  * image surface and adds labels with cairo; the static frame, mmHg grid and legend are drawn
  * once into a render node and reused until the size, the scale or the theme changes.  Columns
  * are aligned to the session's start, so that a scrolling window keeps the reduced columns it
- * already has and reduces only those that gained rows.  Text layouts are kept per string.  The
- * buffer's "changed" signal queues at most one redraw per frame.  Chambers are told apart without colour by the number at each curve's right end and
- * in the hover readout.
+ * already has and reduces only those that gained rows; the curves' pixel columns are kept
+ * likewise.  Text layouts are kept per string.  The buffer's "changed" signal queues at most
+ * one redraw per frame.  Chambers are told apart without colour by the number at each curve's
+ * right end and in the hover readout, and by their garment's line pattern (solid, dashed,
+ * dotted, dash-dotted, in the order of the device's outlets) in the curves, legend and readout.
  */
 
 #define G_LOG_DOMAIN "presso-graph"
@@ -520,7 +522,69 @@ typedef struct {
   int      x_min, x_max; /* only columns x_min <= x < x_max are written */
   gint64   k0;           /* absolute index of window column 0 (for dash phases) */
   double   px_per_dmmhg;
+  guint    pattern;      /* the measured curve's LinePattern */
+  int      pattern_px;   /* device pixels per pattern unit */
 } Raster;
+
+/* Chambers are told apart without colour by their garment's line: the outlets in the
+ * device's order are drawn solid, dashed, dotted, dash-dotted (then again). */
+typedef enum {
+  PATTERN_SOLID,
+  PATTERN_DASHED,
+  PATTERN_DOTTED,
+  PATTERN_DASH_DOT,
+  N_PATTERNS
+} LinePattern;
+
+/* on and off lengths in units of a logical pixel, for cairo (the legend, the hover readout) */
+static const double pattern_dashes[N_PATTERNS][4] = {
+  { 0 },
+  { 6, 3 },
+  { 2, 2 },
+  { 6, 2, 2, 2 },
+};
+static const int pattern_n_dashes[N_PATTERNS] = { 0, 2, 2, 4 };
+
+static LinePattern
+chamber_pattern (PressoPressureGraph *self,
+                 guint                c)
+{
+  for (guint i = 0; i < self->n_outlets; i++)
+    if (c >= self->outlets[i].first_chamber &&
+        c < (guint) self->outlets[i].first_chamber + self->outlets[i].n_chambers)
+      return (LinePattern) (i % N_PATTERNS);
+
+  return PATTERN_SOLID;
+}
+
+/* Whether absolute pixel column k is drawn by the pattern: dashes follow absolute time, so
+ * they scroll with the curve. */
+static inline gboolean
+pattern_on (const Raster *r,
+            gint64        k)
+{
+  gint64 u = k / r->pattern_px;
+
+  switch (r->pattern)
+    {
+    case PATTERN_DASHED:
+      return u % 9 < 6;
+    case PATTERN_DOTTED:
+      return u % 4 < 2;
+    case PATTERN_DASH_DOT:
+      return u % 12 < 6 || (u % 12 >= 8 && u % 12 < 10);
+    case PATTERN_SOLID:
+    default:
+      return TRUE;
+    }
+}
+
+static void
+set_pattern (cairo_t     *cr,
+             LinePattern  pattern)
+{
+  cairo_set_dash (cr, pattern_dashes[pattern], pattern_n_dashes[pattern], 0);
+}
 
 /* floor() for the plot's range, without a libm call per pixel run */
 static inline int
@@ -543,6 +607,8 @@ raster_span (const Raster *r,
   int px;
 
   if (x < r->x_min || x >= r->x_max)
+    return;
+  if (r->pattern != PATTERN_SOLID && !pattern_on (r, r->k0 + x))
     return;
   px = x + r->ring;
   if (px >= r->width)
@@ -588,7 +654,7 @@ raster_y (const Raster *r,
 
 static void
 raster_chamber (PressoPressureGraph *self,
-                const Raster        *r,
+                const Raster        *raster,
                 guint                c,
                 guint                nc,
                 double               scale,
@@ -603,6 +669,11 @@ raster_chamber (PressoPressureGraph *self,
   double band_fill = 12 * scale;
   double prev_hi = 0;
   guint prev = G_MAXUINT;
+  Raster pr = *raster;
+  const Raster *r = &pr;
+
+  pr.pattern = chamber_pattern (self, c);
+  pr.pattern_px = (int) MAX (1, scale);
 
   for (guint k = k_start; k < k_end; k++)
     {
@@ -762,7 +833,7 @@ update_raster (PressoPressureGraph *self,
   int h = (int) lay->h * self->plot_scale;
   int reach = MAX (0, (int) (2 * (MAX (1, round (self->style.line_width * self->plot_scale)) / 2)) - 1);
   int end;
-  Raster r;
+  Raster r = { 0 };
 
   if (self->raster_alloc < (gsize) n * h)
     {
@@ -1012,7 +1083,7 @@ draw_end_labels (PressoPressureGraph *self,
 {
   const Layout *lay = &self->lay;
   EndLabel labels[MAX_CHAMBERS];
-  Raster gutter;
+  Raster gutter = { 0 };
   guint n = 0;
   double lh = lay->line_h * 0.9;
   double top = lay->y, bottom = lay->y + lay->h;
@@ -1174,9 +1245,11 @@ draw_hover (PressoPressureGraph *self,
         {
           gdk_cairo_set_source_rgba (cr, _presso_graph_style_chamber (&self->style, line_chamber[i]));
           cairo_set_line_width (cr, self->style.line_width);
+          set_pattern (cr, chamber_pattern (self, line_chamber[i]));
           cairo_move_to (cr, lx, ly + line_h / 2);
           cairo_line_to (cr, lx + swatch, ly + line_h / 2);
           cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
           lx += swatch + PAD / 2;
         }
       show_text (self, cr, g_ptr_array_index (lines, i), lx, ly, &self->style.fg);
@@ -1769,6 +1842,7 @@ presso_pressure_graph_set_outlets (PressoPressureGraph       *self,
   g_return_if_fail (n_outlets == 0 || outlets != NULL);
 
   self->n_outlets = _presso_graph_outlets_copy (self->outlets, outlets, n_outlets);
+  self->raster_valid = FALSE;
   invalidate_grid (self);
 }
 
@@ -1857,16 +1931,26 @@ _presso_pressure_graph_draw_grid (PressoPressureGraph *self,
           text = g_strdup_printf (_("%s %u–%u"), _presso_graph_garment_name (o->garment),
                                   o->first_chamber + 1, o->first_chamber + o->n_chambers);
         text_size (self, text, &tw, &th);
-        needed += tw + 3 * PAD;
+        needed += 22 + tw + 3 * PAD;
         g_ptr_array_add (texts, text);
       }
 
+    /* each garment after a sample of its chambers' line */
     if (x + needed - 3 * PAD <= width)
       for (guint i = 0; i < texts->len; i++)
         {
+          double ly = PAD / 2 + th / 2.0;
+
+          gdk_cairo_set_source_rgba (cr, &self->style.fg);
+          cairo_set_line_width (cr, self->style.line_width);
+          set_pattern (cr, chamber_pattern (self, self->outlets[i].first_chamber));
+          cairo_move_to (cr, x, ly);
+          cairo_line_to (cr, x + 18, ly);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
           text_size (self, g_ptr_array_index (texts, i), &tw, &th);
-          show_text (self, cr, g_ptr_array_index (texts, i), x, PAD / 2, &self->style.dim);
-          x += tw + 3 * PAD;
+          show_text (self, cr, g_ptr_array_index (texts, i), x + 22, PAD / 2, &self->style.dim);
+          x += 22 + tw + 3 * PAD;
         }
   }
 }

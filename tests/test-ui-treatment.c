@@ -16,6 +16,7 @@
 #include <adwaita.h>
 
 #include "presso-application.h"
+#include "presso-history-chart.h"
 #include "presso-history-page.h"
 #include "presso-pressure-graph.h"
 #include "presso-sim.h"
@@ -425,6 +426,13 @@ test_treatment_front_desk (Fixture       *f,
         g_assert_cmpint (minimum, <=, 520);
       }
   }
+  {
+    int minimum;
+
+    gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    g_test_message ("window: %d px wide at least", minimum);
+    g_assert_cmpint (minimum, <=, 560);
+  }
 }
 
 static void
@@ -783,10 +791,14 @@ test_treatment_history (Fixture       *f,
   open_area (f);
   presso_treatment_page_set_duration_limit (f->page, 3);
   pick_client (f, "Durand");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "weight_before_spin")), 72.4);
   click (f, "start_button");
   g_assert_true (spin_until (f, session_finished, 15000));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (f, "notes_view"))),
                             "Tolerated well.", -1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "weight_after_spin")), 71.9);
+  click (f, "save_button");
+  /* Saving twice does not weigh twice. */
   click (f, "save_button");
 
   history = PRESSO_HISTORY_PAGE (presso_window_get_page (f->window, "history"));
@@ -810,6 +822,20 @@ test_treatment_history (Fixture       *f,
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (presso_find_child_by_id (GTK_WIDGET (history),
                                                                                      "notes_label"))),
                             "Tolerated well."));
+  {
+    const char *measured = gtk_label_get_label (GTK_LABEL (presso_find_child_by_id (GTK_WIDGET (history),
+                                                                                    "measurements_label")));
+    GtkWidget *chart = presso_find_child_by_id (GTK_WIDGET (history), "weight_chart");
+    g_autoptr(GPtrArray) series = presso_store_list_measurement_series (f->store, presso_client_get_id (f->anne),
+                                                                       "weight", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (series->len, ==, 2);
+    g_assert_nonnull (strstr (measured, "72.4"));
+    g_assert_nonnull (strstr (measured, "71.9"));
+    g_assert_true (gtk_widget_get_visible (chart));
+    g_assert_cmpuint (presso_history_chart_get_n_values (PRESSO_HISTORY_CHART (chart)), ==, 1);
+  }
   spin (300);
   save_screenshot (f, "ui-history.png");
 

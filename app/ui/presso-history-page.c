@@ -18,6 +18,7 @@
 
 #include "presso-client-list.h"
 #include "presso-clients-page.h"
+#include "presso-history-chart.h"
 #include "presso-history-page.h"
 #include "presso-pressure-graph.h"
 #include "presso-store-session.h"
@@ -60,6 +61,8 @@ struct _PressoHistoryPage
   GtkLabel            *events_label;
   GtkLabel            *notes_label;
   GtkLabel            *measurements_label;
+  PressoHistoryChart  *weight_chart;
+  GtkWidget           *weight_empty_label;
 };
 
 G_DEFINE_FINAL_TYPE (PressoHistoryPage, presso_history_page, ADW_TYPE_BIN)
@@ -250,6 +253,32 @@ add_unique (GPtrArray  *names,
   g_ptr_array_add (names, g_strdup (name));
 }
 
+/* One weight per session over the course: the one after the session, else the one before. */
+static void
+load_weights (PressoHistoryPage *self)
+{
+  g_autoptr(GPtrArray) series = NULL;
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  gint64 session = 0;
+
+  if (self->store != NULL && self->client != NULL)
+    series = presso_store_list_measurement_series (self->store, presso_client_get_id (self->client),
+                                                   "weight", NULL);
+  for (guint i = 0; series && i < series->len; i++)
+    {
+      PressoMeasurement *m = g_ptr_array_index (series, i);
+
+      if (m->session_id != session)
+        g_array_append_val (values, m->value);
+      else if (m->after)
+        g_array_index (values, double, values->len - 1) = m->value;
+      session = m->session_id;
+    }
+  presso_history_chart_set_values (self->weight_chart, (const double *) values->data, values->len, _("kg"));
+  gtk_widget_set_visible (GTK_WIDGET (self->weight_chart), values->len > 0);
+  gtk_widget_set_visible (self->weight_empty_label, values->len == 0);
+}
+
 static void
 load_sessions (PressoHistoryPage *self)
 {
@@ -276,6 +305,7 @@ load_sessions (PressoHistoryPage *self)
       add_unique (practitioners, presso_session_record_get_practitioner_name (record));
       add_unique (programs, presso_session_record_get_program_name (record));
     }
+  load_weights (self);
   self->updating = TRUE;
   fill_filter (self->practitioner_names, _("All practitioners"), practitioners);
   fill_filter (self->program_names, _("All programs"), programs);
@@ -555,6 +585,7 @@ presso_history_page_class_init (PressoHistoryPageClass *klass)
 
   presso_ui_ensure_resources ();
   g_type_ensure (PRESSO_TYPE_PRESSURE_GRAPH);
+  g_type_ensure (PRESSO_TYPE_HISTORY_CHART);
 
   object_class->dispose = presso_history_page_dispose;
   object_class->get_property = presso_history_page_get_property;
@@ -594,6 +625,8 @@ presso_history_page_class_init (PressoHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, events_label);
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, notes_label);
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, measurements_label);
+  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, weight_chart);
+  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, weight_empty_label);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_session_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_client_search_changed_cb);
@@ -817,7 +850,7 @@ presso_history_page_open_session (PressoHistoryPage  *self,
       if (measured->len > 0)
         g_string_append_c (measured, '\n');
       /* Translators: a measurement: point, before/after, value and unit */
-      g_string_append_printf (measured, _("%s (%s): %.1f %s"), m->point,
+      g_string_append_printf (measured, _("%s (%s): %.1f %s"), weight ? _("Weight") : m->point,
                               m->after ? _("after") : _("before"), m->value,
                               weight ? _("kg") : _("cm"));
     }

@@ -62,6 +62,7 @@ struct _PressoTreatmentPage
   GDateTime            *device_alarm_time;
   char                 *refusal;
   guint                 duration_limit_s;
+  gboolean              weight_after_saved;  /* a second save does not weigh twice */
   gboolean              updating;
 
   GCancellable         *cancellable;
@@ -93,6 +94,7 @@ struct _PressoTreatmentPage
   GtkWidget            *before_group;
   GtkSpinButton        *heaviness_before_spin;
   GtkSpinButton        *pain_before_spin;
+  GtkSpinButton        *weight_before_spin;
   GtkWidget            *refusal_box;
   GtkLabel             *refusal_label;
   GtkWidget            *start_button;
@@ -102,6 +104,7 @@ struct _PressoTreatmentPage
   GtkWidget            *after_group;
   GtkSpinButton        *heaviness_after_spin;
   GtkSpinButton        *pain_after_spin;
+  GtkSpinButton        *weight_after_spin;
   GtkTextView          *notes_view;
   GtkLabel             *remaining_label;
   GtkLabel             *cycle_label;
@@ -1099,6 +1102,7 @@ take_session (PressoTreatmentPage *self,
 
   clear_session (self);
   self->session = session;
+  self->weight_after_saved = FALSE;
   g_signal_connect_swapped (session, "notify::state", G_CALLBACK (on_session_state_cb), self);
   g_signal_connect_swapped (session, "notify::remaining-s", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (session, "notify::cycle", G_CALLBACK (update_status), self);
@@ -1116,6 +1120,21 @@ take_session (PressoTreatmentPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
+/* A weight of 0 means "not weighed". */
+static gboolean
+save_weight (PressoTreatmentPage  *self,
+             GtkSpinButton        *spin,
+             gboolean              after,
+             GError              **error)
+{
+  double kg = gtk_spin_button_get_value (spin);
+
+  if (kg <= 0)
+    return TRUE;
+  return presso_store_add_measurement (self->store, presso_session_get_session_id (self->session),
+                                       "weight", after, kg, error) > 0;
+}
+
 /* Records the scores asked before the start at once: they must not depend on a later save. */
 static void
 save_before_scores (PressoTreatmentPage *self)
@@ -1131,7 +1150,8 @@ save_before_scores (PressoTreatmentPage *self)
                                         PRESSO_SESSION_SCORE_UNSET,
                                         gtk_spin_button_get_value_as_int (self->pain_before_spin),
                                         PRESSO_SESSION_SCORE_UNSET);
-      presso_store_update_session_details (self->store, record, &error);
+      if (presso_store_update_session_details (self->store, record, &error))
+        save_weight (self, self->weight_before_spin, FALSE, &error);
     }
   if (error != NULL)
     {
@@ -1439,7 +1459,9 @@ save_action (GtkWidget  *widget,
                                         gtk_spin_button_get_value_as_int (self->heaviness_after_spin),
                                         gtk_spin_button_get_value_as_int (self->pain_before_spin),
                                         gtk_spin_button_get_value_as_int (self->pain_after_spin));
-      presso_store_update_session_details (self->store, record, &error);
+      if (presso_store_update_session_details (self->store, record, &error) &&
+          !self->weight_after_saved && gtk_spin_button_get_value (self->weight_after_spin) > 0)
+        self->weight_after_saved = save_weight (self, self->weight_after_spin, TRUE, &error);
     }
   if (error != NULL)
     {
@@ -1464,6 +1486,7 @@ new_session_action (GtkWidget  *widget,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
   gtk_spin_button_set_value (self->heaviness_after_spin, 0);
   gtk_spin_button_set_value (self->pain_after_spin, 0);
+  gtk_spin_button_set_value (self->weight_after_spin, 0);
   set_refusal (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
   update_all (self);
@@ -1780,6 +1803,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, before_group);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, heaviness_before_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, pain_before_spin);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, weight_before_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, refusal_box);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, start_button);
@@ -1789,6 +1813,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, after_group);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, heaviness_after_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, pain_after_spin);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, weight_after_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, notes_view);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, remaining_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, cycle_label);
@@ -1973,6 +1998,7 @@ presso_treatment_page_set_client (PressoTreatmentPage *self,
   set_refusal (self, NULL);
   gtk_spin_button_set_value (self->heaviness_before_spin, 0);
   gtk_spin_button_set_value (self->pain_before_spin, 0);
+  gtk_spin_button_set_value (self->weight_before_spin, 0);
   update_client_row (self);
   update_cap (self);
   update_program_problems (self);

@@ -732,6 +732,19 @@ test_clients_keyboard (Fixture       *f,
   spin (20);
   g_assert_nonnull (presso_clients_page_get_current (page (f)));
   g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Durand");
+
+  /* Typed quickly then Enter, before the entry reports the search: the match opens, not the
+   * first client of the list as it was. */
+  type_into (f, "search_entry", "dupo");
+  g_signal_emit_by_name (find (f, "search_entry"), "activate");
+  spin (20);
+  g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Dupont");
+  type_into (f, "search_entry", "");
+  g_assert_true (spin_until (f, (Condition) n_listed_is_two, 3000));
+  type_into (f, "search_entry", "dura");
+  g_signal_emit_by_name (find (f, "search_entry"), "activate");
+  spin (20);
+  g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Durand");
 }
 
 static gboolean

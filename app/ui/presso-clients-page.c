@@ -324,8 +324,16 @@ on_search_activate_cb (PressoClientsPage *self)
 {
   g_autoptr(PressoClient) first = NULL;
 
-  /* Enter opens the first match: a client is two keystrokes away. */
-  if (self->clients == NULL || g_list_model_get_n_items (G_LIST_MODEL (self->clients)) == 0)
+  /* Enter opens the first match: a client is two keystrokes away.  The entry reports what
+   * was typed only after a short pause, so a quick "zoë⏎" would open the first client of the
+   * unfiltered list: filter with what is in the entry now. */
+  if (self->clients == NULL)
+    return;
+  presso_client_list_set_query (self->clients,
+                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_list_state (self);
+  if (presso_client_list_get_loading (self->clients) ||
+      g_list_model_get_n_items (G_LIST_MODEL (self->clients)) == 0)
     return;
   gtk_single_selection_set_selected (self->selection, 0);
   first = g_list_model_get_item (G_LIST_MODEL (self->clients), 0);

@@ -143,6 +143,7 @@ reduce_rows (PressoSampleBuffer *self,
 {
   guint nc = self->n_chambers;
   guint64 i = a;
+  gsize s = slot (self, a);     /* i's slot, followed without a division per step */
 
   for (guint c = 0; c < nc; c++)
     {
@@ -168,18 +169,24 @@ reduce_rows (PressoSampleBuffer *self,
 
       if (level < 0)
         {
-          lo = hi = self->measured + slot (self, i) * nc;
+          lo = hi = self->measured + s * nc;
           i++;
+          s++;
         }
       else
         {
+          /* i is aligned to the block and the capacity a multiple of it: the block's slot
+           * is (i / n) mod (capacity / n), that is s / n */
           gsize n = block_rows (level);
-          gsize s = (gsize) ((i / n) % (self->capacity / n));
+          gsize bs = s >> (BLOCK_SHIFT * (level + 1));
 
-          lo = self->level_min[level] + s * nc;
-          hi = self->level_max[level] + s * nc;
+          lo = self->level_min[level] + bs * nc;
+          hi = self->level_max[level] + bs * nc;
           i += n;
+          s += n;
         }
+      if (s >= self->capacity)
+        s -= self->capacity;
 
       combine (mn, mx, lo, hi, nc);
     }
@@ -629,20 +636,30 @@ reduce_column (PressoSampleBuffer *self,
   gint16 mx[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
   guint nc = self->n_chambers;
   guint64 b, n;
-  gsize last;
+  gsize last, sb;
+  gint64 end_rel = end - self->origin_ms;
 
   if (*a >= self->n_appended || row_time (self, *a) >= end)
     return 0;
 
-  /* Columns are short next to the data: walk a few rows before searching. */
+  /* Columns are short next to the data: walk a few rows (following the slot instead of
+   * dividing for each) before searching. */
   b = *a + 1;
-  while (b < self->n_appended && b < *a + 8 && row_time (self, b) < end)
-    b++;
-  if (b < self->n_appended && row_time (self, b) < end)
-    b = first_row_at_or_after (self, end);
+  sb = slot (self, b);
+  while (b < self->n_appended && b < *a + 8 && (gint64) self->time[sb] < end_rel)
+    {
+      b++;
+      if (++sb == self->capacity)
+        sb = 0;
+    }
+  if (b < self->n_appended && (gint64) self->time[sb] < end_rel)
+    {
+      b = first_row_at_or_after (self, end);
+      sb = slot (self, b);
+    }
 
   reduce_rows (self, *a, b, mn, mx);
-  last = slot (self, b - 1) * nc;
+  last = (sb == 0 ? self->capacity - 1 : sb - 1) * nc;
   for (guint c = 0; c < nc; c++)
     {
       col[c].min_dmmhg = mn[c];

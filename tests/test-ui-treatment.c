@@ -16,6 +16,7 @@
 #include <adwaita.h>
 
 #include "presso-application.h"
+#include "presso-clients-page.h"
 #include "presso-history-chart.h"
 #include "presso-history-page.h"
 #include "presso-pressure-graph.h"
@@ -408,9 +409,42 @@ test_treatment_front_desk (Fixture       *f,
   g_assert_false (area_listed (f));
   presso_window_sign_in (f->window, f->front_desk);
   g_assert_false (area_listed (f));
+  /* The front desk's Start Session button on the client record is disabled. */
+  {
+    PressoClientsPage *clients = PRESSO_CLIENTS_PAGE (presso_window_get_page (f->window, "clients"));
+    GtkWidget *button;
+
+    presso_clients_page_show_client (clients, f->anne);
+    spin (100);
+    button = presso_find_child_by_id (GTK_WIDGET (clients), "start_session_button");
+    g_assert_nonnull (button);
+    g_assert_false (gtk_widget_is_sensitive (button));
+  }
   presso_window_switch_user (f->window);
   presso_window_sign_in (f->window, f->lea);
   g_assert_true (area_listed (f));
+
+  /* A practitioner's Start Session on the record brings that client into the Treatment area,
+   * and History follows the client shown in the Clients area. */
+  {
+    PressoClientsPage *clients = PRESSO_CLIENTS_PAGE (presso_window_get_page (f->window, "clients"));
+    GtkWidget *button;
+
+    presso_window_show_page (f->window, "clients");
+    presso_clients_page_show_client (clients, f->paul);
+    spin (100);
+    button = presso_find_child_by_id (GTK_WIDGET (clients), "start_session_button");
+    g_assert_true (gtk_widget_is_sensitive (button));
+    g_signal_emit_by_name (button, "clicked");
+    spin (100);
+    g_assert_nonnull (presso_treatment_page_get_client (f->page));
+    g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==,
+                     presso_client_get_id (f->paul));
+    g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (gtk_widget_get_parent (GTK_WIDGET (f->page)))),
+                     ==, "treatment");
+    g_assert_nonnull (presso_history_page_get_client (PRESSO_HISTORY_PAGE (presso_window_get_page (f->window,
+                                                                                                 "history"))));
+  }
 
   /* The areas must not keep the window from narrow sizes (the Clients area folds at 560). */
   {

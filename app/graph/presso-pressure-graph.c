@@ -343,17 +343,7 @@ prepare (PressoPressureGraph *self,
   lay->n_cols = (guint) lay->w * scale;
   lay->has_data = FALSE;
 
-  if (lay->n_cols > 0 && lay->h >= 1 &&
-      (self->plot == NULL || self->plot_scale != scale ||
-       cairo_image_surface_get_width (self->plot) != (int) lay->n_cols ||
-       cairo_image_surface_get_height (self->plot) != (int) lay->h * scale))
-    {
-      g_clear_pointer (&self->plot, cairo_surface_destroy);
-      self->plot = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lay->n_cols, (int) lay->h * scale);
-      cairo_surface_set_device_scale (self->plot, scale, scale);
-      self->plot_scale = scale;
-
-    }
+  self->plot_scale = scale;
 
   if (self->buffer != NULL &&
       presso_sample_buffer_get_time_range (self->buffer, &first, &last))

@@ -9,6 +9,9 @@
  */
 #include "config.h"
 
+#include <string.h>
+#include <sys/wait.h>
+
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
@@ -404,6 +407,36 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* Started where its settings schema cannot be found (a build run by hand), presso says so
+ * and how to run it, instead of aborting with a trace. */
+static void
+test_window_no_schema (void)
+{
+  g_autofree char *presso = g_test_build_filename (G_TEST_BUILT, "..", "app", "presso", NULL);
+  g_autofree char *empty = g_build_filename (tmp_dir, "no-schemas", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) envp = g_get_environ ();
+  const char *argv[] = { presso, "--help", NULL };
+  int status;
+
+  g_assert_cmpint (g_mkdir_with_parents (empty, 0700), ==, 0);
+  envp = g_environ_setenv (envp, "GSETTINGS_SCHEMA_DIR", empty, TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_DIRS", empty, TRUE);
+  envp = g_environ_setenv (envp, "XDG_DATA_HOME", empty, TRUE);
+  envp = g_environ_setenv (envp, "LANGUAGE", "C", TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", err);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, EXIT_FAILURE);
+  g_assert_nonnull (strstr (err, "settings schema " APP_ID " is not installed"));
+  g_assert_nonnull (strstr (err, "build-aux/run-demo.sh"));
+  g_assert_null (strstr (err, "Trace"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -425,6 +458,7 @@ main (int   argc,
   g_test_add_func ("/presso/ui/window/demo", test_window_demo);
   g_test_add_func ("/presso/ui/window/preferences", test_window_preferences);
   g_test_add_func ("/presso/ui/window/size-remembered", test_window_size_remembered);
+  g_test_add_func ("/presso/ui/window/no-schema", test_window_no_schema);
 
   status = g_test_run ();
   remove_tree (tmp_dir);

@@ -322,11 +322,29 @@ presso_application_init (PressoApplication *self)
 /**
  * presso_application_new:
  *
+ * Exits with a message on stderr when Presso's settings schema is not installed.
+ *
  * Returns: (transfer full): the application
  */
 PressoApplication *
 presso_application_new (void)
 {
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  /* Without its settings schema GSettings aborts with a trace, even for --help: say what is
+   * wrong instead (a build run without GSETTINGS_SCHEMA_DIR, or a broken installation). */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema == NULL)
+    {
+      g_printerr (_("Presso cannot start: its settings schema %s is not installed.\n"
+                    "Install Presso (meson install), or run it from the source tree with "
+                    "build-aux/run-demo.sh, which points GSETTINGS_SCHEMA_DIR at the build.\n"),
+                  APP_ID);
+      exit (EXIT_FAILURE);
+    }
+
   presso_ui_ensure_resources ();
 
   return g_object_new (PRESSO_TYPE_APPLICATION,

@@ -64,6 +64,7 @@ struct _PressoTreatmentPage
   guint                 duration_limit_s;
   gboolean              weight_after_saved;  /* a second save does not weigh twice */
   gboolean              updating;
+  gboolean              showed_session;  /* the client row shows the session's program */
 
   GCancellable         *cancellable;
   GSimpleActionGroup   *area_actions;
@@ -133,6 +134,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void update_all (PressoTreatmentPage *self);
 static void update_alarm_bar (PressoTreatmentPage *self);
+static void update_client_row (PressoTreatmentPage *self);
 static gboolean device_alarm_latched (PressoTreatmentPage *self);
 static void on_device_telemetry_cb (PressoTreatmentPage   *self,
                                     const PressoTelemetry *t);
@@ -722,6 +724,23 @@ on_program_value_changed_cb (PressoTreatmentPage *self)
 static void
 update_client_row (PressoTreatmentPage *self)
 {
+  if (self->session != NULL)
+    {
+      PressoProgram *program = presso_session_get_program (self->session);
+      g_autofree char *garments = NULL;
+      g_autofree char *subtitle = NULL;
+      GString *names = g_string_new (NULL);
+
+      for (guint g = 0; g < 32; g++)
+        if (presso_program_get_garments (program) & (1u << g))
+          g_string_append_printf (names, "%s%s", names->len ? ", " : "", garment_to_label (g));
+      garments = g_string_free (names, FALSE);
+      /* Translators: the session's program, garments and pressure: "Lymphatic drainage · Left boot · 40 mmHg" */
+      subtitle = g_strdup_printf (_("%s · %s · %u mmHg"), presso_program_get_name (program), garments,
+                                  presso_program_get_base_pressure (program));
+      adw_action_row_set_subtitle (self->client_row, subtitle);
+      return;
+    }
   if (self->client == NULL)
     {
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->client_row), _("No client chosen"));
@@ -870,10 +889,13 @@ update_actions (PressoTreatmentPage *self)
   gtk_widget_set_visible (self->pause_button, state != PRESSO_SESSION_STATE_PAUSED || self->session == NULL);
   gtk_widget_set_visible (self->resume_button, self->session != NULL && state == PRESSO_SESSION_STATE_PAUSED);
   gtk_widget_set_visible (self->after_group, finished);
-  /* What was chosen is what runs: nothing to change once started. */
-  gtk_widget_set_sensitive (self->setup_group, self->session == NULL);
-  gtk_widget_set_sensitive (self->before_group, self->session == NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->client_search), self->session == NULL);
+  /* What was chosen is what runs: nothing to change once started, so the choices give way to
+   * what matters now (the notes at the end fit a small screen without scrolling). */
+  gtk_widget_set_visible (self->setup_group, self->session == NULL);
+  gtk_widget_set_visible (self->before_group, self->session == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->client_search), self->session == NULL);
+  if (self->session != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->client_results), FALSE);
 }
 
 static void
@@ -897,6 +919,9 @@ update_visibility (PressoTreatmentPage *self)
 static void
 update_all (PressoTreatmentPage *self)
 {
+  if (self->session != NULL || self->showed_session)
+    update_client_row (self);
+  self->showed_session = self->session != NULL;
   update_status (self);
   update_actions (self);
   update_visibility (self);

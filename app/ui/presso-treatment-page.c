@@ -488,6 +488,9 @@ update_device_status (PressoTreatmentPage *self)
   else if (state == PRESSO_DEVICE_STATE_FAULT)
     /* Translators: the device stopped itself and let the air out */
     title = g_strdup (_("Device: Fault — all chambers vented"));
+  else if (presso_device_get_simulated (self->device))
+    /* Translators: the built-in simulated device, and its state: "Simulated device: Ready" */
+    title = g_strdup_printf (_("Simulated device: %s"), presso_device_state_to_string (state));
   else
     /* Translators: "Device: Ready" */
     title = g_strdup_printf (_("Device: %s"), presso_device_state_to_string (state));
@@ -1554,14 +1557,28 @@ start_for_current_client_cb (GSimpleAction *action,
 
 /* The device is opened when the area is first shown, not when Presso starts: the front desk
  * never needs it, and opening a port or the simulator costs time at startup. */
+static gboolean
+is_demo_clinic (PressoTreatmentPage *self)
+{
+  g_autofree char *demo = presso_store_demo_path ();
+
+  return g_strcmp0 (presso_store_get_path (self->store), demo) == 0;
+}
+
 static void
 choose_first_device (PressoTreatmentPage *self)
 {
+  guint first = 0;
+
   if (self->device != NULL || self->store == NULL)
     return;
   self->updating = TRUE;
   rebuild_device_list (self);
-  gtk_drop_down_set_selected (self->device_dropdown, 0);
+  /* A practice's own database starts on its first real port when there is one; the demo clinic
+   * (and a PC with no port) on the simulated device. */
+  if (!is_demo_clinic (self) && self->ports != NULL && g_list_model_get_n_items (self->ports) > 0)
+    first = 1;
+  gtk_drop_down_set_selected (self->device_dropdown, first);
   self->updating = FALSE;
   on_device_selected_cb (self);
 }

@@ -344,6 +344,105 @@ test_dropped_while_loading (Fixture       *f,
   }
 }
 
+/* The ids FTS5 itself finds for @match, sorted. */
+static GArray *
+fts_ids (const char *path,
+         const char *match)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rowid FROM client_search"
+                                           " WHERE client_search MATCH ? ORDER BY rowid",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, match, -1, SQLITE_STATIC);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return ids;
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+add_client (PressoStore *store,
+            const char  *first,
+            const char  *last,
+            const char  *phone,
+            const char  *email,
+            const char  *birth_date)
+{
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(GError) error = NULL;
+
+  presso_client_set_first_name (client, first);
+  presso_client_set_last_name (client, last);
+  presso_client_set_phone (client, phone);
+  presso_client_set_email (client, email);
+  presso_client_set_birth_date (client, birth_date);
+  g_assert_true (presso_store_insert_client (store, client, &error));
+  g_assert_no_error (error);
+}
+
+/* Two digits typed are answered from each client's digit pairs: the same clients as FTS5. */
+static void
+test_digit_pairs (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoStore) fresh = NULL;
+  const PressoClientOrder *patched, *rebuilt;
+
+  wait_loaded (list);
+  g_assert_nonnull (_presso_store_get_client_order (f->store, NULL)->pairs);
+
+  /* Written after the worker read the pairs: the store keeps them up to date. */
+  add_client (f->store, "Anaïs", "Quatre-Vingt-Dix", "+33 7 98 76 54 32", "", NULL);
+  add_client (f->store, "Bo", "Zéro", "0033 1 23", "bo.42x@exemple.fr", "1985-03-12");
+  add_client (f->store, "Cy", "Test", "(06)-55.44/33", "93@x.fr", "1906-12-31");
+  add_client (f->store, "Dé", "R2D2 07bis", "", "", "2001-01-02");
+  presso_client_list_set_show_archived (list, TRUE);
+
+  for (int pair = 0; pair < 100; pair++)
+    {
+      char query[3] = { '0' + pair / 10, '0' + pair % 10, '\0' };
+      g_autofree char *match = g_strdup_printf ("\"%s\"*", query);
+      g_autoptr(GArray) expected = fts_ids (f->path, match);
+      g_autoptr(GArray) ids = NULL;
+
+      presso_client_list_set_query (list, query);
+      ids = list_ids (list);
+      g_array_sort (ids, compare_ids);
+      assert_same_ids (ids, expected);
+    }
+
+  /* Patched after each write as a rebuild would read them. */
+  fresh = presso_store_open (f->path, &error);
+  g_assert_no_error (error);
+  patched = _presso_store_get_client_order (f->store, NULL);
+  rebuilt = _presso_store_get_client_order (fresh, NULL);
+  g_assert_cmpuint (patched->n, ==, rebuilt->n);
+  g_assert_nonnull (patched->pairs);
+  g_assert_nonnull (rebuilt->pairs);
+  g_assert_cmpmem (patched->pairs, 2 * patched->n * sizeof (guint64),
+                   rebuilt->pairs, 2 * rebuilt->n * sizeof (guint64));
+}
+
 static void
 test_small_clinic_at_once (void)
 {
@@ -402,6 +501,8 @@ main (int   argc,
   g_test_add ("/presso/client-list/loading/dropped-while-loading", Fixture, NULL,
               fixture_setup, test_dropped_while_loading, fixture_tear_down);
   g_test_add_func ("/presso/client-list/loading/small-clinic-at-once", test_small_clinic_at_once);
+  g_test_add ("/presso/client-list/search/digit-pairs", Fixture, NULL,
+              fixture_setup, test_digit_pairs, fixture_tear_down);
 
   status = g_test_run ();
 

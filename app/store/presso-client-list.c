@@ -384,11 +384,25 @@ is_token_char (gunichar c)
     }
 }
 
+static inline void
+pair_set (guint64 *pairs,
+          guint    a,
+          guint    b)
+{
+  guint bit = 10 * a + b;
+
+  pairs[bit / 64] |= G_GUINT64_CONSTANT (1) << (bit % 64);
+}
+
+/* The initials of @text's words; their first two characters when digits, into @pairs. */
 static guint64
-text_initials (const char *text)
+text_initials (const char *text,
+               guint64    *pairs)
 {
   gboolean in_token = FALSE;
   guint64 mask = 0;
+  guint in_word = 0;          /* characters of the current word so far */
+  gunichar first = 0;
 
   if (text == NULL)
     return 0;
@@ -413,7 +427,12 @@ text_initials (const char *text)
 
           if (bit < 64)
             mask |= G_GUINT64_CONSTANT (1) << bit;
+          first = c;
+          in_word = 1;
         }
+      else if (token && in_word++ == 1 && pairs != NULL
+               && first >= '0' && first <= '9' && c >= '0' && c <= '9')
+        pair_set (pairs, first - '0', c - '0');
       in_token = token;
     }
   return mask;
@@ -433,9 +452,11 @@ guint64
 _presso_search_initials (const char *name_key,
                          const char *phone,
                          const char *email,
-                         const char *birth_date)
+                         const char *birth_date,
+                         guint64    *pairs)
 {
-  guint64 mask = text_initials (name_key) | text_initials (phone) | text_initials (email);
+  guint64 mask = text_initials (name_key, pairs) | text_initials (phone, pairs)
+                 | text_initials (email, pairs);
   char digits[64];
   gsize n = 0;
 
@@ -446,9 +467,14 @@ _presso_search_initials (const char *name_key,
         if (!strchr (" .-()+/", *p))
           digits[n++] = *p;
       digits[n] = '\0';
-      mask |= text_initials (digits);
+      mask |= text_initials (digits, pairs);
       if (g_utf8_strlen (digits, -1) == 11 && g_str_has_prefix (digits, "33"))
-        mask |= G_GUINT64_CONSTANT (1) << 0;   /* " 0" + the rest: a word starting with 0 */
+        {
+          /* " 0" + the rest: a word starting with 0 */
+          g_autofree char *national = g_strconcat ("0", digits + 2, NULL);
+
+          mask |= text_initials (national, pairs);
+        }
     }
   else if (phone)
     {
@@ -457,14 +483,18 @@ _presso_search_initials (const char *name_key,
       for (const char *p = phone; *p; p++)
         if (!strchr (" .-()+/", *p))
           g_string_append_c (long_digits, *p);
-      mask |= text_initials (long_digits->str);
+      mask |= text_initials (long_digits->str, pairs);
       if (g_utf8_strlen (long_digits->str, -1) == 11 && g_str_has_prefix (long_digits->str, "33"))
-        mask |= G_GUINT64_CONSTANT (1) << 0;
+        {
+          g_autofree char *national = g_strconcat ("0", long_digits->str + 2, NULL);
+
+          mask |= text_initials (national, pairs);
+        }
     }
 
   /* birth_iso, and birth_fr: substr (b, 9, 2) || '/' || substr (b, 6, 2) || '/' ||
    * substr (b, 1, 4), the same words for a valid date but not for text left by hand */
-  mask |= text_initials (birth_date);
+  mask |= text_initials (birth_date, pairs);
   if (birth_date && !is_iso_date (birth_date) && g_utf8_validate (birth_date, -1, NULL))
     {
       glong len = g_utf8_strlen (birth_date, -1);
@@ -473,7 +503,7 @@ _presso_search_initials (const char *name_key,
       g_autofree char *year = g_utf8_substring (birth_date, 0, MIN (4, len));
       g_autofree char *french = g_strconcat (day, "/", month, "/", year, NULL);
 
-      mask |= text_initials (french);
+      mask |= text_initials (french, pairs);
     }
   return mask;
 }
@@ -487,6 +517,17 @@ single_initial (const char *query)
   if (folded[0] == '\0' || folded[1] != '\0')
     return 64;
   return initial_bit ((guchar) folded[0]);
+}
+
+/* The digit pair to scan for when @query is two digits that pairs answer ("06"), or -1. */
+static int
+digit_pair (const char *query)
+{
+  g_autofree char *folded = g_strstrip (presso_fold_text (query));
+
+  if (!g_ascii_isdigit (folded[0]) || !g_ascii_isdigit (folded[1]) || folded[2] != '\0')
+    return -1;
+  return 10 * (folded[0] - '0') + (folded[1] - '0');
 }
 
 #define MAX_SEARCHES 64
@@ -551,6 +592,7 @@ query_ids (PressoClientList *self)
   const guint64 *bits;
   gint64 *ids;
   guint n = 0, bit;
+  int pair;
 
   order = _presso_store_get_client_order (self->store, &error);
   if (order == NULL)
@@ -581,6 +623,19 @@ query_ids (PressoClientList *self)
 
       for (guint i = 0; i < order->n; i++)
         if ((order->initials[i] & flag) && (self->show_archived || !order->archived[i]))
+          ids[n++] = order->ids[i];
+      return n;
+    }
+
+  /* Two digits ("06", "19"): FTS5's slowest two characters (a word in most records), answered
+   * from the digit pairs. */
+  if (order->pairs && (pair = digit_pair (self->query)) >= 0)
+    {
+      guint64 flag = G_GUINT64_CONSTANT (1) << (pair % 64);
+      guint word = pair / 64;
+
+      for (guint i = 0; i < order->n; i++)
+        if ((order->pairs[2 * i + word] & flag) && (self->show_archived || !order->archived[i]))
           ids[n++] = order->ids[i];
       return n;
     }

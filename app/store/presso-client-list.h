@@ -16,7 +16,7 @@
  * screen, a GtkSingleSelection's selected item) that stay in it, each cut a removal then an
  * addition, so a selection keeps its client and nothing reads the whole list.  Recent search
  * results are cached until the next client write; a one-character search scans each client's
- * word initials instead of querying FTS5.
+ * word initials instead of querying FTS5, and a two-digit one ("06", "19") their digit pairs.
  *
  * presso_client_list_new() reads the order of every client before it returns (about 100 ms
  * for 100 000 clients, once per store); presso_client_list_new_loading() returns at once and

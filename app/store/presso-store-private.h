@@ -42,6 +42,10 @@ typedef struct
    * known.  A one-character search (the first keystroke, the broadest and the slowest for
    * FTS5) is a scan of these. */
   guint64    *initials;
+  /* By position, two words each: bit 10 * a + b set when a word the search indexes for that
+   * client starts with the digits a and b; NULL when initials is.  Two digits typed ("06",
+   * "19": many matches, FTS5's slowest two characters) are a scan of these. */
+  guint64    *pairs;
 } PressoClientOrder;
 
 sqlite3      *_presso_store_get_db           (PressoStore   *self);
@@ -62,11 +66,13 @@ gboolean      _presso_store_fail             (PressoStore   *self,
 void          _presso_store_read_client      (sqlite3_stmt  *stmt,
                                               PressoClient  *client);
 /* The first characters of the words client_search indexes for these columns of a client
- * (its name_key, phone, email, birth_date), tokenized as unicode61 does (NFC text). */
+ * (its name_key, phone, email, birth_date), tokenized as unicode61 does (NFC text); and,
+ * or-ed into @pairs (two words, may be NULL), the words' first two characters when digits. */
 guint64       _presso_search_initials        (const char    *name_key,
                                               const char    *phone,
                                               const char    *email,
-                                              const char    *birth_date);
+                                              const char    *birth_date,
+                                              guint64       *pairs);
 /* Opens @path migrated to @max_version at most (tests of migrations only). */
 PressoStore  *_presso_store_open_at_version  (const char    *path,
                                               int            max_version,

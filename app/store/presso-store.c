@@ -43,6 +43,7 @@ struct _PressoStore
   gint64             order_data_version;
   /* _presso_search_initials() of every client, by id; kept up to date by our writes. */
   guint64           *initials;
+  guint64           *pairs;           /* their digit pairs, two words by id */
   gsize              n_initials;
   gboolean           initials_loaded;
   /* Counts the writes to clients, so an order read on a worker thread can tell it missed one. */
@@ -317,6 +318,7 @@ order_free (PressoClientOrder *order)
   g_clear_pointer (&order->rank_table, g_hash_table_unref);
   g_clear_pointer (&order->searches, g_hash_table_unref);
   g_free (order->initials);
+  g_free (order->pairs);
   g_free (order);
 }
 
@@ -324,15 +326,17 @@ static void
 initials_clear (PressoStore *self)
 {
   g_clear_pointer (&self->initials, g_free);
+  g_clear_pointer (&self->pairs, g_free);
   self->n_initials = 0;
   self->initials_loaded = FALSE;
 }
 
 /* Ids are dense (AUTOINCREMENT): an array by id.  Past 16 M ids, searches just use FTS5. */
 static void
-initials_set (PressoStore *self,
-              gint64       id,
-              guint64      mask)
+initials_set (PressoStore   *self,
+              gint64         id,
+              guint64        mask,
+              const guint64  pairs[2])
 {
   if (!self->initials_loaded)
     return;
@@ -347,9 +351,14 @@ initials_set (PressoStore *self,
 
       self->initials = g_renew (guint64, self->initials, n);
       memset (self->initials + self->n_initials, 0, (n - self->n_initials) * sizeof (guint64));
+      self->pairs = g_renew (guint64, self->pairs, 2 * n);
+      memset (self->pairs + 2 * self->n_initials, 0,
+              2 * (n - self->n_initials) * sizeof (guint64));
       self->n_initials = n;
     }
   self->initials[id] = mask;
+  self->pairs[2 * id] = pairs[0];
+  self->pairs[2 * id + 1] = pairs[1];
 }
 
 static void
@@ -358,13 +367,16 @@ client_initials_set (PressoStore  *self,
                      PressoClient *client)
 {
   g_autofree char *name_key = NULL;
+  guint64 pairs[2] = { 0, 0 };
+  guint64 mask;
 
   if (!self->initials_loaded)
     return;
   name_key = client_name_key (client);
-  initials_set (self, id, _presso_search_initials (name_key, presso_client_get_phone (client),
-                                                   presso_client_get_email (client),
-                                                   presso_client_get_birth_date (client)));
+  mask = _presso_search_initials (name_key, presso_client_get_phone (client),
+                                  presso_client_get_email (client),
+                                  presso_client_get_birth_date (client), pairs);
+  initials_set (self, id, mask, pairs);
 }
 
 /* _presso_search_initials() of every client of @db, by id (dense: AUTOINCREMENT).  FALSE when
@@ -372,9 +384,11 @@ client_initials_set (PressoStore  *self,
 static gboolean
 initials_read (sqlite3   *db,
                guint64  **initials_out,
+               guint64  **pairs_out,
                gsize     *n_out)
 {
   g_autofree guint64 *initials = NULL;
+  g_autofree guint64 *pairs = NULL;
   sqlite3_stmt *stmt = NULL;
   gsize n = 0;
   int rc;
@@ -397,17 +411,21 @@ initials_read (sqlite3   *db,
 
           initials = g_renew (guint64, initials, grown);
           memset (initials + n, 0, (grown - n) * sizeof (guint64));
+          pairs = g_renew (guint64, pairs, 2 * grown);
+          memset (pairs + 2 * n, 0, 2 * (grown - n) * sizeof (guint64));
           n = grown;
         }
       initials[id] = _presso_search_initials ((const char *) sqlite3_column_text (stmt, 1),
                                               (const char *) sqlite3_column_text (stmt, 2),
                                               (const char *) sqlite3_column_text (stmt, 3),
-                                              (const char *) sqlite3_column_text (stmt, 4));
+                                              (const char *) sqlite3_column_text (stmt, 4),
+                                              pairs + 2 * id);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     return FALSE;
   *initials_out = g_steal_pointer (&initials);
+  *pairs_out = g_steal_pointer (&pairs);
   *n_out = n;
   return TRUE;
 }
@@ -416,7 +434,8 @@ static void
 load_initials (PressoStore *self)
 {
   initials_clear (self);
-  self->initials_loaded = initials_read (self->db, &self->initials, &self->n_initials);
+  self->initials_loaded = initials_read (self->db, &self->initials, &self->pairs,
+                                         &self->n_initials);
 }
 
 /* Moves @id to where @name_key sorts in the name order (inserting it if new): a rebuild reads
@@ -448,8 +467,12 @@ order_patch (PressoStore *self,
       memmove (order->ids + from, order->ids + from + 1, (order->n - from - 1) * sizeof (gint64));
       memmove (order->archived + from, order->archived + from + 1, order->n - from - 1);
       if (order->initials)
-        memmove (order->initials + from, order->initials + from + 1,
-                 (order->n - from - 1) * sizeof (guint64));
+        {
+          memmove (order->initials + from, order->initials + from + 1,
+                   (order->n - from - 1) * sizeof (guint64));
+          memmove (order->pairs + 2 * from, order->pairs + 2 * (from + 1),
+                   2 * (order->n - from - 1) * sizeof (guint64));
+        }
       order->n--;
     }
   else
@@ -460,7 +483,10 @@ order_patch (PressoStore *self,
           order->ids = g_renew (gint64, order->ids, order->capacity);
           order->archived = g_renew (guint8, order->archived, order->capacity);
           if (order->initials)
-            order->initials = g_renew (guint64, order->initials, order->capacity);
+            {
+              order->initials = g_renew (guint64, order->initials, order->capacity);
+              order->pairs = g_renew (guint64, order->pairs, 2 * order->capacity);
+            }
         }
       if (id > order->max_id)
         {
@@ -501,9 +527,15 @@ order_patch (PressoStore *self,
   order->archived[lo] = archived;
   if (order->initials)
     {
+      gboolean known = (gsize) id < self->n_initials;
+
       memmove (order->initials + lo + 1, order->initials + lo,
                (order->n - lo) * sizeof (guint64));
-      order->initials[lo] = (gsize) id < self->n_initials ? self->initials[id] : 0;
+      memmove (order->pairs + 2 * (lo + 1), order->pairs + 2 * lo,
+               2 * (order->n - lo) * sizeof (guint64));
+      order->initials[lo] = known ? self->initials[id] : 0;
+      order->pairs[2 * lo] = known ? self->pairs[2 * id] : 0;
+      order->pairs[2 * lo + 1] = known ? self->pairs[2 * id + 1] : 0;
     }
   order->n++;
   if (!archived)
@@ -599,6 +631,7 @@ presso_store_finalize (GObject *object)
 
   g_clear_pointer (&self->order, order_free);
   g_clear_pointer (&self->initials, g_free);
+  g_clear_pointer (&self->pairs, g_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db)
     sqlite3_close (self->db);
@@ -923,12 +956,20 @@ order_set_initials (PressoStore       *self,
                     PressoClientOrder *order)
 {
   g_clear_pointer (&order->initials, g_free);
+  g_clear_pointer (&order->pairs, g_free);
   if (!self->initials_loaded)
     return;
   order->initials = g_new (guint64, order->capacity + 1);
+  order->pairs = g_new (guint64, 2 * (order->capacity + 1));
   for (guint i = 0; i < order->n; i++)
-    order->initials[i] = (gsize) order->ids[i] < self->n_initials
-                           ? self->initials[order->ids[i]] : 0;
+    {
+      gint64 id = order->ids[i];
+      gboolean known = id >= 0 && (gsize) id < self->n_initials;
+
+      order->initials[i] = known ? self->initials[id] : 0;
+      order->pairs[2 * i] = known ? self->pairs[2 * id] : 0;
+      order->pairs[2 * i + 1] = known ? self->pairs[2 * id + 1] : 0;
+    }
 }
 
 /* Drops the order and the initials when another connection (a second Presso on this file)
@@ -990,6 +1031,7 @@ typedef struct
   guint              attempts;
   PressoClientOrder *order;
   guint64           *initials;
+  guint64           *pairs;
   gsize              n_initials;
   gboolean           initials_loaded;
 } OrderLoad;
@@ -1002,6 +1044,7 @@ order_load_free (gpointer data)
   g_free (load->path);
   order_free (load->order);
   g_free (load->initials);
+  g_free (load->pairs);
   g_free (load);
 }
 
@@ -1031,7 +1074,8 @@ order_load_thread (GTask        *task,
   if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
     fail_on (db, &error, _("Could not read the client list"));
   else if ((load->order = order_read (db, &error)) != NULL)
-    load->initials_loaded = initials_read (db, &load->initials, &load->n_initials);
+    load->initials_loaded = initials_read (db, &load->initials, &load->pairs,
+                                           &load->n_initials);
   sqlite3_close_v2 (db);   /* ends the read transaction */
 
   if (error != NULL)
@@ -1118,6 +1162,7 @@ on_order_loaded_cb (GObject      *source_object,
       if (!self->initials_loaded && load->initials_loaded)
         {
           self->initials = g_steal_pointer (&load->initials);
+          self->pairs = g_steal_pointer (&load->pairs);
           self->n_initials = load->n_initials;
           self->initials_loaded = TRUE;
         }

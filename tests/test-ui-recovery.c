@@ -307,6 +307,32 @@ test_recovery_receptionist (Fixture       *f,
   spin (50);
 }
 
+/* Signed in before the window shows (presso --staff ID): told once the window is on screen. */
+static void
+test_recovery_signed_in_first (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoWindow *window;
+  AdwMessageDialog *dialog;
+
+  store = presso_store_open (f->path, &error);
+  g_assert_no_error (error);
+  window = PRESSO_WINDOW (presso_window_new (NULL, store));
+  sign_in (f, store, window);
+  g_assert_null (message_dialog ());
+  gtk_window_present (GTK_WINDOW (window));
+  dialog = wait_for_dialog (3000);
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Dupont Hélène"));
+  click_response (dialog, "_Close");
+  g_assert_null (message_dialog ());
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +345,9 @@ main (int   argc,
               fixture_set_up, test_recovery_shown_once, fixture_tear_down);
   g_test_add ("/presso/ui/recovery/receptionist", Fixture, NULL,
               fixture_set_up, test_recovery_receptionist, fixture_tear_down);
+
+  g_test_add ("/presso/ui/recovery/signed-in-first", Fixture, NULL,
+              fixture_set_up, test_recovery_signed_in_first, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -39,6 +39,7 @@ struct _PressoWindow
   /* Sessions a crash left running, closed when the store was opened and not yet shown
    * (element-type PressoSessionRecord) */
   GPtrArray            *interrupted;
+  guint                 show_interrupted_id;
 
   /* Template widgets */
   GtkStack             *mode_stack;
@@ -262,11 +263,26 @@ close_interrupted_sessions (PressoWindow *self)
     g_warning ("Cannot close the sessions left running: %s", error->message);
 }
 
+static gboolean
+show_interrupted_idle_cb (gpointer user_data)
+{
+  PressoWindow *self = user_data;
+
+  self->show_interrupted_id = 0;
+  show_interrupted_sessions (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_map_cb (GtkWidget *widget,
            gpointer   user_data)
 {
-  show_interrupted_sessions (PRESSO_WINDOW (widget));
+  PressoWindow *self = PRESSO_WINDOW (widget);
+
+  /* Signed in from the command line (--staff) before the window showed: tell once the window
+   * is on screen, so that the dialog is not put up under it. */
+  if (self->interrupted != NULL && self->show_interrupted_id == 0)
+    self->show_interrupted_id = g_idle_add_full (G_PRIORITY_LOW, show_interrupted_idle_cb, self, NULL);
 }
 
 static void
@@ -406,6 +422,7 @@ presso_window_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->interrupted, g_ptr_array_unref);
+  g_clear_handle_id (&self->show_interrupted_id, g_source_remove);
 
   G_OBJECT_CLASS (presso_window_parent_class)->dispose (object);
 }

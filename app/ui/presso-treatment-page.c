@@ -530,6 +530,8 @@ on_device_alarm_cb (PressoTreatmentPage     *self,
   g_clear_pointer (&self->device_alarm_time, g_date_time_unref);
   self->device_alarm = presso_device_event_copy (event);
   self->device_alarm_time = g_date_time_new_from_unix_utc (event->wall_time_us / G_USEC_PER_SEC);
+  if (!session_active (self))
+    gtk_widget_error_bell (GTK_WIDGET (self));
   update_alarm_bar (self);
 }
 
@@ -1101,6 +1103,8 @@ on_session_alarm_cb (PressoTreatmentPage *self,
 
   if (PRESSO_IS_WINDOW (root) && presso_window_get_staff (PRESSO_WINDOW (root)) != NULL)
     presso_window_show_page (PRESSO_WINDOW (root), "treatment");
+  /* Heard as well as seen (the desktop's alert sound). */
+  gtk_widget_error_bell (GTK_WIDGET (self));
   update_alarm_bar (self);
 }
 

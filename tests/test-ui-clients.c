@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
@@ -699,6 +701,50 @@ test_clients_accessible_buttons (Fixture       *f,
   g_assert_cmpuint (n_checked, >=, 6);
 }
 
+static GtkLabel *
+find_label_ending (GtkWidget  *root,
+                   const char *suffix)
+{
+  if (GTK_IS_LABEL (root) && g_str_has_suffix (gtk_label_get_label (GTK_LABEL (root)), suffix))
+    return GTK_LABEL (root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found = find_label_ending (child, suffix);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A long name in a toast leaves room for what happened to the client, at the end. */
+static void
+test_clients_long_name_toast (Fixture       *f,
+                              gconstpointer  data)
+{
+  GtkLabel *toast;
+  const char *text;
+
+  sign_in (f, "Claire Martin");
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-client", NULL);
+  spin (20);
+  type_into (f, "first_name_row", "Maximilienne-Alexandrine-Bénédicte-Marie-Joséphine-Hortense");
+  type_into (f, "last_name_row", "de La Rochefoucauld-Montmorency-Laval-Beauharnais");
+  save_and_wait (f);
+  g_assert_false (presso_clients_page_is_editing (page (f)));
+  g_assert_cmpstr (presso_client_get_first_name (presso_clients_page_get_current (page (f))), ==,
+                   "Maximilienne-Alexandrine-Bénédicte-Marie-Joséphine-Hortense");
+
+  toast = find_label_ending (GTK_WIDGET (f->window), "” saved");
+  g_assert_nonnull (toast);
+  text = gtk_label_get_label (toast);
+  g_test_message ("toast: %s", text);
+  g_assert_true (g_str_has_prefix (text, "“de La Rochefoucauld-Montmorenc"));
+  g_assert_cmpint (g_utf8_strlen (text, -1), <=, 40);
+  g_assert_nonnull (strstr (text, "…” saved"));
+}
+
 static gboolean
 n_listed_is_two (Fixture *f)
 {
@@ -878,6 +924,8 @@ main (int   argc,
               fixture_set_up, test_clients_conflict, fixture_tear_down);
   g_test_add ("/presso/ui/clients/accessible-buttons", Fixture, NULL,
               fixture_set_up, test_clients_accessible_buttons, fixture_tear_down);
+  g_test_add ("/presso/ui/clients/long-name-toast", Fixture, NULL,
+              fixture_set_up, test_clients_long_name_toast, fixture_tear_down);
   g_test_add ("/presso/ui/clients/keyboard", Fixture, NULL,
               fixture_set_up, test_clients_keyboard, fixture_tear_down);
   g_test_add ("/presso/ui/clients/narrow", Fixture, NULL,

@@ -152,6 +152,21 @@ update_list_state (PressoClientsPage *self)
   gtk_label_set_label (self->count_label, count);
 }
 
+/* A client's name for a toast: the toast keeps one line, and with a long name it would
+ * ellipsize away the end, which says what happened ("… saved"). */
+static char *
+toast_name (PressoClient *client)
+{
+  const char *name = presso_client_get_display_name (client);
+  const glong max_chars = 32;
+  g_autofree char *start = NULL;
+
+  if (g_utf8_strlen (name, -1) <= max_chars)
+    return g_strdup (name);
+  start = g_utf8_substring (name, 0, max_chars - 1);
+  return g_strconcat (start, "…", NULL);
+}
+
 static void
 add_toast (PressoClientsPage *self,
            AdwToast          *toast)
@@ -355,13 +370,15 @@ on_editor_saved_cb (PressoClientsPage  *self,
                     PressoClient       *client)
 {
   g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
 
   self->editing = FALSE;
   presso_clients_page_show_client (self, client);
   select_client (self, presso_client_get_id (client));
 
+  name = toast_name (client);
   /* Translators: a client's name */
-  message = g_strdup_printf (_("“%s” saved"), presso_client_get_display_name (client));
+  message = g_strdup_printf (_("“%s” saved"), name);
   add_toast (self, adw_toast_new (message));
 }
 
@@ -427,6 +444,7 @@ archive_action (GtkWidget  *widget,
 {
   PressoClientsPage *self = PRESSO_CLIENTS_PAGE (widget);
   g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
   AdwToast *toast;
   gint64 id;
 
@@ -436,8 +454,9 @@ archive_action (GtkWidget  *widget,
   if (!set_archived (self, id, TRUE))
     return;
 
+  name = toast_name (self->current);
   /* Translators: a client's name */
-  message = g_strdup_printf (_("“%s” archived"), presso_client_get_display_name (self->current));
+  message = g_strdup_printf (_("“%s” archived"), name);
   toast = adw_toast_new (message);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "clients.undo-archive");
@@ -453,14 +472,16 @@ restore_action (GtkWidget  *widget,
 {
   PressoClientsPage *self = PRESSO_CLIENTS_PAGE (widget);
   g_autofree char *message = NULL;
+  g_autofree char *name = NULL;
 
   if (self->current == NULL || self->editing)
     return;
   if (!set_archived (self, presso_client_get_id (self->current), FALSE))
     return;
 
+  name = toast_name (self->current);
   /* Translators: a client's name */
-  message = g_strdup_printf (_("“%s” restored"), presso_client_get_display_name (self->current));
+  message = g_strdup_printf (_("“%s” restored"), name);
   add_toast (self, adw_toast_new (message));
 }
 

@@ -859,6 +859,15 @@ test_treatment_history (Fixture       *f,
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (presso_find_child_by_id (GTK_WIDGET (history),
                                                                                      "notes_label"))),
                             "Tolerated well."));
+  /* Scores not asked are recorded as not asked, not as 0. */
+  {
+    g_autoptr(GListModel) sessions = presso_store_list_client_sessions (f->store, presso_client_get_id (f->anne),
+                                                                        &error);
+    g_autoptr(PressoSessionRecord) record = g_list_model_get_item (sessions, 0);
+
+    g_assert_cmpint (presso_session_record_get_pain_before (record), ==, PRESSO_SESSION_SCORE_UNSET);
+    g_assert_cmpint (presso_session_record_get_heaviness_after (record), ==, PRESSO_SESSION_SCORE_UNSET);
+  }
   {
     const char *measured = gtk_label_get_label (GTK_LABEL (presso_find_child_by_id (GTK_WIDGET (history),
                                                                                     "measurements_label")));
@@ -875,6 +884,11 @@ test_treatment_history (Fixture       *f,
   }
   spin (300);
   save_screenshot (f, "ui-history.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+  spin (400);
+  save_screenshot (f, "ui-history-dark-800x600.png");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
   /* Filters: a date range after today leaves nothing; the practitioner keeps it. */
   gtk_editable_set_text (GTK_EDITABLE (presso_find_child_by_id (GTK_WIDGET (history), "from_entry")),

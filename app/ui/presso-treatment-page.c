@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 #include <glib/gi18n.h>
 
@@ -1516,12 +1517,45 @@ new_session_action (GtkWidget  *widget,
     return;
   clear_session (self);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
-  gtk_spin_button_set_value (self->heaviness_after_spin, 0);
-  gtk_spin_button_set_value (self->pain_after_spin, 0);
+  gtk_spin_button_set_value (self->heaviness_after_spin, PRESSO_SESSION_SCORE_UNSET);
+  gtk_spin_button_set_value (self->pain_after_spin, PRESSO_SESSION_SCORE_UNSET);
   gtk_spin_button_set_value (self->weight_after_spin, 0);
   set_refusal (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
   update_all (self);
+}
+
+/* Scores show "–" until asked (PRESSO_SESSION_SCORE_UNSET), so that "not asked" is never
+ * recorded as 0. */
+static gboolean
+on_score_output_cb (GtkSpinButton *spin)
+{
+  int value = gtk_spin_button_get_value_as_int (spin);
+  g_autofree char *text = value < 0 ? g_strdup ("–") : g_strdup_printf ("%d", value);
+
+  if (g_strcmp0 (text, gtk_editable_get_text (GTK_EDITABLE (spin))) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  return TRUE;
+}
+
+static int
+on_score_input_cb (GtkSpinButton *spin,
+                   double        *new_value)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  char *end = NULL;
+  long value;
+
+  if (text == NULL || text[0] == '\0' || g_str_equal (text, "–") || g_str_equal (text, "-"))
+    {
+      *new_value = PRESSO_SESSION_SCORE_UNSET;
+      return TRUE;
+    }
+  value = strtol (text, &end, 10);
+  if (end == text || *end != '\0')
+    return GTK_INPUT_ERROR;
+  *new_value = CLAMP (value, 0, 10);
+  return TRUE;
 }
 
 static void
@@ -1877,6 +1911,8 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_program_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_program_value_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_graph_window_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_score_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_score_input_cb);
 }
 
 static void
@@ -2042,8 +2078,8 @@ presso_treatment_page_set_client (PressoTreatmentPage *self,
   if (self->session != NULL)
     new_session_action (GTK_WIDGET (self), NULL, NULL);
   set_refusal (self, NULL);
-  gtk_spin_button_set_value (self->heaviness_before_spin, 0);
-  gtk_spin_button_set_value (self->pain_before_spin, 0);
+  gtk_spin_button_set_value (self->heaviness_before_spin, PRESSO_SESSION_SCORE_UNSET);
+  gtk_spin_button_set_value (self->pain_before_spin, PRESSO_SESSION_SCORE_UNSET);
   gtk_spin_button_set_value (self->weight_before_spin, 0);
   update_client_row (self);
   update_cap (self);

@@ -536,6 +536,21 @@ test_accessible_description (void)
   desc = _presso_pressure_graph_get_description (PRESSO_PRESSURE_GRAPH (f.graph));
   g_assert_nonnull (strstr (desc, "Chamber 1: 12 mmHg of 30 target"));
 
+  /* an empty chamber whose sensor reads a little below zero is "0 mmHg", never "-0 mmHg" */
+  m[0] = -3;
+  g[0] = 0;
+  m[1] = -12;
+  presso_sample_buffer_append (f.buffer, 2000010, m, g, 0);
+  _presso_pressure_graph_update_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  desc = _presso_pressure_graph_get_description (PRESSO_PRESSURE_GRAPH (f.graph));
+  g_assert_nonnull (strstr (desc, "Chamber 1: 0 mmHg"));
+  g_assert_nonnull (strstr (desc, "Chamber 2: -1 mmHg"));
+  g_assert_null (strstr (desc, "-0 mmHg"));
+  _presso_garment_view_update_description (PRESSO_GARMENT_VIEW (f.garments));
+  desc = _presso_garment_view_get_description (PRESSO_GARMENT_VIEW (f.garments));
+  g_assert_nonnull (strstr (desc, "chamber 1 0 mmHg"));
+  g_assert_null (strstr (desc, "-0 mmHg"));
+
   /* and says so when there is nothing */
   presso_sample_buffer_clear (f.buffer);
   _presso_pressure_graph_update_description (PRESSO_PRESSURE_GRAPH (f.graph));

@@ -254,8 +254,9 @@ draw_band (PressoGarmentView     *self,
           cairo_set_dash (cr, NULL, 0, 0);
         }
       /* Translators: chamber number and its pressure, inside the garment drawing */
-      long_text = g_strdup_printf (_("%u: %.0f mmHg"), chamber + 1, measured);
-      short_text = g_strdup_printf ("%u: %.0f", chamber + 1, measured);
+      long_text = g_strdup_printf (_("%u: %.0f mmHg"), chamber + 1,
+                                   _presso_graph_display_mmhg (measured));
+      short_text = g_strdup_printf ("%u: %.0f", chamber + 1, _presso_graph_display_mmhg (measured));
     }
   cairo_restore (cr);
   cairo_new_path (cr);
@@ -328,7 +329,8 @@ update_description (PressoGarmentView *self)
                 g_string_append_printf (text, _("chamber %u skipped"), c + 1);
               else
                 /* Translators: the garment view read out to a screen reader */
-                g_string_append_printf (text, _("chamber %u %.0f mmHg"), c + 1, measured[c] / 10.0);
+                g_string_append_printf (text, _("chamber %u %.0f mmHg"), c + 1,
+                                        _presso_graph_display_mmhg (measured[c] / 10.0));
             }
         }
       if (active < nc)

@@ -11,6 +11,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include <math.h>
+
 #include "presso-graph-style.h"
 
 /* libadwaita's palette: darker shades on a light background, lighter ones on a dark one.
@@ -161,4 +163,14 @@ _presso_graph_outlets_copy (presso_proto_outlet       *dest,
     }
 
   return n;
+}
+
+/* A pressure rounded to the whole mmHg shown on screen.  Sensor noise around an empty chamber
+ * reads a little below zero; printf would show that as "-0 mmHg". */
+double
+_presso_graph_display_mmhg (double mmhg)
+{
+  double rounded = round (mmhg);
+
+  return rounded == 0 ? 0 : rounded;
 }

@@ -43,5 +43,6 @@ const char  *_presso_graph_garment_short_name  (guint8                    garmen
 guint        _presso_graph_outlets_copy        (presso_proto_outlet      *dest,
                                                 const presso_proto_outlet *outlets,
                                                 guint                     n_outlets);
+double       _presso_graph_display_mmhg        (double                    mmhg);
 
 G_END_DECLS

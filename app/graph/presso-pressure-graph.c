@@ -1193,10 +1193,11 @@ draw_hover (PressoPressureGraph *self,
         /* Translators: hover readout of the pressure graph: chamber number, measured
          * pressure, target pressure */
         g_ptr_array_add (lines, g_strdup_printf (_("%u: %.0f mmHg, target %.0f"),
-                                                 c + 1, measured[c] / 10.0, target[c] / 10.0));
+                                                 c + 1, _presso_graph_display_mmhg (measured[c] / 10.0),
+                                    _presso_graph_display_mmhg (target[c] / 10.0)));
       else
         /* Translators: hover readout of the pressure graph: chamber number, measured pressure */
-        g_ptr_array_add (lines, g_strdup_printf (_("%u: %.0f mmHg"), c + 1, measured[c] / 10.0));
+        g_ptr_array_add (lines, g_strdup_printf (_("%u: %.0f mmHg"), c + 1, _presso_graph_display_mmhg (measured[c] / 10.0)));
     }
 
   for (guint i = 0; i < lines->len; i++)
@@ -1332,9 +1333,10 @@ update_description (PressoPressureGraph *self)
           if (target[c] > 0)
             /* Translators: the graph read out to a screen reader, once per second */
             g_string_append_printf (text, _("Chamber %u: %.0f mmHg of %.0f target"),
-                                    c + 1, measured[c] / 10.0, target[c] / 10.0);
+                                    c + 1, _presso_graph_display_mmhg (measured[c] / 10.0),
+                                    _presso_graph_display_mmhg (target[c] / 10.0));
           else
-            g_string_append_printf (text, _("Chamber %u: %.0f mmHg"), c + 1, measured[c] / 10.0);
+            g_string_append_printf (text, _("Chamber %u: %.0f mmHg"), c + 1, _presso_graph_display_mmhg (measured[c] / 10.0));
         }
     }
 

@@ -745,6 +745,32 @@ test_clients_long_name_toast (Fixture       *f,
   g_assert_nonnull (strstr (text, "…” saved"));
 }
 
+/* Start Session is on the record for those who may treat, and not at all for the front desk. */
+static void
+test_clients_start_session_role (Fixture       *f,
+                                 gconstpointer  data)
+{
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(GError) error = NULL;
+
+  presso_client_set_first_name (client, "Anne");
+  presso_client_set_last_name (client, "Durand");
+  g_assert_true (presso_store_insert_client (f->store, client, &error));
+  g_assert_no_error (error);
+
+  sign_in (f, "Paul Leroy");
+  presso_clients_page_show_client (page (f), client);
+  spin (50);
+  g_assert_false (gtk_widget_get_visible (shown (f, "start_session_button")));
+
+  presso_window_switch_user (f->window);
+  sign_in (f, "Claire Martin");
+  presso_clients_page_show_client (page (f), client);
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (shown (f, "start_session_button")));
+  g_assert_true (gtk_widget_is_sensitive (shown (f, "start_session_button")));
+}
+
 static gboolean
 n_listed_is_two (Fixture *f)
 {
@@ -926,6 +952,8 @@ main (int   argc,
               fixture_set_up, test_clients_accessible_buttons, fixture_tear_down);
   g_test_add ("/presso/ui/clients/long-name-toast", Fixture, NULL,
               fixture_set_up, test_clients_long_name_toast, fixture_tear_down);
+  g_test_add ("/presso/ui/clients/start-session-role", Fixture, NULL,
+              fixture_set_up, test_clients_start_session_role, fixture_tear_down);
   g_test_add ("/presso/ui/clients/keyboard", Fixture, NULL,
               fixture_set_up, test_clients_keyboard, fixture_tear_down);
   g_test_add ("/presso/ui/clients/narrow", Fixture, NULL,

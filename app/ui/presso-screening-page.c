@@ -1059,15 +1059,33 @@ update_result (PressoScreeningPage *self)
       g_autofree char *summary_text = NULL;
       GtkWidget *card, *header, *label, *summary;
 
-      /* The strip above the form: every zone at a glance, on any window width. */
+      /* The strip above the form: every zone at a glance, on any window width (on a narrow
+       * one, all there is of the result).  A zone nothing has stopped yet is not "Cleared"
+       * while questions are unanswered: no green check on an empty form. */
       summary = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-      gtk_box_append (GTK_BOX (summary), status_icon_new (status, NULL));
-      /* Translators: "Legs: Cleared" */
-      summary_text = g_strdup_printf (_("%s: %s"), presso_zone_to_label (zone),
-                                      presso_zone_status_to_label (status));
+      if (n_missing > 0 && status == PRESSO_ZONE_STATUS_CLEARED)
+        {
+          /* Translators: "Legs: Not final", a zone while questions are still unanswered */
+          summary_text = g_strdup_printf (_("%s: %s"), presso_zone_to_label (zone),
+                                          _("Not final"));
+        }
+      else
+        {
+          gtk_box_append (GTK_BOX (summary), status_icon_new (status, NULL));
+          /* Translators: "Legs: Cleared" */
+          summary_text = g_strdup_printf (_("%s: %s"), presso_zone_to_label (zone),
+                                          presso_zone_status_to_label (status));
+        }
       label = gtk_label_new (summary_text);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
       gtk_widget_add_css_class (label, "heading");
+      if (n_missing > 0 && status == PRESSO_ZONE_STATUS_CLEARED)
+        gtk_widget_add_css_class (label, "dim-label");
+      {
+        g_autofree char *summary_name = g_strdup_printf ("zone-%s-summary", zone_id);
+
+        gtk_widget_set_name (label, summary_name);
+      }
       gtk_box_append (GTK_BOX (summary), label);
       gtk_box_append (self->summary_box, summary);
 

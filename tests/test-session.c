@@ -23,6 +23,7 @@
 #include "presso-screening-gate.h"
 #include "presso-session.h"
 #include "presso-store-private.h"
+#include "presso-store-screening.h"
 #include "presso-store-session.h"
 
 #define VALIDITY_DAYS 180
@@ -709,6 +710,134 @@ test_gate_refusals (Fixture       *f,
     assert_start_refused (f, session, permit, PRESSO_SESSION_ERROR, PRESSO_SESSION_ERROR_DEVICE);
 }
 
+/* A screening saved in the store today: every answer "no" but @yes_item's. */
+static PressoScreening *
+store_screening (Fixture    *f,
+                 const char *yes_item)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  PressoScreening *screening = clear_screening (f, now);
+
+  presso_screening_set_id (screening, 0);
+  if (yes_item != NULL)
+    answer (screening, f->rules, yes_item, presso_screening_answer_new_yes_no (TRUE));
+  g_assert_true (presso_store_insert_screening (f->store, screening, &error));
+  g_assert_no_error (error);
+  return screening;
+}
+
+static void
+store_decision (Fixture         *f,
+                PressoScreening *screening,
+                const char      *item)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoScreeningDecision) decision =
+    presso_screening_decision_new (PRESSO_ZONE_LEGS, item, "Seen by the referring doctor",
+                                   NULL, presso_staff_get_id (f->staff), now);
+
+  g_assert_true (presso_store_add_screening_decision (f->store, screening, f->rules, decision, now, &error));
+  g_assert_no_error (error);
+}
+
+/* The session loads the screening itself: what the store holds now decides, never a copy a
+ * caller kept, and a cap's refusal names its answer. */
+static void
+test_gate_from_store (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
+  g_autoptr(PressoProgram) legs = short_program ();
+  g_autoptr(PressoProgram) strong = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSession) strong_session = NULL;
+  g_autoptr(PressoScreening) clean = NULL;
+  g_autoptr(PressoScreening) dvt = NULL;
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(GError) error = NULL;
+
+  session = presso_session_new (f->store, offline, f->client, f->staff, legs);
+  presso_program_set_base_pressure (strong, 45);
+  strong_session = presso_session_new (f->store, offline, f->client, f->staff, strong);
+
+  /* Never screened. */
+  permit = presso_session_check_screening_from_store (session, f->rules, VALIDITY_DAYS, &error);
+  g_assert_null (permit);
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_NO_SCREENING);
+  g_clear_error (&error);
+
+  /* A clean screening opens the gate... */
+  clean = store_screening (f, NULL);
+  permit = presso_session_check_screening_from_store (session, f->rules, VALIDITY_DAYS, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (permit);
+  g_assert_cmpuint (presso_start_permit_get_pressure_cap (permit), ==, 0);
+  g_clear_object (&permit);
+
+  /* ...until a newer version says "past DVT": the clean one a caller may still hold counts
+   * for nothing, the store's current version needs a decision. */
+  dvt = store_screening (f, "past-thrombosis");
+  permit = presso_session_check_screening_from_store (session, f->rules, VALIDITY_DAYS, &error);
+  g_assert_null (permit);
+  g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_NEEDS_DECISION);
+  g_clear_error (&error);
+
+  /* Decided: a permit capped at 40 mmHg, and 45 mmHg is refused naming the answer. */
+  store_decision (f, dvt, "past-thrombosis");
+  permit = presso_session_check_screening_from_store (strong_session, f->rules, VALIDITY_DAYS, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (presso_start_permit_get_pressure_cap (permit), ==, 40);
+  g_assert_false (presso_session_start (strong_session, permit, &error));
+  g_assert_error (error, PRESSO_PROGRAM_ERROR, PRESSO_PROGRAM_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "Chamber 1: 45 mmHg is above this client’s cap of 40 mmHg "
+                                       "(screening: Past deep vein thrombosis or pulmonary embolism)");
+  g_clear_error (&error);
+  g_assert_cmpint (presso_session_get_state (strong_session), ==, PRESSO_SESSION_STATE_READY);
+}
+
+/* Blocked drainage higher up: the legs are cleared only with a pre-therapy phase first. */
+static void
+test_gate_pretherapy (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
+  g_autoptr(PressoProgram) plain = short_program ();
+  g_autoptr(PressoProgram) with_pretherapy = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSession) pretherapy_session = NULL;
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(PressoStartPermit) permit2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  presso_program_set_garments (with_pretherapy, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT) |
+                                                PRESSO_PROGRAM_GARMENTS_BELT);
+  presso_program_set_pretherapy (with_pretherapy, TRUE);
+  presso_program_set_pretherapy_cycles (with_pretherapy, 2);
+  session = presso_session_new (f->store, offline, f->client, f->staff, plain);
+  pretherapy_session = presso_session_new (f->store, offline, f->client, f->staff, with_pretherapy);
+
+  screening = store_screening (f, "proximal-drainage");
+  store_decision (f, screening, "proximal-drainage");
+  permit = presso_session_check_screening_from_store (session, f->rules, VALIDITY_DAYS, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (permit);
+  g_assert_true (presso_start_permit_get_requirements (permit) & PRESSO_SCREENING_REQUIRE_PRE_THERAPY);
+
+  /* Without pre-therapy: refused, saying why, nothing recorded or sent. */
+  assert_start_refused (f, session, permit, PRESSO_PROGRAM_ERROR, PRESSO_PROGRAM_ERROR_INVALID);
+  g_assert_false (presso_session_start (session, permit, &error));
+  g_assert_nonnull (strstr (error->message, "pre-therapy"));
+  g_clear_error (&error);
+
+  /* With it, the screening lets it through: only the (offline) device stops it now. */
+  permit2 = presso_session_check_screening_from_store (pretherapy_session, f->rules, VALIDITY_DAYS, &error);
+  g_assert_no_error (error);
+  assert_start_refused (f, pretherapy_session, permit2, PRESSO_SESSION_ERROR, PRESSO_SESSION_ERROR_DEVICE);
+}
+
 /* ------------------------------------------------------------------ with presso-sim */
 
 typedef struct
@@ -1008,6 +1137,8 @@ main (int   argc,
   ADD ("store/close-interrupted", fixture_setup, test_store_close_interrupted, NULL);
   ADD ("gate/refusals-offline", fixture_setup, test_gate_refusals, NULL);
   ADD ("gate/refusals-ready-device", fixture_setup_sim, test_gate_refusals, NULL);
+  ADD ("gate/from-store", fixture_setup, test_gate_from_store, NULL);
+  ADD ("gate/pretherapy", fixture_setup, test_gate_pretherapy, NULL);
   ADD ("sim/completed", fixture_setup_sim, test_session_completed, NULL);
   ADD ("sim/stop-and-vent", fixture_setup_sim, test_session_stop_and_vent, NULL);
   ADD ("sim/disconnect", fixture_setup_sim, test_session_disconnect, disconnect);

@@ -17,6 +17,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "presso-session.h"
+#include "presso-store-screening.h"
 
 /* ------------------------------------------------------------------ alarms */
 
@@ -953,31 +954,21 @@ presso_session_set_flush_interval (PressoSession *self,
   self->flush_ms = CLAMP (ms, 100, 5000);
 }
 
-PressoStartPermit *
-presso_session_check_screening (PressoSession                     *self,
-                                PressoScreeningRules              *rules,
-                                PressoScreening                   *screening,
-                                guint                              validity_days,
-                                GDateTime                         *client_changed_at,
-                                const PressoScreeningConfirmation *confirmation,
-                                GError                           **error)
+/* Names the answer behind @permit's cap, for "… above this client's cap of 40 mmHg
+ * (screening: Past deep vein thrombosis or pulmonary embolism)". */
+static void
+set_cap_reason (PressoSession        *self,
+                PressoScreeningRules *rules,
+                PressoScreening      *screening,
+                PressoStartPermit    *permit,
+                GDateTime            *now)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  PressoStartPermit *permit;
-  guint cap;
+  guint cap = permit ? presso_start_permit_get_pressure_cap (permit) : 0;
 
-  g_return_val_if_fail (PRESSO_IS_SESSION (self), NULL);
-
-  permit = presso_screening_gate_issue_permit (rules, screening, presso_session_get_zones (self),
-                                               now, validity_days, client_changed_at,
-                                               confirmation, error);
   g_clear_pointer (&self->cap_reason, g_free);
   self->cap_reason_permit = permit;
-  cap = permit ? presso_start_permit_get_pressure_cap (permit) : 0;
-  if (cap > 0)
+  if (cap > 0 && screening != NULL)
     {
-      /* Name the answer behind the cap, for "… above this client's cap of 40 mmHg
-       * (screening: Past deep vein thrombosis or pulmonary embolism)". */
       g_autoptr(PressoScreeningResult) result = presso_screening_evaluate (screening, rules, now);
       GPtrArray *reasons = presso_screening_result_get_reasons (result);
 
@@ -994,6 +985,57 @@ presso_session_check_screening (PressoSession                     *self,
             }
         }
     }
+}
+
+PressoStartPermit *
+presso_session_check_screening (PressoSession                     *self,
+                                PressoScreeningRules              *rules,
+                                PressoScreening                   *screening,
+                                guint                              validity_days,
+                                GDateTime                         *client_changed_at,
+                                const PressoScreeningConfirmation *confirmation,
+                                GError                           **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  PressoStartPermit *permit;
+
+  g_return_val_if_fail (PRESSO_IS_SESSION (self), NULL);
+
+  permit = presso_screening_gate_issue_permit (rules, screening, presso_session_get_zones (self),
+                                               now, validity_days, client_changed_at,
+                                               confirmation, error);
+  set_cap_reason (self, rules, screening, permit, now);
+  return permit;
+}
+
+PressoStartPermit *
+presso_session_check_screening_from_store (PressoSession         *self,
+                                           PressoScreeningRules  *rules,
+                                           guint                  validity_days,
+                                           GError               **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(PressoScreening) screening = NULL;
+  PressoStartPermit *permit;
+  gint64 client_id;
+
+  g_return_val_if_fail (PRESSO_IS_SESSION (self), NULL);
+  g_return_val_if_fail (rules != NULL, NULL);
+
+  client_id = presso_client_get_id (self->client);
+  permit = presso_store_check_screening_gate (self->store, rules, client_id,
+                                              presso_session_get_zones (self), now,
+                                              validity_days, error);
+  if (permit != NULL && presso_start_permit_get_pressure_cap (permit) > 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Only to name the cap's answer: the gate above already decided. */
+      screening = presso_store_get_current_screening (self->store, client_id, &local_error);
+      if (local_error != NULL)
+        g_debug ("No screening to name the cap after: %s", local_error->message);
+    }
+  set_cap_reason (self, rules, screening, permit, now);
   return permit;
 }
 
@@ -1030,6 +1072,16 @@ presso_session_start (PressoSession      *self,
   zones = presso_session_get_zones (self);
   if (!presso_start_permit_check (permit, presso_client_get_id (self->client), zones, now, error))
     return FALSE;
+  /* Blocked drainage higher up: the screening cleared these zones on condition that a
+   * pre-therapy phase opens the way first. */
+  if ((presso_start_permit_get_requirements (permit) & PRESSO_SCREENING_REQUIRE_PRE_THERAPY) &&
+      !presso_program_get_pretherapy (self->program))
+    {
+      g_set_error_literal (error, PRESSO_PROGRAM_ERROR, PRESSO_PROGRAM_ERROR_INVALID,
+                           _("The screening requires a pre-therapy phase first (blocked drainage "
+                             "higher up), and this program has none: turn on its pre-therapy"));
+      return FALSE;
+    }
 
   identity = presso_device_get_identity (self->device);
   ceiling = presso_device_get_ceiling_mmhg (self->device);

@@ -128,6 +128,15 @@ PressoStartPermit *presso_session_check_screening   (PressoSession              
                                                      const PressoScreeningConfirmation *confirmation,
                                                      GError                           **error);
 
+/* The same gate, with everything it needs loaded from the store by the session itself (the
+ * client's current screening and its decisions, today's "anything changed?" confirmation, the
+ * health-change marker: presso_store_check_screening_gate()), so that no caller can pass a
+ * stale one.  A cap's refusal then names the screening answer behind it.  Use this one. */
+PressoStartPermit *presso_session_check_screening_from_store (PressoSession         *self,
+                                                             PressoScreeningRules  *rules,
+                                                             guint                  validity_days,
+                                                             GError               **error);
+
 /* Starts the session.  Refuses (FALSE, @error for the user) without a permit, with a permit
  * for another client, other zones or another day (PRESSO_SCREENING_ERROR_PERMIT), when the
  * program breaks the device ceiling or the permit's cap (PRESSO_PROGRAM_ERROR_INVALID), when

@@ -1120,6 +1120,63 @@ test_session_overshoot (Fixture       *f,
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ACKNOWLEDGED, PRESSO_PROTO_EVENT_OVER_PRESSURE));
 }
 
+/* presso-sim --overshoot 0 under a screening cap of 40 mmHg: the device only clamps its
+ * targets, so the host watches what is measured and vents before the device's own alarm. */
+static void
+test_session_over_cap (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoScreening) screening = NULL;
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  const PressoTelemetry *t;
+
+  if (f->device == NULL)
+    return;
+
+  screening = clear_screening (f, now);
+  answer (screening, f->rules, "past-thrombosis", presso_screening_answer_new_yes_no (TRUE));
+  {
+    g_autoptr(PressoScreeningDecision) decision =
+      presso_screening_decision_new (PRESSO_ZONE_LEGS, "past-thrombosis", "Doppler negative",
+                                     NULL, presso_staff_get_id (f->staff), now);
+    g_assert_true (presso_screening_add_decision (screening, f->rules, decision, now, &error));
+  }
+  session = presso_session_new (f->store, f->device, f->client, f->staff, program);
+  permit = presso_session_check_screening (session, f->rules, screening, VALIDITY_DAYS, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (presso_start_permit_get_pressure_cap (permit), ==, 40);
+  g_assert_true (presso_session_start (session, permit, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  alarm = find_alarm (session, PRESSO_SESSION_ALARM_OVER_LIMIT);
+  g_assert_nonnull (alarm);
+  g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
+  g_assert_cmpuint (presso_session_alarm_get_chamber (alarm), ==, 1);
+  g_assert_nonnull (strstr (presso_session_alarm_get_text (alarm), "cap of 40 mmHg"));
+  g_assert_cmpstr (presso_session_get_status_message (session), ==, presso_session_alarm_get_text (alarm));
+  /* The host's check came first: the device's own over-pressure alarm was not needed. */
+  g_assert_null (find_alarm (session, PRESSO_PROTO_EVENT_OVER_PRESSURE));
+  g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
+  spin (300);
+  t = presso_device_get_last_telemetry (f->device);
+  g_assert_cmpuint (t->compressor_pct, ==, 0);
+
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_OVER_LIMIT));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1143,6 +1200,7 @@ main (int   argc,
   ADD ("sim/stop-and-vent", fixture_setup_sim, test_session_stop_and_vent, NULL);
   ADD ("sim/disconnect", fixture_setup_sim, test_session_disconnect, disconnect);
   ADD ("sim/overshoot", fixture_setup_sim, test_session_overshoot, overshoot);
+  ADD ("sim/over-cap", fixture_setup_sim, test_session_over_cap, overshoot);
 #undef ADD
 
   return g_test_run ();

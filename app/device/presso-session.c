@@ -193,6 +193,8 @@ struct _PressoSession
   guint                active_chamber;
   guint                alarm_flags;
   guint                cap_mmhg;
+  guint                limit_mmhg;         /* the cap, else the limit sent to the device */
+  gint64               over_limit_since_us;
   presso_proto_program wire;
   gboolean             device_started;     /* the device acknowledged START */
   gboolean             stop_requested;
@@ -435,6 +437,50 @@ end_session (PressoSession        *self,
 
 /* ------------------------------------------------------------------ device callbacks */
 
+/* The device only clamps its targets to the cap: a stuck valve or a wrong setting can still
+ * push a chamber above it.  The host checks what was measured, and vents. */
+static gboolean
+check_over_limit (PressoSession         *self,
+                  const PressoTelemetry *t)
+{
+  double highest = 0;
+  guint chamber = PRESSO_PROTO_NO_CHAMBER;
+  g_autofree char *text = NULL;
+
+  if (self->limit_mmhg == 0)
+    return FALSE;
+  for (guint i = 0; i < MIN (t->n_chambers, PRESSO_PROTO_MAX_CHAMBERS); i++)
+    if (!isnan (t->pressure_mmhg[i]) && t->pressure_mmhg[i] > highest)
+      {
+        highest = t->pressure_mmhg[i];
+        chamber = i;
+      }
+  if (highest <= self->limit_mmhg + PRESSO_SESSION_OVER_LIMIT_MMHG)
+    {
+      self->over_limit_since_us = 0;
+      return FALSE;
+    }
+  if (self->over_limit_since_us == 0)
+    self->over_limit_since_us = t->host_time_us;
+  if (t->host_time_us - self->over_limit_since_us < PRESSO_SESSION_OVER_LIMIT_MS * 1000)
+    return FALSE;
+
+  if (self->cap_mmhg > 0)
+    /* Translators: a measured pressure above the client's screening cap */
+    text = g_strdup_printf (_("Chamber %u measured %.0f mmHg, above this client’s cap of %u mmHg: vented"),
+                            chamber + 1, highest, self->cap_mmhg);
+  else
+    text = g_strdup_printf (_("Chamber %u measured %.0f mmHg, above the limit of %u mmHg: vented"),
+                            chamber + 1, highest, self->limit_mmhg);
+  presso_device_emergency_vent (self->device);
+  record_command (self, PRESSO_PROTO_MSG_VENT, _("Emergency vent (automatic)"));
+  add_alarm (self, PRESSO_SESSION_ALARM_OVER_LIMIT, PRESSO_PROTO_PRIORITY_HIGH, chamber, highest, text);
+  record_event (self, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_OVER_LIMIT,
+                PRESSO_PROTO_PRIORITY_HIGH, chamber, highest, text);
+  end_session (self, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT, text);
+  return TRUE;
+}
+
 static void
 on_telemetry_cb (PressoDevice          *device,
                  const PressoTelemetry *t,
@@ -445,6 +491,8 @@ on_telemetry_cb (PressoDevice          *device,
 
   self->last_telemetry_us = t->host_time_us;
   self->alarm_flags = t->alarm_flags;
+  if (check_over_limit (self, t))
+    return;
   if (self->recorder != NULL)
     presso_trace_recorder_add (self->recorder, (t->host_time_us - self->start_us) / 1000,
                                t->pressure_mmhg, t->phase, t->active_chamber);
@@ -1129,6 +1177,7 @@ presso_session_start (PressoSession      *self,
       record_command (self, PRESSO_PROTO_MSG_LOAD_PROGRAM, text);
     }
   self->cap_mmhg = cap;
+  self->limit_mmhg = cap > 0 ? cap : (guint) MIN (ceiling, PRESSO_PROGRAM_MAX_MMHG);
   self->start_us = g_get_monotonic_time ();
   self->last_telemetry_us = self->start_us;
   self->recorder = presso_trace_recorder_new (self->store, self->session_id,

@@ -59,6 +59,13 @@ GType presso_session_state_get_type (void) G_GNUC_CONST;
 #define PRESSO_SESSION_REARM_MS          30000  /* an acknowledged alarm re-arms after this */
 #define PRESSO_SESSION_FLUSH_MS          3000   /* the trace is written at least this often */
 #define PRESSO_SESSION_SILENCE_MS        1500   /* no telemetry for this long: vent */
+#define PRESSO_SESSION_OVER_LIMIT_MMHG   10     /* measured this far above the cap... */
+#define PRESSO_SESSION_OVER_LIMIT_MS     300    /* ...for this long: vent */
+
+/* The session's own alarm codes (the device's are below 64, the device layer's 64..95). */
+#define PRESSO_SESSION_ALARM_OVER_LIMIT       96  /* a chamber measured above the cap: vented */
+#define PRESSO_SESSION_ALARM_RECORD_FAILED    97  /* the record could not be written */
+#define PRESSO_SESSION_ALARM_VENT_UNREACHABLE 98  /* an emergency vent found no link to the device */
 
 /* ---- alarms */
 

@@ -369,6 +369,8 @@ test_expiry (void)
   g_assert_false (presso_screening_gate_check (rules, screening, PRESSO_ZONE_LEGS, day181,
                                                VALIDITY_DAYS, NULL, confirmed181, NULL, &error));
   g_assert_error (error, PRESSO_SCREENING_ERROR, PRESSO_SCREENING_ERROR_EXPIRED);
+  /* The refusal names the screening's day as the practice writes dates, whatever the locale. */
+  g_assert_nonnull (strstr (error->message, "01/01/2026"));
 }
 
 /* Calendar days where the clinic is: 23:30 in Paris on day 0 is day 0, not day 1 in UTC terms. */

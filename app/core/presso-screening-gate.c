@@ -44,7 +44,9 @@ format_day (GDateTime *when,
 {
   g_autoptr(GDateTime) local = g_date_time_to_timezone (when, g_date_time_get_timezone (now));
 
-  return g_date_time_format (local, "%x");
+  /* Day first, as every date in Presso is written; "%x" would follow LC_TIME, which is the
+   * C locale's 11/17/26 on many practice PCs. */
+  return g_date_time_format (local, "%d/%m/%Y");
 }
 
 static gboolean

@@ -771,6 +771,62 @@ test_clients_start_session_role (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (shown (f, "start_session_button")));
 }
 
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Closing the window (or Ctrl+Q) while a client is being edited asks before losing the
+ * typing; keeping on editing keeps it, discarding closes. */
+static void
+test_clients_close_while_editing (Fixture       *f,
+                                  gconstpointer  data)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *button;
+
+  sign_in (f, "Claire Martin");
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-client", NULL);
+  spin (20);
+  type_into (f, "first_name_row", "Typed");
+  type_into (f, "last_name_row", "Notsaved");
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (f, has_dialog, 2000));
+  dialog = message_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "A Client Is Being Edited");
+  button = find_button_labelled (GTK_WIDGET (dialog), "_Keep Editing");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_true (presso_clients_page_is_editing (page (f)));
+  g_assert_cmpstr (text_of (f, "last_name_row"), ==, "Notsaved");
+
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (f, has_dialog, 2000));
+  /* Kept alive for the tear-down, which destroys it again (a reference the test leaves). */
+  g_object_ref (f->window);
+  button = find_button_labelled (GTK_WIDGET (message_dialog ()), "_Discard and Close");
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  spin (50);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_null (message_dialog ());
+}
+
 static gboolean
 n_listed_is_two (Fixture *f)
 {
@@ -955,6 +1011,8 @@ main (int   argc,
               fixture_set_up, test_clients_long_name_toast, fixture_tear_down);
   g_test_add ("/presso/ui/clients/start-session-role", Fixture, NULL,
               fixture_set_up, test_clients_start_session_role, fixture_tear_down);
+  g_test_add ("/presso/ui/clients/close-while-editing", Fixture, NULL,
+              fixture_set_up, test_clients_close_while_editing, fixture_tear_down);
   g_test_add ("/presso/ui/clients/keyboard", Fixture, NULL,
               fixture_set_up, test_clients_keyboard, fixture_tear_down);
   g_test_add ("/presso/ui/clients/narrow", Fixture, NULL,

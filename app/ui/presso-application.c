@@ -128,13 +128,17 @@ presso_application_quit_action (GSimpleAction *action,
   PressoApplication *self = user_data;
   GList *windows = gtk_application_get_windows (GTK_APPLICATION (self));
 
-  /* Closing the windows first lets them save their size. */
+  /* Closing the windows first lets them save their size, and a window with a client being
+   * edited asks before losing the typing: Presso quits only when they have all closed. */
   for (GList *l = windows; l != NULL; )
     {
       GtkWindow *window = l->data;
       l = l->next;
       gtk_window_close (window);
     }
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (PRESSO_IS_WINDOW (l->data))
+      return;
   g_application_quit (G_APPLICATION (self));
 }
 

@@ -40,6 +40,8 @@ struct _PressoWindow
    * (element-type PressoSessionRecord) */
   GPtrArray            *interrupted;
   guint                 show_interrupted_id;
+  /* The user chose to close and lose a client's unsaved changes. */
+  gboolean              discard_confirmed;
 
   /* Template widgets */
   GtkStack             *mode_stack;
@@ -379,11 +381,53 @@ static const GActionEntry win_actions[] = {
   { "switch-user", switch_user_action },
 };
 
+static void
+on_close_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      PressoWindow     *self)
+{
+  if (g_strcmp0 (response, "discard") != 0)
+    return;
+  self->discard_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing (or Ctrl+Q) while a client is being edited would throw the typing away: ask. */
+static gboolean
+confirm_close_while_editing (PressoWindow *self)
+{
+  GtkWidget *clients = presso_window_get_page (self, "clients");
+  GtkWidget *dialog;
+
+  if (self->discard_confirmed || clients == NULL ||
+      !presso_clients_page_is_editing (PRESSO_CLIENTS_PAGE (clients)))
+    return FALSE;
+
+  presso_window_show_page (self, "clients");
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("A Client Is Being Edited"),
+                                   _("Closing Presso now loses the changes made to this "
+                                     "client. Keep editing to save them."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep Editing"),
+                                    "discard", _("_Discard and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 static gboolean
 presso_window_close_request (GtkWindow *window)
 {
   PressoWindow *self = PRESSO_WINDOW (window);
   int width, height;
+
+  if (confirm_close_while_editing (self))
+    return TRUE;
 
   gtk_window_get_default_size (window, &width, &height);
   g_settings_delay (self->settings);

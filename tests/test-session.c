@@ -1070,6 +1070,71 @@ test_session_disconnect (Fixture       *f,
   g_clear_object (&record);
   record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ACKNOWLEDGED, presso_session_alarm_get_code (alarm)));
+
+  /* The practitioner presses Emergency vent with the link down: the click is not lost in
+   * silence, a high alarm says the vent could not reach the device, and the record keeps it. */
+  g_assert_null (find_alarm (session, PRESSO_SESSION_ALARM_VENT_UNREACHABLE));
+  g_assert_false (presso_session_emergency_vent (session));
+  alarm = find_alarm (session, PRESSO_SESSION_ALARM_VENT_UNREACHABLE);
+  g_assert_nonnull (alarm);
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
+  g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
+  g_clear_object (&record);
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_VENT_UNREACHABLE));
+}
+
+/* presso-sim --disconnect-after 3 while the session is paused (chambers held inflated). */
+static void
+test_session_disconnect_paused (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  Counts counts = { 0 };
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 0, &counts);
+  g_assert_true (iterate_until (session_running, session, 3000));
+  spin (800);
+  g_assert_true (presso_session_pause (session, &error));
+  spin (300);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_PAUSED);
+  g_assert_true (iterate_until (session_finished, session, 10000));
+
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  alarm = find_alarm (session, PRESSO_DEVICE_ALARM_LINK_LOST);
+  g_assert_nonnull (alarm);
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
+  g_assert_cmpstr (presso_session_get_status_message (session), ==, presso_session_alarm_get_text (alarm));
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_PAUSE));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_DEVICE_ALARM_LINK_LOST));
+}
+
+/* A vent pressed before any session ever reached the device: an alarm, not silence. */
+static void
+test_vent_offline (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = presso_session_new (f->store, offline, f->client, f->staff, program);
+  PressoSessionAlarm *alarm;
+
+  g_assert_false (presso_session_emergency_vent (session));
+  alarm = find_alarm (session, PRESSO_SESSION_ALARM_VENT_UNREACHABLE);
+  g_assert_nonnull (alarm);
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_READY);
 }
 
 /* presso-sim --overshoot 0: chamber 1's inlet sticks open. */
@@ -1199,6 +1264,8 @@ main (int   argc,
   ADD ("sim/completed", fixture_setup_sim, test_session_completed, NULL);
   ADD ("sim/stop-and-vent", fixture_setup_sim, test_session_stop_and_vent, NULL);
   ADD ("sim/disconnect", fixture_setup_sim, test_session_disconnect, disconnect);
+  ADD ("sim/disconnect-paused", fixture_setup_sim, test_session_disconnect_paused, disconnect);
+  ADD ("vent-offline", fixture_setup, test_vent_offline, NULL);
   ADD ("sim/overshoot", fixture_setup_sim, test_session_overshoot, overshoot);
   ADD ("sim/over-cap", fixture_setup_sim, test_session_over_cap, overshoot);
 #undef ADD

@@ -1261,6 +1261,18 @@ presso_session_emergency_vent (PressoSession *self)
 
   sent = presso_device_emergency_vent (self->device);
   record_command (self, PRESSO_PROTO_MSG_VENT, _("Emergency vent"));
+  if (!sent)
+    {
+      /* No silence after the most important click: say the frame did not leave. */
+      const char *text = _("The emergency vent could not reach the device: open the vent or "
+                           "unplug the device by hand (it vents on its own when it loses the "
+                           "computer, and Presso vents it as soon as it reconnects)");
+
+      add_alarm (self, PRESSO_SESSION_ALARM_VENT_UNREACHABLE, PRESSO_PROTO_PRIORITY_HIGH,
+                 PRESSO_PROTO_NO_CHAMBER, 0, text);
+      record_event (self, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_VENT_UNREACHABLE,
+                    PRESSO_PROTO_PRIORITY_HIGH, PRESSO_PROTO_NO_CHAMBER, 0, text);
+    }
   if (is_active (self))
     {
       g_cancellable_cancel (self->cancellable);

@@ -206,6 +206,26 @@ test_window_not_a_database (void)
   g_remove (path);
 }
 
+/* A mistyped --database folder is shown as such, and nothing is created there. */
+static void
+test_window_missing_folder (void)
+{
+  g_autofree char *folder = g_build_filename (tmp_dir, "no-such-folder", NULL);
+  g_autofree char *path = g_build_filename (folder, "clinic.db", NULL);
+  const char *args[] = { "--database", path, NULL };
+  g_autoptr(PressoWindow) window = NULL;
+  AdwStatusPage *error_page;
+
+  window = run_presso (args);
+  g_assert_cmpstr (mode (window), ==, "error");
+  g_assert_null (presso_window_get_store (window));
+  error_page = ADW_STATUS_PAGE (presso_find_child_by_id (GTK_WIDGET (window), "error_page"));
+  g_test_message ("%s", adw_status_page_get_description (error_page));
+  g_assert_nonnull (strstr (adw_status_page_get_description (error_page), "does not exist"));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_database_and_staff (void)
 {
@@ -452,6 +472,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/presso/ui/window/not-a-database", test_window_not_a_database);
+  g_test_add_func ("/presso/ui/window/missing-folder", test_window_missing_folder);
   g_test_add_func ("/presso/ui/window/database-and-staff", test_window_database_and_staff);
   g_test_add_func ("/presso/ui/window/first-staff", test_window_first_staff);
   g_test_add_func ("/presso/ui/window/add-page", test_window_add_page);

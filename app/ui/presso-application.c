@@ -114,7 +114,20 @@ open_store (PressoApplication  *self,
       return presso_store_open_demo (error);
     }
   if (self->database_path != NULL)
-    *path = g_strdup (self->database_path);
+    {
+      g_autofree char *folder = g_path_get_dirname (self->database_path);
+
+      *path = g_strdup (self->database_path);
+      /* A new database may be started in an existing folder; a folder that does not exist
+       * is a mistyped path, and a new empty clinic there would look like lost records. */
+      if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+        {
+          g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN,
+                       _("The folder %s does not exist. Check the path given with --database."),
+                       folder);
+          return NULL;
+        }
+    }
   else
     *path = presso_store_default_path ();
   return presso_store_open (*path, error);

@@ -425,6 +425,77 @@ test_preset_duplicate (Fixture       *f,
   g_assert_cmpuint (presso_program_get_mode (stored), ==, presso_program_get_mode (preset));
 }
 
+static AdwMessageDialog *
+message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* As a click on the dialog's button: the answer, then the dialog goes away. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+static void
+test_unsaved (Fixture       *f,
+              gconstpointer  data)
+{
+  GtkListBox *list = GTK_LIST_BOX (find (f, "program_list"));
+  GtkListBoxRow *mine;
+  GtkListBoxRow *preset;
+  AdwMessageDialog *dialog;
+
+  type_program (f, 45);
+  g_assert_true (presso_program_editor_save (f->editor));
+  mine = gtk_list_box_get_selected_row (list);
+  g_assert_nonnull (mine);
+  preset = gtk_list_box_get_row_at_index (list, 1);
+
+  /* a change not saved: opening another program asks first, and keeps the typing */
+  set_spin (f, "base_spin", 50);
+  gtk_list_box_select_row (list, preset);
+  spin (50);
+  dialog = message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_list_box_get_selected_row (list) == mine);
+  respond (dialog, "keep");
+  spin (50);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (f, "base_spin"))), ==, 50);
+
+  /* closing asks too */
+  gtk_window_close (GTK_WINDOW (f->editor));
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->editor)));
+  dialog = message_dialog ();
+  g_assert_nonnull (dialog);
+  respond (dialog, "keep");
+  spin (50);
+
+  /* discarding opens the other program */
+  gtk_list_box_select_row (list, preset);
+  spin (50);
+  respond (message_dialog (), "discard");
+  spin (50);
+  g_assert_true (gtk_list_box_get_selected_row (list) == preset);
+  g_assert_true (gtk_widget_get_visible (find (f, "readonly_label")));
+  g_assert_null (message_dialog ());
+  {
+    g_autoptr(PressoProgram) stored = only_program (f);
+
+    g_assert_cmpuint (presso_program_get_base_pressure (stored), ==, 45);
+  }
+}
+
 static void
 test_screenshots (Fixture       *f,
                   gconstpointer  data)
@@ -485,6 +556,8 @@ main (int   argc,
               fixture_set_up, test_archive_undo, fixture_tear_down);
   g_test_add ("/presso/ui/program-editor/preset-duplicate", Fixture, NULL,
               fixture_set_up, test_preset_duplicate, fixture_tear_down);
+  g_test_add ("/presso/ui/program-editor/unsaved", Fixture, NULL,
+              fixture_set_up, test_unsaved, fixture_tear_down);
   g_test_add ("/presso/ui/program-editor/screenshots", Fixture, NULL,
               fixture_set_up, test_screenshots, fixture_tear_down);
 

@@ -21,6 +21,11 @@ struct _PressoProgramEditor
   PressoProgram  *original;    /* as stored or built in; NULL for a new program */
   PressoProgram  *archived;    /* the last one archived, for Undo */
   GPtrArray      *problems;    /* PressoProgramProblem of the form */
+  char           *loaded_data; /* the form's program when loaded, to tell unsaved changes */
+  GtkListBoxRow  *current_row; /* the row of the form's program (owned by the list) */
+  GtkListBoxRow  *pending_row; /* asked for while the form had unsaved changes */
+  gboolean        pending_new;
+  gboolean        discarding;  /* closing after the user chose to discard */
   gboolean        is_preset;
   gboolean        loading;     /* widgets are being set from a program */
   guint           n_grid;      /* chambers in the grid */
@@ -274,6 +279,19 @@ write_form (PressoProgramEditor *self,
   gtk_spin_button_set_value (self->cycles_spin, presso_program_get_pretherapy_cycles (program));
   self->loading = FALSE;
   update (self);
+  g_free (self->loaded_data);
+  self->loaded_data = presso_program_to_data (self->program);
+}
+
+static gboolean
+is_modified (PressoProgramEditor *self)
+{
+  g_autofree char *data = NULL;
+
+  if (self->is_preset || self->program == NULL || self->loaded_data == NULL)
+    return FALSE;
+  data = presso_program_to_data (self->program);
+  return g_strcmp0 (data, self->loaded_data) != 0;
 }
 
 /* Every row that can show a problem, with the subtitle it has without one. */
@@ -553,6 +571,8 @@ populate_list (PressoProgramEditor *self,
   GtkListBoxRow *select = NULL;
 
   self->loading = TRUE;
+  self->current_row = NULL;
+  g_clear_object (&self->pending_row);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->program_list))) != NULL)
     gtk_list_box_remove (self->program_list, child);
 
@@ -577,6 +597,7 @@ populate_list (PressoProgramEditor *self,
         gtk_list_box_append (self->program_list, program_row_new (program, TRUE, presets[i]));
     }
   gtk_list_box_select_row (self->program_list, select);
+  self->current_row = select;
   self->loading = FALSE;
 }
 
@@ -637,14 +658,94 @@ on_chamber_toggled_cb (PressoProgramEditor *self)
 }
 
 static void
-on_program_row_selected_cb (PressoProgramEditor *self,
-                            GtkListBoxRow       *row)
+open_row (PressoProgramEditor *self,
+          GtkListBoxRow       *row)
 {
-  if (self->loading || row == NULL)
-    return;
+  self->loading = TRUE;
+  gtk_list_box_select_row (self->program_list, row);
+  self->loading = FALSE;
+  self->current_row = row;
   load (self, g_object_get_data (G_OBJECT (row), "presso-program"),
         GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "presso-preset")));
   adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+on_discard_response_cb (AdwMessageDialog    *dialog,
+                        const char          *response,
+                        PressoProgramEditor *self)
+{
+  g_autoptr(GtkListBoxRow) row = g_steal_pointer (&self->pending_row);
+  gboolean new_program = self->pending_new;
+
+  self->pending_new = FALSE;
+  if (!g_str_equal (response, "discard"))
+    return;
+  if (row != NULL)
+    open_row (self, row);
+  else if (new_program)
+    presso_program_editor_new_program (self);
+  else
+    {
+      self->discarding = TRUE;
+      gtk_window_close (GTK_WINDOW (self));
+    }
+}
+
+/* Asks before the form's unsaved changes are dropped; the answer carries on with what is
+ * pending (a row, a new program or closing). */
+static void
+ask_discard (PressoProgramEditor *self)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Discard Changes?"),
+                                              _("What you typed in this form will be lost."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_discard_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_program_row_selected_cb (PressoProgramEditor *self,
+                            GtkListBoxRow       *row)
+{
+  if (self->loading || row == NULL || row == self->current_row)
+    return;
+  if (is_modified (self))
+    {
+      /* keep the list on the form's program until the user has chosen */
+      g_set_object (&self->pending_row, row);
+      self->pending_new = FALSE;
+      self->loading = TRUE;
+      if (self->current_row != NULL)
+        gtk_list_box_select_row (self->program_list, self->current_row);
+      else
+        gtk_list_box_unselect_all (self->program_list);
+      self->loading = FALSE;
+      ask_discard (self);
+      return;
+    }
+  open_row (self, row);
+}
+
+static gboolean
+presso_program_editor_close_request (GtkWindow *window)
+{
+  PressoProgramEditor *self = PRESSO_PROGRAM_EDITOR (window);
+
+  if (self->discarding || !is_modified (self))
+    return FALSE;
+  g_clear_object (&self->pending_row);
+  self->pending_new = FALSE;
+  ask_discard (self);
+  return TRUE;
 }
 
 static void
@@ -652,7 +753,16 @@ new_action (GtkWidget  *widget,
             const char *action_name,
             GVariant   *parameter)
 {
-  presso_program_editor_new_program (PRESSO_PROGRAM_EDITOR (widget));
+  PressoProgramEditor *self = PRESSO_PROGRAM_EDITOR (widget);
+
+  if (is_modified (self))
+    {
+      g_clear_object (&self->pending_row);
+      self->pending_new = TRUE;
+      ask_discard (self);
+      return;
+    }
+  presso_program_editor_new_program (self);
 }
 
 static void
@@ -681,7 +791,10 @@ duplicate_action (GtkWidget  *widget,
   /* Translators: the name of a new program duplicated from another */
   name = g_strdup_printf (_("%s (copy)"), presso_program_get_name (self->program));
   presso_program_set_name (copy, name);
+  self->loading = TRUE;
   gtk_list_box_unselect_all (self->program_list);
+  self->loading = FALSE;
+  self->current_row = NULL;
   g_clear_object (&self->original);
   self->is_preset = FALSE;
   show_conflict (self, NULL);
@@ -765,7 +878,9 @@ presso_program_editor_dispose (GObject *object)
   g_clear_object (&self->program);
   g_clear_object (&self->original);
   g_clear_object (&self->archived);
+  g_clear_object (&self->pending_row);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->loaded_data, g_free);
 
   G_OBJECT_CLASS (presso_program_editor_parent_class)->dispose (object);
 }
@@ -775,8 +890,10 @@ presso_program_editor_class_init (PressoProgramEditorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = presso_program_editor_dispose;
+  window_class->close_request = presso_program_editor_close_request;
 
   signals[PROGRAMS_CHANGED] =
     g_signal_new ("programs-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -895,7 +1012,10 @@ presso_program_editor_new_program (PressoProgramEditor *self)
 {
   g_return_if_fail (PRESSO_IS_PROGRAM_EDITOR (self));
 
+  self->loading = TRUE;
   gtk_list_box_unselect_all (self->program_list);
+  self->loading = FALSE;
+  self->current_row = NULL;
   load (self, NULL, FALSE);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
   gtk_widget_grab_focus (GTK_WIDGET (self->name_row));

@@ -42,6 +42,7 @@ struct _PressoProgramEditor
   GtkWidget      *save_button;
   GtkWidget      *duplicate_button;
   GtkWidget      *archive_button;
+  GtkWidget      *stored_actions;
   GtkRevealer    *conflict_revealer;
   GtkLabel       *conflict_label;
   GtkWidget      *form;
@@ -163,17 +164,21 @@ build_chamber_grid (PressoProgramEditor *self,
       g_autofree char *number = g_strdup_printf ("%u", i + 1);
       g_autofree char *name = NULL;
 
-      self->use_toggles[i] = gtk_toggle_button_new_with_label (number);
+      /* a label child rather than a button label: no wide text-button padding, so that
+       * a 6-chamber grid fits a narrow window */
+      self->use_toggles[i] = gtk_toggle_button_new ();
+      gtk_button_set_child (GTK_BUTTON (self->use_toggles[i]), gtk_label_new (number));
       name = g_strdup_printf ("chamber-use-%u", i + 1);
       gtk_widget_set_name (self->use_toggles[i], name);
       gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (self->use_toggles[i]), TRUE);
-      gtk_widget_set_size_request (self->use_toggles[i], 44, -1);
+      gtk_widget_set_size_request (self->use_toggles[i], 34, -1);
       g_signal_connect_swapped (self->use_toggles[i], "toggled",
                                 G_CALLBACK (on_chamber_toggled_cb), self);
       gtk_grid_attach (self->chamber_grid, self->use_toggles[i], i + 1, 0, 1, 1);
 
+      self->boost_toggles[i] = gtk_toggle_button_new ();
       /* Translators: the boost toggle of one chamber */
-      self->boost_toggles[i] = gtk_toggle_button_new_with_label (_("+10"));
+      gtk_button_set_child (GTK_BUTTON (self->boost_toggles[i]), gtk_label_new (_("+10")));
       g_free (name);
       name = g_strdup_printf ("chamber-boost-%u", i + 1);
       gtk_widget_set_name (self->boost_toggles[i], name);
@@ -467,15 +472,16 @@ update_buttons (PressoProgramEditor *self)
   gboolean stored = self->original != NULL && presso_program_get_id (self->original) != 0;
 
   gtk_widget_set_visible (self->save_button, !self->is_preset);
-  gtk_widget_set_visible (self->duplicate_button, self->original != NULL);
-  gtk_widget_set_visible (self->archive_button, stored);
+  /* a built-in program offers Duplicate where Save would be; a stored one at the foot */
+  gtk_widget_set_visible (self->duplicate_button, self->is_preset);
+  gtk_widget_set_visible (self->stored_actions, stored);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", !self->is_preset);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.duplicate", self->original != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.archive", stored);
   gtk_widget_set_visible (self->readonly_label, self->is_preset);
   gtk_widget_set_sensitive (self->program_group, !self->is_preset);
   for (GtkWidget *child = gtk_widget_get_next_sibling (self->program_group);
-       child != NULL;
+       child != NULL && child != self->stored_actions;
        child = gtk_widget_get_next_sibling (child))
     gtk_widget_set_sensitive (child, !self->is_preset);
 
@@ -910,6 +916,7 @@ presso_program_editor_class_init (PressoProgramEditorClass *klass)
   BIND (save_button);
   BIND (duplicate_button);
   BIND (archive_button);
+  BIND (stored_actions);
   BIND (conflict_revealer);
   BIND (conflict_label);
   BIND (form);

@@ -319,6 +319,18 @@ test_skip_and_version (Fixture       *f,
   g_assert_cmpint (presso_program_get_version (second), ==, 2);
   assert_data_equal (second, presso_program_editor_get_program (f->editor));
 
+  /* no garment is refused at the garments */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "boots_check")), FALSE);
+  g_assert_true (gtk_widget_get_visible (find (f, "garments_problem")));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find (f, "garments_problem"))), ==,
+                   "Choose at least one garment");
+  g_assert_false (gtk_widget_get_visible (find (f, "belt_pressure_row")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "belt_check")), TRUE);
+  g_assert_false (gtk_widget_get_visible (find (f, "garments_problem")));
+  g_assert_true (gtk_widget_get_visible (find (f, "belt_pressure_row")));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "belt_check")), FALSE);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "boots_check")), TRUE);
+
   /* every chamber skipped is refused at the grid */
   for (guint i = 1; i <= 6; i++)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chamber (f, "use", i)), FALSE);
@@ -398,13 +410,15 @@ test_preset_duplicate (Fixture       *f,
                        gconstpointer  data)
 {
   GtkListBox *list = GTK_LIST_BOX (find (f, "program_list"));
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 0);
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, 1);
   g_autoptr(PressoProgram) preset = presso_program_new_from_preset (presso_program_list_presets ()[0], 6, NULL);
   g_autoptr(PressoProgram) stored = NULL;
   g_autofree char *name = NULL;
 
-  /* no program of the practice yet: the first row is the first built-in program */
+  /* no program of the practice yet: the list says so, then the built-in programs follow */
+  g_assert_false (gtk_list_box_row_get_selectable (gtk_list_box_get_row_at_index (list, 0)));
   g_assert_nonnull (row);
+  g_assert_true (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "presso-preset")));
   gtk_list_box_select_row (list, row);
   spin (50);
   g_assert_false (gtk_widget_get_visible (find (f, "save_button")));

@@ -595,6 +595,21 @@ populate_list (PressoProgramEditor *self,
       if (select_id != 0 && presso_program_get_id (program) == select_id)
         select = GTK_LIST_BOX_ROW (row);
     }
+  if (stored == NULL || g_list_model_get_n_items (stored) == 0)
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *label = gtk_label_new (_("None yet: press + or duplicate a built-in program"));
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_margin_top (label, 6);
+      gtk_widget_set_margin_bottom (label, 6);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->program_list, row);
+    }
   for (guint i = 0; presets[i] != NULL; i++)
     {
       g_autoptr(PressoProgram) program = presso_program_new_from_preset (presets[i], 6, NULL);

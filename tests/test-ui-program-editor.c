@@ -232,6 +232,12 @@ test_create (Fixture       *f,
   GtkWidget *save = find (f, "save_button");
   PressoProgram *form;
 
+  /* the icon-only buttons are named for screen readers */
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (find (f, "new_button")),
+                                                   GTK_ACCESSIBLE_PROPERTY_LABEL));
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (find (f, "back_button")),
+                                                   GTK_ACCESSIBLE_PROPERTY_LABEL));
+
   /* a new program: the default duration, an empty name refused */
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (f, "duration_spin"))), ==, 25);
   g_assert_true (gtk_widget_get_visible (find (f, "name_problem")));

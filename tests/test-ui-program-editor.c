@@ -337,6 +337,21 @@ test_skip_and_version (Fixture       *f,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "belt_check")), FALSE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "boots_check")), TRUE);
 
+  /* pre-therapy without the belt is refused at its switch */
+  gtk_switch_set_active (GTK_SWITCH (find (f, "pretherapy_switch")), TRUE);
+  g_assert_true (gtk_widget_has_css_class (find (f, "pretherapy_row"), "error"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (f, "pretherapy_row"))), ==,
+                   "Pre-therapy clears the abdomen first: add the belt");
+  gtk_switch_set_active (GTK_SWITCH (find (f, "pretherapy_switch")), FALSE);
+  g_assert_false (gtk_widget_has_css_class (find (f, "pretherapy_row"), "error"));
+
+  /* a pressure typed but not entered is checked on Save too */
+  gtk_editable_set_text (GTK_EDITABLE (find (f, "base_spin")), "140");
+  g_assert_false (presso_program_editor_save (f->editor));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (f, "base_spin"))), ==, 140);
+  g_assert_true (gtk_widget_has_css_class (find (f, "base_row"), "error"));
+  set_spin (f, "base_spin", 45);
+
   /* every chamber skipped is refused at the grid */
   for (guint i = 1; i <= 6; i++)
     gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (chamber (f, "use", i)), FALSE);

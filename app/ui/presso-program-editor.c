@@ -1081,6 +1081,16 @@ presso_program_editor_save (PressoProgramEditor *self)
 
   if (self->is_preset || self->store == NULL)
     return FALSE;
+  /* a number typed but not yet entered counts: commit each spin button's text first */
+  {
+    GtkSpinButton *spins[] = { self->chambers_spin, self->base_spin, self->gradient_spin,
+                               self->belt_pressure_spin, self->inflate_spin, self->hold_spin,
+                               self->deflate_spin, self->rest_spin, self->ramp_spin,
+                               self->duration_spin, self->cycles_spin };
+
+    for (guint i = 0; i < G_N_ELEMENTS (spins); i++)
+      gtk_spin_button_update (spins[i]);
+  }
   update (self);
 
   if (self->problems->len > 0)

@@ -334,8 +334,10 @@ test_skip_and_version (Fixture       *f,
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "belt_check")), TRUE);
   g_assert_false (gtk_widget_get_visible (find (f, "garments_problem")));
   g_assert_true (gtk_widget_get_visible (find (f, "belt_pressure_row")));
+  g_assert_false (gtk_widget_get_visible (find (f, "limb_group")));   /* the belt alone */
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "belt_check")), FALSE);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find (f, "boots_check")), TRUE);
+  g_assert_true (gtk_widget_get_visible (find (f, "limb_group")));
 
   /* pre-therapy without the belt is refused at its switch */
   gtk_switch_set_active (GTK_SWITCH (find (f, "pretherapy_switch")), TRUE);

@@ -57,6 +57,7 @@ struct _PressoProgramEditor
   AdwActionRow   *belt_pressure_row;
   GtkSpinButton  *belt_pressure_spin;
   GtkLabel       *garments_problem;
+  GtkWidget      *limb_group;
   AdwActionRow   *chambers_row;
   GtkSpinButton  *chambers_spin;
   AdwActionRow   *base_row;
@@ -502,6 +503,11 @@ update (PressoProgramEditor *self)
   read_form (self);
   gtk_widget_set_visible (GTK_WIDGET (self->belt_pressure_row),
                           gtk_check_button_get_active (self->belt_check));
+  /* a belt-only program has no boot or sleeve chambers to set */
+  gtk_widget_set_visible (self->limb_group,
+                          (presso_program_get_garments (self->program) &
+                           (PRESSO_PROGRAM_GARMENTS_LEGS | PRESSO_PROGRAM_GARMENTS_ARMS)) != 0 ||
+                          presso_program_get_garments (self->program) == 0);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   self->problems = presso_program_validate (self->program, PRESSO_PROGRAM_EDITOR_CEILING_MMHG, 0, NULL);
   update_targets (self);
@@ -946,6 +952,7 @@ presso_program_editor_class_init (PressoProgramEditorClass *klass)
   BIND (belt_pressure_row);
   BIND (belt_pressure_spin);
   BIND (garments_problem);
+  BIND (limb_group);
   BIND (chambers_row);
   BIND (chambers_spin);
   BIND (base_row);

@@ -459,6 +459,20 @@ test_preset_duplicate (Fixture       *f,
   stored = only_program (f);
   g_assert_cmpstr (presso_program_get_name (stored), ==, name);
   g_assert_cmpuint (presso_program_get_base_pressure (stored), ==, presso_program_get_base_pressure (preset));
+
+  /* a second program of a name already listed (whatever its case) is refused at the name */
+  presso_program_editor_new_program (f->editor);
+  gtk_editable_set_text (GTK_EDITABLE (find (f, "name_row")), presso_program_get_name (preset));
+  g_assert_true (gtk_widget_get_visible (find (f, "name_problem")));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find (f, "name_problem"))), "already called"));
+  {
+    g_autofree char *upper = g_utf8_strup (name, -1);
+
+    gtk_editable_set_text (GTK_EDITABLE (find (f, "name_row")), upper);
+  }
+  g_assert_false (presso_program_editor_save (f->editor));
+  gtk_editable_set_text (GTK_EDITABLE (find (f, "name_row")), "Another name");
+  g_assert_false (gtk_widget_get_visible (find (f, "name_problem")));
   g_assert_cmpuint (presso_program_get_mode (stored), ==, presso_program_get_mode (preset));
 }
 

@@ -21,6 +21,7 @@ struct _PressoProgramEditor
   PressoProgram  *original;    /* as stored or built in; NULL for a new program */
   PressoProgram  *archived;    /* the last one archived, for Undo */
   GPtrArray      *problems;    /* PressoProgramProblem of the form */
+  GHashTable     *names;       /* casefolded name of each listed program → its id (0: built in) */
   char           *loaded_data; /* the form's program when loaded, to tell unsaved changes */
   GtkListBoxRow  *current_row; /* the row of the form's program (owned by the list) */
   GtkListBoxRow  *pending_row; /* asked for while the form had unsaved changes */
@@ -510,6 +511,25 @@ update (PressoProgramEditor *self)
                           presso_program_get_garments (self->program) == 0);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   self->problems = presso_program_validate (self->program, PRESSO_PROGRAM_EDITOR_CEILING_MMHG, 0, NULL);
+  /* programs are picked by name at the table: two of one name could not be told apart */
+  {
+    g_autofree char *stripped = g_strstrip (g_strdup (presso_program_get_name (self->program)));
+    g_autofree char *key = g_utf8_casefold (stripped, -1);
+    gpointer id;
+
+    if (!self->is_preset && stripped[0] != '\0' && self->names != NULL &&
+        g_hash_table_lookup_extended (self->names, key, NULL, &id) &&
+        (GPOINTER_TO_SIZE (id) == 0 ||
+         (gint64) GPOINTER_TO_SIZE (id) != presso_program_get_id (self->program)))
+      {
+        PressoProgramProblem *problem = g_new0 (PressoProgramProblem, 1);
+
+        problem->field = g_strdup ("Name");
+        /* Translators: %s is a program's name */
+        problem->message = g_strdup_printf (_("Another program is already called “%s”"), stripped);
+        g_ptr_array_insert (self->problems, 0, problem);
+      }
+  }
   update_targets (self);
   show_problems (self);
   update_buttons (self);
@@ -585,6 +605,8 @@ populate_list (PressoProgramEditor *self,
   self->loading = TRUE;
   self->current_row = NULL;
   g_clear_object (&self->pending_row);
+  g_clear_pointer (&self->names, g_hash_table_unref);
+  self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->program_list))) != NULL)
     gtk_list_box_remove (self->program_list, child);
 
@@ -597,6 +619,8 @@ populate_list (PressoProgramEditor *self,
       g_autoptr(PressoProgram) program = g_list_model_get_item (stored, i);
       GtkWidget *row = program_row_new (program, FALSE, NULL);
 
+      g_hash_table_replace (self->names, g_utf8_casefold (presso_program_get_name (program), -1),
+                            GSIZE_TO_POINTER ((gsize) presso_program_get_id (program)));
       gtk_list_box_append (self->program_list, row);
       if (select_id != 0 && presso_program_get_id (program) == select_id)
         select = GTK_LIST_BOX_ROW (row);
@@ -620,8 +644,10 @@ populate_list (PressoProgramEditor *self,
     {
       g_autoptr(PressoProgram) program = presso_program_new_from_preset (presets[i], 6, NULL);
 
-      if (program != NULL)
-        gtk_list_box_append (self->program_list, program_row_new (program, TRUE, presets[i]));
+      if (program == NULL)
+        continue;
+      gtk_list_box_append (self->program_list, program_row_new (program, TRUE, presets[i]));
+      g_hash_table_replace (self->names, g_utf8_casefold (presso_program_get_name (program), -1), NULL);
     }
   gtk_list_box_select_row (self->program_list, select);
   self->current_row = select;
@@ -908,6 +934,7 @@ presso_program_editor_dispose (GObject *object)
   g_clear_object (&self->pending_row);
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_pointer (&self->loaded_data, g_free);
+  g_clear_pointer (&self->names, g_hash_table_unref);
 
   G_OBJECT_CLASS (presso_program_editor_parent_class)->dispose (object);
 }

@@ -912,6 +912,49 @@ test_treatment_history (Fixture       *f,
   g_remove (csv_path);
 }
 
+/* Switching user or closing the window must not leave a client in inflating garments with
+ * nobody watching: the first is refused, the second asks and vents before closing. */
+static void
+test_treatment_close_while_running (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoWindow) closed = NULL;
+
+  open_area (f);
+  pick_client (f, "Durand");
+  presso_treatment_page_set_duration_limit (f->page, 0);
+  click (f, "start_button");
+  g_assert_true (spin_until (f, session_running, 3000));
+  session = g_object_ref (presso_treatment_page_get_session (f->page));
+
+  /* Switch User: refused, Léa stays signed in, the session runs on. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-user", NULL));
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  g_assert_cmpstr (adw_message_dialog_get_heading (message_dialog ()), ==, "A Session Is Running");
+  respond ("close");
+  g_assert_true (presso_window_get_staff (f->window) == f->lea);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
+
+  /* Closing: asks; keeping the session keeps the window and the session. */
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  respond ("cancel");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
+
+  /* Closing, confirmed: the device is vented and the record says so. */
+  closed = g_object_ref (f->window);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (spin_until (f, dialog_shown, 2000));
+  respond ("vent");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (closed)));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+
+  /* The fixture tears down a window of its own. */
+  f->window = PRESSO_WINDOW (presso_window_new (NULL, f->store));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -941,6 +984,8 @@ main (int   argc,
               fixture_set_up, test_treatment_fault, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/confirm", Fixture, NULL,
               fixture_set_up, test_treatment_confirm, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/close-while-running", Fixture, NULL,
+              fixture_set_up, test_treatment_close_while_running, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/history", Fixture, NULL,
               fixture_set_up, test_treatment_history, fixture_tear_down);
 

@@ -42,6 +42,7 @@ struct _PressoWindow
   guint                 show_interrupted_id;
   /* The user chose to close and lose a client's unsaved changes. */
   gboolean              discard_confirmed;
+  gboolean              session_close_confirmed;
 
   /* Template widgets */
   GtkStack             *mode_stack;
@@ -332,6 +333,32 @@ new_client_action (GSimpleAction *action,
   gtk_widget_activate_action (page, "clients.new", NULL);
 }
 
+/* The session on the treatment table, while the device may be inflating a garment. */
+static PressoSession *
+get_running_session (PressoWindow *self)
+{
+  GtkWidget *treatment = presso_window_get_page (self, "treatment");
+  PressoSession *session;
+
+  if (treatment == NULL)
+    return NULL;
+  session = presso_treatment_page_get_session (PRESSO_TREATMENT_PAGE (treatment));
+  if (session == NULL)
+    return NULL;
+  switch (presso_session_get_state (session))
+    {
+    case PRESSO_SESSION_STATE_STARTING:
+    case PRESSO_SESSION_STATE_RUNNING:
+    case PRESSO_SESSION_STATE_PAUSED:
+    case PRESSO_SESSION_STATE_STOPPING:
+      return session;
+    case PRESSO_SESSION_STATE_READY:
+    case PRESSO_SESSION_STATE_FINISHED:
+    default:
+      return NULL;
+    }
+}
+
 static void
 switch_user_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -339,6 +366,20 @@ switch_user_action (GSimpleAction *action,
 {
   PressoWindow *self = user_data;
   GtkWidget *clients = presso_window_get_page (self, "clients");
+
+  /* The session records its practitioner: it has to end under that name. */
+  if (get_running_session (self) != NULL)
+    {
+      GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                                  _("A Session Is Running"),
+                                                  _("Stop the session on the Treatment page "
+                                                    "before switching user."));
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      presso_window_show_page (self, "treatment");
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
 
   /* What is being typed would otherwise be saved later under the next user's name. */
   if (clients != NULL && presso_clients_page_is_editing (PRESSO_CLIENTS_PAGE (clients)))
@@ -392,6 +433,51 @@ on_close_response_cb (AdwMessageDialog *dialog,
   gtk_window_close (GTK_WINDOW (self));
 }
 
+static void
+on_close_session_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              PressoWindow     *self)
+{
+  PressoSession *session;
+
+  if (g_strcmp0 (response, "vent") != 0)
+    return;
+  /* Vent first, in the open: the session records it as an emergency vent with its alarm,
+   * rather than as a session dropped by a closing window. */
+  session = get_running_session (self);
+  if (session != NULL)
+    presso_session_emergency_vent (session);
+  self->session_close_confirmed = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* Closing (or Ctrl+Q) during a session would leave a client in inflating garments with
+ * nobody watching the pressures: ask, and vent before closing. */
+static gboolean
+confirm_close_while_running (PressoWindow *self)
+{
+  GtkWidget *dialog;
+
+  if (self->session_close_confirmed || get_running_session (self) == NULL)
+    return FALSE;
+
+  presso_window_show_page (self, "treatment");
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("A Session Is Running"),
+                                   _("Closing Presso now vents every chamber and ends the "
+                                     "session as an emergency vent."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Keep the Session"),
+                                    "vent", _("_Vent and Close"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "vent",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_close_session_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return TRUE;
+}
+
 /* Closing (or Ctrl+Q) while a client is being edited would throw the typing away: ask. */
 static gboolean
 confirm_close_while_editing (PressoWindow *self)
@@ -426,6 +512,8 @@ presso_window_close_request (GtkWindow *window)
   PressoWindow *self = PRESSO_WINDOW (window);
   int width, height;
 
+  if (confirm_close_while_running (self))
+    return TRUE;
   if (confirm_close_while_editing (self))
     return TRUE;
 

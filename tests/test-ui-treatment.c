@@ -912,6 +912,92 @@ test_treatment_history (Fixture       *f,
   g_remove (csv_path);
 }
 
+static gboolean vented;
+
+static void
+on_state_seen_cb (PressoDevice *device,
+                  GParamSpec   *pspec,
+                  gboolean     *seen)
+{
+  PressoDeviceState state = presso_device_get_state (device);
+
+  if (state == PRESSO_DEVICE_STATE_STOPPING || state == PRESSO_DEVICE_STATE_FAULT)
+    *seen = TRUE;
+}
+
+static gboolean
+saw_vent (Fixture *f)
+{
+  return vented;
+}
+
+/* The Treatment and History areas are light at startup: their content (the graph, the
+ * garments, the lists) is made when each is first shown, and what they were given before that
+ * (the store, who is signed in, the client) is there when it is. */
+static void
+test_treatment_lazy_content (Fixture       *f,
+                             gconstpointer  data)
+{
+  PressoHistoryPage *history = PRESSO_HISTORY_PAGE (presso_window_get_page (f->window, "history"));
+  AdwPreferencesRow *row;
+
+  vented = FALSE;
+
+  presso_window_sign_in (f->window, f->lea);
+  spin (100);
+  g_assert_true (area_listed (f));
+  g_assert_nonnull (history);
+  g_assert_null (adw_bin_get_child (ADW_BIN (f->page)));
+  g_assert_null (adw_bin_get_child (ADW_BIN (history)));
+  g_assert_null (presso_find_child_by_id (GTK_WIDGET (f->page), "graph"));
+  g_assert_null (presso_find_child_by_id (GTK_WIDGET (history), "graph"));
+  /* No device is opened before the area is shown: nothing to vent yet. */
+  g_assert_null (presso_treatment_page_get_device (f->page));
+  gtk_widget_activate_action (GTK_WIDGET (f->page), "treatment.vent", NULL);
+  g_assert_null (presso_treatment_page_get_device (f->page));
+
+  presso_treatment_page_set_client (f->page, f->paul);
+  presso_history_page_set_client (history, f->anne);
+  g_assert_null (adw_bin_get_child (ADW_BIN (f->page)));
+  g_assert_null (adw_bin_get_child (ADW_BIN (history)));
+
+  /* Shown: built, with the client given before. */
+  presso_window_show_page (f->window, "treatment");
+  g_assert_nonnull (adw_bin_get_child (ADW_BIN (f->page)));
+  g_assert_nonnull (find (f, "graph"));
+  row = ADW_PREFERENCES_ROW (find (f, "client_row"));
+  g_assert_cmpstr (adw_preferences_row_get_title (row), ==, presso_client_get_display_name (f->paul));
+  g_assert_nonnull (presso_treatment_page_get_program (f->page));
+  /* A machine with serial ports starts on the first one: take the simulated device. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find (f, "device_dropdown")), 0);
+  g_assert_true (spin_until (f, device_ready, 5000));
+  /* ...and the store's clients in its search. */
+  pick_client (f, "Durand");
+  g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==,
+                   presso_client_get_id (f->anne));
+  g_assert_cmpstr (adw_preferences_row_get_title (row), ==, presso_client_get_display_name (f->anne));
+
+  /* The vent works from another area once a device is open: the device starts venting. */
+  presso_window_show_page (f->window, "clients");
+  g_signal_connect (presso_treatment_page_get_device (f->page), "notify::state",
+                    G_CALLBACK (on_state_seen_cb), &vented);
+  if (press_keys (f, "ctrl+shift+v"))
+    g_assert_true (spin_until (f, saw_vent, 3000));
+  else
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "treatment.vent", NULL));
+  g_assert_true (vented);
+  g_signal_handlers_disconnect_by_data (presso_treatment_page_get_device (f->page), &vented);
+
+  /* The History area is still to be made until it is shown. */
+  g_assert_null (adw_bin_get_child (ADW_BIN (history)));
+  presso_window_show_page (f->window, "history");
+  g_assert_nonnull (adw_bin_get_child (ADW_BIN (history)));
+  row = ADW_PREFERENCES_ROW (presso_find_child_by_id (GTK_WIDGET (history), "client_row"));
+  g_assert_cmpstr (adw_preferences_row_get_title (row), ==, presso_client_get_display_name (f->anne));
+  g_assert_nonnull (presso_find_child_by_id (GTK_WIDGET (history), "graph"));
+  g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 0);
+}
+
 /* Switching user or closing the window must not leave a client in inflating garments with
  * nobody watching: the first is refused, the second asks and vents before closing. */
 static void
@@ -988,6 +1074,8 @@ main (int   argc,
               fixture_set_up, test_treatment_close_while_running, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/history", Fixture, NULL,
               fixture_set_up, test_treatment_history, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/lazy-content", Fixture, NULL,
+              fixture_set_up, test_treatment_lazy_content, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -43,6 +43,7 @@ struct _PressoHistoryPage
   PressoSampleBuffer  *replay;
   GtkWidget           *followed_clients;
   gboolean             updating;
+  gboolean             built;             /* the template, made when first shown */
 
   AdwToastOverlay     *toast_overlay;
   AdwActionRow        *client_row;
@@ -76,6 +77,8 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void ensure_content (PressoHistoryPage *self);
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -460,6 +463,7 @@ export_action (GtkWidget  *widget,
 
   if (self->client == NULL)
     return;
+  ensure_content (self);
   chooser = gtk_file_chooser_native_new (_("Export Sessions"),
                                          GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
@@ -472,6 +476,52 @@ export_action (GtkWidget  *widget,
 }
 
 /* ------------------------------------------------------------------ GObject */
+
+/* The store's client list, for the search in the area. */
+static void
+bind_client_results (PressoHistoryPage *self)
+{
+  if (self->client_results_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->client_results_model, self);
+  g_clear_object (&self->client_results_model);
+  g_clear_object (&self->client_list);
+  gtk_list_box_bind_model (self->client_results, NULL, NULL, NULL, NULL);
+  if (self->store != NULL)
+    {
+      /* Read on a worker thread: the area shows itself without waiting for it. */
+      self->client_list = presso_client_list_new_loading (self->store);
+      self->client_results_model = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->client_list)),
+                                                                           0, MAX_CLIENT_RESULTS));
+      gtk_list_box_bind_model (self->client_results, self->client_results_model,
+                               create_client_result_row, NULL, NULL);
+      g_signal_connect_swapped (self->client_results_model, "items-changed",
+                                G_CALLBACK (on_client_search_changed_cb), self);
+    }
+}
+
+/* The area's widgets are made when it is first shown (or first asked for what they show), not
+ * at startup: most users open the window on the Clients area, and building, styling and
+ * realizing this tree would delay its first frame.  Until then the page keeps the store, staff
+ * and client it is given, and applies them here. */
+static void
+ensure_content (PressoHistoryPage *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->updating = TRUE;
+  gtk_drop_down_set_model (self->practitioner_dropdown, G_LIST_MODEL (self->practitioner_names));
+  gtk_drop_down_set_model (self->program_dropdown, G_LIST_MODEL (self->program_names));
+  self->updating = FALSE;
+  gtk_list_box_bind_model (self->sessions_list, G_LIST_MODEL (self->shown), create_session_row, NULL, NULL);
+  presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_SESSION);
+  bind_client_results (self);
+  update_client_row (self);
+  load_sessions (self);
+}
 
 static void
 presso_history_page_root (GtkWidget *widget)
@@ -499,9 +549,14 @@ presso_history_page_root (GtkWidget *widget)
 static void
 presso_history_page_map (GtkWidget *widget)
 {
+  PressoHistoryPage *self = PRESSO_HISTORY_PAGE (widget);
+  gboolean was_built = self->built;
+
+  ensure_content (self);
   GTK_WIDGET_CLASS (presso_history_page_parent_class)->map (widget);
   /* Sessions recorded since (in the Treatment area) show when the area is shown again. */
-  presso_history_page_reload (PRESSO_HISTORY_PAGE (widget));
+  if (was_built)
+    presso_history_page_reload (self);
 }
 
 static void
@@ -512,7 +567,8 @@ presso_history_page_dispose (GObject *object)
   if (self->client_results_model != NULL)
     g_signal_handlers_disconnect_by_data (self->client_results_model, self);
   adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_HISTORY_PAGE);
+  if (self->built)
+    gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_HISTORY_PAGE);
 
   g_clear_object (&self->store);
   g_clear_object (&self->staff);
@@ -640,17 +696,7 @@ presso_history_page_init (PressoHistoryPage *self)
   self->shown = g_list_store_new (PRESSO_TYPE_SESSION_RECORD);
   self->practitioner_names = gtk_string_list_new (NULL);
   self->program_names = gtk_string_list_new (NULL);
-
-  gtk_widget_init_template (GTK_WIDGET (self));
-
-  self->updating = TRUE;
-  gtk_drop_down_set_model (self->practitioner_dropdown, G_LIST_MODEL (self->practitioner_names));
-  gtk_drop_down_set_model (self->program_dropdown, G_LIST_MODEL (self->program_names));
-  self->updating = FALSE;
-  gtk_list_box_bind_model (self->sessions_list, G_LIST_MODEL (self->shown), create_session_row, NULL, NULL);
-  presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_SESSION);
-  update_client_row (self);
-  load_sessions (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export", FALSE);
 }
 
 /* ------------------------------------------------------------------ public API */
@@ -670,25 +716,13 @@ presso_history_page_set_store (PressoHistoryPage *self,
 
   if (!g_set_object (&self->store, store))
     return;
-  if (self->client_results_model != NULL)
-    g_signal_handlers_disconnect_by_data (self->client_results_model, self);
-  g_clear_object (&self->client_results_model);
-  g_clear_object (&self->client_list);
-  gtk_list_box_bind_model (self->client_results, NULL, NULL, NULL, NULL);
-  if (store != NULL)
-    {
-      /* Read on a worker thread: the window shows itself without waiting for it. */
-      self->client_list = presso_client_list_new_loading (store);
-      self->client_results_model = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->client_list)),
-                                                                           0, MAX_CLIENT_RESULTS));
-      gtk_list_box_bind_model (self->client_results, self->client_results_model,
-                               create_client_result_row, NULL, NULL);
-      g_signal_connect_swapped (self->client_results_model, "items-changed",
-                                G_CALLBACK (on_client_search_changed_cb), self);
-    }
   g_clear_object (&self->client);
-  update_client_row (self);
-  load_sessions (self);
+  if (self->built)
+    {
+      bind_client_results (self);
+      update_client_row (self);
+      load_sessions (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
 }
 
@@ -720,9 +754,12 @@ presso_history_page_set_client (PressoHistoryPage *self,
 
   if (!g_set_object (&self->client, client))
     return;
-  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
-  update_client_row (self);
-  load_sessions (self);
+  if (self->built)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+      update_client_row (self);
+      load_sessions (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
@@ -730,13 +767,15 @@ void
 presso_history_page_reload (PressoHistoryPage *self)
 {
   g_return_if_fail (PRESSO_IS_HISTORY_PAGE (self));
-  load_sessions (self);
+  if (self->built)
+    load_sessions (self);
 }
 
 GListModel *
 presso_history_page_get_sessions (PressoHistoryPage *self)
 {
   g_return_val_if_fail (PRESSO_IS_HISTORY_PAGE (self), NULL);
+  ensure_content (self);
   return G_LIST_MODEL (self->shown);
 }
 
@@ -761,6 +800,7 @@ presso_history_page_open_session (PressoHistoryPage  *self,
   g_return_val_if_fail (PRESSO_IS_HISTORY_PAGE (self), FALSE);
   g_return_val_if_fail (self->store != NULL, FALSE);
 
+  ensure_content (self);
   record = presso_store_get_session (self->store, session_id, error);
   if (record == NULL)
     return FALSE;

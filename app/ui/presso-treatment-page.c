@@ -66,9 +66,11 @@ struct _PressoTreatmentPage
   gboolean              weight_after_saved;  /* a second save does not weigh twice */
   gboolean              updating;
   gboolean              showed_session;  /* the client row shows the session's program */
+  gboolean              built;           /* the template, made when first needed */
 
   GCancellable         *cancellable;
   GSimpleActionGroup   *area_actions;
+  GtkEventController   *vent_shortcut;   /* on the window, which is always mapped */
 
   /* Template widgets */
   AdwToastOverlay      *toast_overlay;
@@ -140,6 +142,7 @@ static gboolean device_alarm_latched (PressoTreatmentPage *self);
 static void on_device_telemetry_cb (PressoTreatmentPage   *self,
                                     const PressoTelemetry *t);
 static void rebuild_programs (PressoTreatmentPage *self);
+static void ensure_content (PressoTreatmentPage *self);
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -281,6 +284,7 @@ static void
 show_toast (PressoTreatmentPage *self,
             const char          *text)
 {
+  ensure_content (self);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
 }
 
@@ -290,6 +294,8 @@ set_refusal (PressoTreatmentPage *self,
 {
   g_free (self->refusal);
   self->refusal = g_strdup (text);
+  if (!self->built)
+    return;
   gtk_label_set_label (self->refusal_label, text ? text : "");
   gtk_widget_set_visible (self->refusal_box, text != NULL);
 }
@@ -328,6 +334,8 @@ update_program_problems (PressoTreatmentPage *self)
   g_autoptr(GString) text = g_string_new (NULL);
   double ceiling = device_identified (self) ? presso_device_get_ceiling_mmhg (self->device) : 0;
 
+  if (!self->built)
+    return;
   if (self->program == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->program_problem_label), FALSE);
@@ -730,6 +738,8 @@ on_program_value_changed_cb (PressoTreatmentPage *self)
 static void
 update_client_row (PressoTreatmentPage *self)
 {
+  if (!self->built)
+    return;
   if (self->session != NULL)
     {
       PressoProgram *program = presso_session_get_program (self->session);
@@ -836,6 +846,8 @@ update_status (PressoTreatmentPage *self)
   g_autofree char *cycle = NULL;
   g_autofree char *state = NULL;
 
+  if (!self->built)
+    return;
   if (self->session == NULL)
     {
       gtk_label_set_label (self->remaining_label, "–");
@@ -892,6 +904,8 @@ update_actions (PressoTreatmentPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "treatment.acknowledge",
                                  self->shown_alarm != NULL || device_alarm_latched (self));
 
+  if (!self->built)
+    return;
   gtk_widget_set_visible (self->pause_button, state != PRESSO_SESSION_STATE_PAUSED || self->session == NULL);
   gtk_widget_set_visible (self->resume_button, self->session != NULL && state == PRESSO_SESSION_STATE_PAUSED);
   gtk_widget_set_visible (self->after_group, finished);
@@ -1122,7 +1136,8 @@ clear_session (PressoTreatmentPage *self)
   g_ptr_array_set_size (self->watched_alarms, 0);
   g_clear_object (&self->session);
   g_clear_object (&self->shown_alarm);
-  gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
+  if (self->built)
+    gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
 }
 
 static void
@@ -1295,6 +1310,7 @@ start_action (GtkWidget  *widget,
 
   if (self->session != NULL || self->store == NULL)
     return;
+  ensure_content (self);
   if (self->client == NULL)
     {
       set_refusal (self, _("Choose the client first."));
@@ -1624,8 +1640,25 @@ choose_first_device (PressoTreatmentPage *self)
 static void
 presso_treatment_page_map (GtkWidget *widget)
 {
+  ensure_content (PRESSO_TREATMENT_PAGE (widget));
   GTK_WIDGET_CLASS (presso_treatment_page_parent_class)->map (widget);
   choose_first_device (PRESSO_TREATMENT_PAGE (widget));
+}
+
+/* Ctrl+Shift+V, from any area of the window.  GTK runs a shortcut only while its widget is
+ * mapped, and this page is not while another area is shown: the shortcut lives on the window. */
+static gboolean
+vent_shortcut_cb (GtkWidget *widget,
+                  GVariant  *args,
+                  gpointer   user_data)
+{
+  PressoTreatmentPage *self = user_data;
+
+  /* No device opened yet: nothing to vent. */
+  if (self->session == NULL && self->device == NULL)
+    return FALSE;
+  vent_action (GTK_WIDGET (self), "treatment.vent", NULL);
+  return TRUE;
 }
 
 static void
@@ -1649,6 +1682,17 @@ presso_treatment_page_root (GtkWidget *widget)
                                       G_ACTION_GROUP (self->area_actions));
       update_visibility (self);
     }
+  if (GTK_IS_WINDOW (root) && self->vent_shortcut == NULL)
+    {
+      GtkShortcut *vent = gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control><Shift>v"),
+                                            gtk_callback_action_new (vent_shortcut_cb, self, NULL));
+
+      self->vent_shortcut = gtk_shortcut_controller_new ();
+      gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (self->vent_shortcut),
+                                         GTK_SHORTCUT_SCOPE_GLOBAL);
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (self->vent_shortcut), vent);
+      gtk_widget_add_controller (GTK_WIDGET (root), g_object_ref (self->vent_shortcut));
+    }
 }
 
 static void
@@ -1660,6 +1704,9 @@ presso_treatment_page_unroot (GtkWidget *widget)
   if (self->area_actions != NULL && root != NULL)
     gtk_widget_insert_action_group (GTK_WIDGET (root), "treatment-area", NULL);
   g_clear_object (&self->area_actions);
+  if (self->vent_shortcut != NULL && root != NULL)
+    gtk_widget_remove_controller (GTK_WIDGET (root), self->vent_shortcut);
+  g_clear_object (&self->vent_shortcut);
 
   GTK_WIDGET_CLASS (presso_treatment_page_parent_class)->unroot (widget);
 }
@@ -1724,7 +1771,8 @@ presso_treatment_page_dispose (GObject *object)
   /* The template's top widget is AdwBin's child: let AdwBin drop it before the template
    * clears its pointers, or AdwBin would unparent it a second time. */
   adw_bin_set_child (ADW_BIN (self), NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_TREATMENT_PAGE);
+  if (self->built)
+    gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_TREATMENT_PAGE);
 
   g_clear_object (&self->store);
   g_clear_object (&self->staff);
@@ -1920,8 +1968,6 @@ presso_treatment_page_init (PressoTreatmentPage *self)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchema) schema = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
-  GtkEventController *shortcuts;
-  GtkShortcut *vent;
 
   self->cancellable = g_cancellable_new ();
   self->programs = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1937,6 +1983,45 @@ presso_treatment_page_init (PressoTreatmentPage *self)
       self->validity_days = g_settings_get_uint (settings, "screening-validity-days");
     }
 
+  /* The vent works from anywhere in the window, whatever has the focus: see
+   * presso_treatment_page_root(). */
+  update_all (self);
+}
+
+/* The store's clients, for the search in the area. */
+static void
+bind_client_results (PressoTreatmentPage *self)
+{
+  if (self->client_results_model != NULL)
+    g_signal_handlers_disconnect_by_data (self->client_results_model, self);
+  g_clear_object (&self->client_results_model);
+  g_clear_object (&self->client_list);
+  gtk_list_box_bind_model (self->client_results, NULL, NULL, NULL, NULL);
+  if (self->store != NULL)
+    {
+      /* Read on a worker thread: the area shows itself without waiting for it. */
+      self->client_list = presso_client_list_new_loading (self->store);
+      self->client_results_model = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->client_list)),
+                                                                           0, MAX_CLIENT_RESULTS));
+      gtk_list_box_bind_model (self->client_results, self->client_results_model,
+                               create_client_result_row, NULL, NULL);
+      g_signal_connect_swapped (self->client_results_model, "items-changed",
+                                G_CALLBACK (on_client_results_changed_cb), self);
+    }
+}
+
+/* The area's widgets (the template: the graph, the garments, the lists) are made when it is
+ * first shown or first used, not at startup: the window opens on the Clients area, and
+ * building, styling and realizing this tree would delay its first frame.  Until then the page
+ * keeps the store, staff and client it is given and applies them here; its actions stay
+ * disabled but for Start, and with no device opened yet there is nothing to vent. */
+static void
+ensure_content (PressoTreatmentPage *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+
   gtk_widget_init_template (GTK_WIDGET (self));
   ensure_style ();
   label_spin_buttons (GTK_WIDGET (self));
@@ -1946,14 +2031,7 @@ presso_treatment_page_init (PressoTreatmentPage *self)
   gtk_drop_down_set_model (self->program_dropdown, G_LIST_MODEL (self->program_names));
   self->updating = FALSE;
 
-  /* The vent works from anywhere in the window, whatever has the focus. */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts), GTK_SHORTCUT_SCOPE_GLOBAL);
-  vent = gtk_shortcut_new (gtk_shortcut_trigger_parse_string ("<Control><Shift>v"),
-                           gtk_named_action_new ("treatment.vent"));
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), vent);
-  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
-
+  bind_client_results (self);
   update_client_row (self);
   rebuild_garments (self);
   rebuild_programs (self);
@@ -1997,28 +2075,15 @@ presso_treatment_page_set_store (PressoTreatmentPage *self,
   if (session_active (self) || !g_set_object (&self->store, store))
     return;
 
-  if (self->client_results_model != NULL)
-    g_signal_handlers_disconnect_by_data (self->client_results_model, self);
-  g_clear_object (&self->client_results_model);
-  g_clear_object (&self->client_list);
-  gtk_list_box_bind_model (self->client_results, NULL, NULL, NULL, NULL);
-  if (store != NULL)
-    {
-      /* Read on a worker thread: the window shows itself without waiting for it. */
-      self->client_list = presso_client_list_new_loading (store);
-      self->client_results_model = G_LIST_MODEL (gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->client_list)),
-                                                                           0, MAX_CLIENT_RESULTS));
-      gtk_list_box_bind_model (self->client_results, self->client_results_model,
-                               create_client_result_row, NULL, NULL);
-      g_signal_connect_swapped (self->client_results_model, "items-changed",
-                                G_CALLBACK (on_client_results_changed_cb), self);
-    }
+  if (self->built)
+    bind_client_results (self);
   g_clear_object (&self->client);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 
   if (store != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     choose_first_device (self);
-  rebuild_programs (self);
+  if (self->built)
+    rebuild_programs (self);
   update_client_row (self);
   update_all (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
@@ -2078,9 +2143,12 @@ presso_treatment_page_set_client (PressoTreatmentPage *self,
   if (self->session != NULL)
     new_session_action (GTK_WIDGET (self), NULL, NULL);
   set_refusal (self, NULL);
-  gtk_spin_button_set_value (self->heaviness_before_spin, PRESSO_SESSION_SCORE_UNSET);
-  gtk_spin_button_set_value (self->pain_before_spin, PRESSO_SESSION_SCORE_UNSET);
-  gtk_spin_button_set_value (self->weight_before_spin, 0);
+  if (self->built)
+    {
+      gtk_spin_button_set_value (self->heaviness_before_spin, PRESSO_SESSION_SCORE_UNSET);
+      gtk_spin_button_set_value (self->pain_before_spin, PRESSO_SESSION_SCORE_UNSET);
+      gtk_spin_button_set_value (self->weight_before_spin, 0);
+    }
   update_client_row (self);
   update_cap (self);
   update_program_problems (self);
@@ -2111,6 +2179,7 @@ presso_treatment_page_set_device (PressoTreatmentPage *self,
 
   if (session_active (self))
     return;
+  ensure_content (self);
   set_device (self, device);
 }
 
@@ -2125,6 +2194,7 @@ presso_treatment_page_add_program (PressoTreatmentPage *self,
 
   if (session_active (self))
     return;
+  ensure_content (self);
   copy = presso_program_copy (program);
   g_object_set_data (G_OBJECT (copy), "presso-added", GINT_TO_POINTER (TRUE));
   g_ptr_array_add (self->programs, copy);
@@ -2139,6 +2209,8 @@ PressoProgram *
 presso_treatment_page_get_program (PressoTreatmentPage *self)
 {
   g_return_val_if_fail (PRESSO_IS_TREATMENT_PAGE (self), NULL);
+  /* The programs offered are read with the area's content. */
+  ensure_content (self);
   return self->program;
 }
 

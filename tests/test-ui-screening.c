@@ -1281,6 +1281,76 @@ test_status_bad_rules (Fixture       *f,
   g_rmdir (folder);
 }
 
+/* A clinic adds a question to its own copy of the rules, without recompiling: the form asks it,
+ * with what its answer means, and a yes weighs on the zone the clinic chose. */
+static void
+test_form_clinic_question (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_config_dir (), "presso", NULL);
+  g_autofree char *file = g_build_filename (folder, "screening-rules.ini", NULL);
+  g_autofree char *shipped_path = g_build_filename (g_getenv ("PRESSO_SOURCE_DATADIR"),
+                                                    "screening", "rules.desktop", NULL);
+  g_autofree char *shipped = NULL;
+  g_autofree char *clinic = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *row;
+  gboolean question_shown = FALSE, help_shown = FALSE;
+
+  g_assert_true (g_file_get_contents (shipped_path, &shipped, NULL, &error));
+  g_assert_no_error (error);
+  clinic = g_strconcat (shipped,
+                        "\n[Item varicose-surgery]\n"
+                        "Topic=conditions\n"
+                        "Name=Varicose vein surgery in the last six weeks?\n"
+                        "Comment=Yes: no session on the legs until the surgeon agrees.\n"
+                        "Kind=yes-no\n"
+                        "Severity=zone\n"
+                        "Zones=legs;\n"
+                        "Source=Clinic protocol\n", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file, clinic, -1, &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&f->rules);
+  f->rules = presso_screening_rules_load_default (&error);
+  g_assert_no_error (error);
+  open_form (f, NULL, 1200, 900);
+
+  row = named (f, "varicose-surgery-row");
+  g_assert_true (gtk_widget_get_visible (row));
+  for (GtkWidget *w = row; w != NULL; )
+    {
+      if (GTK_IS_LABEL (w) && gtk_widget_get_visible (w))
+        {
+          const char *text = gtk_label_get_label (GTK_LABEL (w));
+
+          question_shown |= g_str_equal (text, "Varicose vein surgery in the last six weeks?");
+          help_shown |= g_str_equal (text, "Yes: no session on the legs until the surgeon agrees.");
+        }
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != row && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == row ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_true (question_shown);
+  g_assert_true (help_shown);
+
+  answer_all_no (f);
+  assert_zone (f, "legs", "Cleared", "emblem-ok-symbolic");
+  press (f, "varicose-surgery-yes");
+  assert_zone (f, "legs", "Contraindicated", "process-stop-symbolic");
+  assert_zone (f, "arms", "Cleared", "emblem-ok-symbolic");
+  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-clinic-question.png");
+
+  g_assert_cmpint (g_remove (file), ==, 0);
+  g_rmdir (folder);
+}
+
 /* The group on the client's record in the real window, for each role. */
 static void
 test_client_record (Fixture       *f,
@@ -1464,6 +1534,8 @@ main (int   argc,
               fixture_set_up, test_status_new_screening, fixture_tear_down);
   g_test_add ("/presso/ui/screening/demo-clinic", Fixture, NULL,
               fixture_set_up, test_demo_clinic, fixture_tear_down);
+  g_test_add ("/presso/ui/screening/form-clinic-question", Fixture, NULL,
+              fixture_set_up, test_form_clinic_question, fixture_tear_down);
   g_test_add ("/presso/ui/screening/status-bad-rules", Fixture, NULL,
               fixture_set_up, test_status_bad_rules, fixture_tear_down);
   g_test_add ("/presso/ui/screening/client-record", Fixture, NULL,

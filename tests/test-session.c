@@ -1242,6 +1242,70 @@ test_session_over_cap (Fixture       *f,
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
 }
 
+static void
+exec_sql (Fixture    *f,
+          const char *sql)
+{
+  g_assert_cmpint (sqlite3_exec (_presso_store_get_db (f->store), sql, NULL, NULL, NULL), ==, SQLITE_OK);
+}
+
+/* The database refuses writes for a while mid-session (as with a full disk): the session goes
+ * on, an alarm says the record could not be written, and once writes work again the samples
+ * kept meanwhile are written: the record ends complete. */
+static void
+test_session_record_fails (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  const PressoSessionTrace *trace;
+  Counts counts = { 0 };
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 8, &counts);
+  g_assert_true (iterate_until (session_running, session, 3000));
+  spin (1000);
+
+  exec_sql (f, "CREATE TRIGGER test_full_trace BEFORE INSERT ON session_trace"
+               " BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;"
+               "CREATE TRIGGER test_full_events BEFORE INSERT ON session_events"
+               " BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;");
+  spin (2500);   /* two flushes: the second one hears of the first one's failure */
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
+  alarm = find_alarm (session, PRESSO_SESSION_ALARM_RECORD_FAILED);
+  g_assert_nonnull (alarm);
+  g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), >=, PRESSO_PROTO_PRIORITY_MEDIUM);
+  g_assert_nonnull (strstr (presso_session_alarm_get_text (alarm), "could not be written"));
+  /* Shown once, not once per try. */
+  g_assert_cmpuint (counts.n_alarms, ==, 1);
+  /* A pause asked meanwhile still reaches the device, its event row cannot be written. */
+  g_assert_true (presso_session_pause (session, &error));
+  g_assert_no_error (error);
+  spin (300);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_PAUSED);
+  g_assert_true (presso_session_resume (session, &error));
+
+  exec_sql (f, "DROP TRIGGER test_full_trace; DROP TRIGGER test_full_events;");
+  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpuint (counts.n_alarms, ==, 1);
+
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_RECORD_FAILED));
+  /* No hole: 8 s at 10 samples a second, the failed stretch included. */
+  trace = presso_session_record_get_trace (record);
+  g_test_message ("%u samples", trace->n_samples);
+  g_assert_cmpuint (trace->n_samples, >=, 78);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1268,6 +1332,7 @@ main (int   argc,
   ADD ("vent-offline", fixture_setup, test_vent_offline, NULL);
   ADD ("sim/overshoot", fixture_setup_sim, test_session_overshoot, overshoot);
   ADD ("sim/over-cap", fixture_setup_sim, test_session_over_cap, overshoot);
+  ADD ("sim/record-fails", fixture_setup_sim, test_session_record_fails, NULL);
 #undef ADD
 
   return g_test_run ();

@@ -203,6 +203,7 @@ struct _PressoSession
   GListStore          *alarms;
   PressoTraceRecorder *recorder;
   guint64              trace_bytes;
+  gboolean             record_failing;     /* the record-failed alarm is up */
   guint                flush_source;
   guint                watchdog_source;
   guint                rearm_ms;
@@ -253,6 +254,8 @@ G_DEFINE_QUARK (presso-session-error-quark, presso_session_error)
 static void end_session (PressoSession        *self,
                          PressoSessionOutcome  outcome,
                          const char           *message);
+static void record_write_result (PressoSession *self,
+                                 const GError  *error);
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -329,7 +332,11 @@ record_event (PressoSession          *self,
   if (self->session_id == 0)
     return;
   if (!presso_store_add_session_event (self->store, self->session_id, &event, &error))
-    g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+    {
+      /* Not a warning: the alarm below is what the user sees. */
+      g_message ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+      record_write_result (self, error);
+    }
 }
 
 static void
@@ -363,6 +370,35 @@ add_alarm (PressoSession *self,
   return alarm;
 }
 
+/* A failed write of the record (a full disk, a database locked by another program) does not
+ * stop the treatment, the device keeps the client safe, but it must not go unseen: an alarm
+ * says so once, and a note in the record says when writing works again. */
+static void
+record_write_result (PressoSession *self,
+                     const GError  *error)
+{
+  if (error != NULL && !self->record_failing)
+    {
+      g_autofree char *text = NULL;
+
+      self->record_failing = TRUE;
+      /* Translators: %s is the database's error; the session goes on */
+      text = g_strdup_printf (_("The record could not be written (%s): Presso keeps trying; "
+                                "free some disk space or close other programs using the "
+                                "clinic's data"), error->message);
+      add_alarm (self, PRESSO_SESSION_ALARM_RECORD_FAILED, PRESSO_PROTO_PRIORITY_MEDIUM,
+                 PRESSO_PROTO_NO_CHAMBER, 0, text);
+    }
+  else if (error == NULL && self->record_failing)
+    {
+      self->record_failing = FALSE;
+      g_message ("session %" G_GINT64_FORMAT ": the record is written again", self->session_id);
+      record_event (self, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_RECORD_FAILED,
+                    PRESSO_PROTO_PRIORITY_MEDIUM, PRESSO_PROTO_NO_CHAMBER, 0,
+                    _("The record could not be written for a while; it is complete again"));
+    }
+}
+
 static gboolean
 flush_trace (PressoSession *self)
 {
@@ -372,10 +408,13 @@ flush_trace (PressoSession *self)
     return TRUE;
   if (!presso_trace_recorder_flush (self->recorder, &error))
     {
-      g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+      g_message ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+      record_write_result (self, error);
       return FALSE;
     }
   self->trace_bytes = presso_trace_recorder_get_bytes (self->recorder);
+  if (presso_trace_recorder_get_unwritten (self->recorder) == 0)
+    record_write_result (self, NULL);
   return TRUE;
 }
 
@@ -426,7 +465,11 @@ end_session (PressoSession        *self,
 
   if (self->session_id != 0 &&
       !presso_store_end_session (self->store, self->session_id, outcome, session_ms (self), &error))
-    g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+    {
+      /* The record stays "running": the next start closes it as interrupted. */
+      g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+      record_write_result (self, error);
+    }
 
   if (message != NULL)
     set_status_message (self, message);

@@ -1032,6 +1032,7 @@ struct _PressoTraceRecorder
   GCond        idle;
   guint        pending;        /* chunks handed over, not yet committed */
   GError      *write_error;    /* the first failure, reported by the next flush or sync */
+  GQueue       failed;         /* chunks that could not be written, tried again at each flush */
   gint64       flushed_ms;     /* end of the last committed chunk */
 };
 
@@ -1146,14 +1147,56 @@ writer_func (gpointer data,
   g_mutex_lock (&self->lock);
   if (ok)
     self->flushed_ms = MAX (self->flushed_ms, chunk->end_ms);
-  else if (self->write_error == NULL)
-    self->write_error = g_steal_pointer (&error);
+  else
+    {
+      if (self->write_error == NULL)
+        self->write_error = g_steal_pointer (&error);
+      /* A full disk or a locked database passes: keep the samples for the next try. */
+      g_queue_push_tail (&self->failed, chunk);
+      chunk = NULL;
+    }
   self->pending--;
   g_cond_broadcast (&self->idle);
   g_mutex_unlock (&self->lock);
 
-  g_bytes_unref (chunk->data);
-  g_free (chunk);
+  if (chunk != NULL)
+    {
+      g_bytes_unref (chunk->data);
+      g_free (chunk);
+    }
+}
+
+/* Hands the chunks that failed back to the writer, oldest first. */
+static void
+retry_failed (PressoTraceRecorder *self)
+{
+  Chunk *chunk;
+
+  g_mutex_lock (&self->lock);
+  while ((chunk = g_queue_pop_head (&self->failed)))
+    {
+      self->pending++;
+      g_thread_pool_push (self->writer, chunk, NULL);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+/**
+ * presso_trace_recorder_get_unwritten:
+ * @self: a recorder
+ *
+ * Returns: the chunks that could not be written yet (they are tried again at each flush)
+ */
+guint
+presso_trace_recorder_get_unwritten (PressoTraceRecorder *self)
+{
+  guint n;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_mutex_lock (&self->lock);
+  n = self->failed.length;
+  g_mutex_unlock (&self->lock);
+  return n;
 }
 
 /* The first write failure since the last report, if any. */
@@ -1228,6 +1271,16 @@ presso_trace_recorder_free (PressoTraceRecorder *self)
   /* Whatever was handed over is written before the recorder goes. */
   g_thread_pool_free (self->writer, FALSE, TRUE);
   g_clear_pointer (&self->wdb, sqlite3_close);
+  if (self->failed.length > 0)
+    g_warning ("Session %" G_GINT64_FORMAT ": %u chunks of the pressure trace could not be written",
+               self->session_id, self->failed.length);
+  while (self->failed.length > 0)
+    {
+      Chunk *chunk = g_queue_pop_head (&self->failed);
+
+      g_bytes_unref (chunk->data);
+      g_free (chunk);
+    }
   if (self->write_error)
     g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, self->write_error->message);
   g_clear_error (&self->write_error);
@@ -1356,6 +1409,7 @@ presso_trace_recorder_flush (PressoTraceRecorder  *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   close_bin (self);
+  retry_failed (self);
   n = self->time_ms->len;
   if (n == 0)
     return take_write_error (self, error);

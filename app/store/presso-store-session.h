@@ -248,6 +248,9 @@ gboolean             presso_trace_recorder_sync       (PressoTraceRecorder  *rec
 /* Bytes of compressed chunks handed over so far, and samples (per chamber). */
 guint64              presso_trace_recorder_get_bytes  (PressoTraceRecorder  *recorder);
 guint64              presso_trace_recorder_get_samples (PressoTraceRecorder *recorder);
+/* Chunks that could not be written yet: each flush tries them again (the record is written
+ * late, not lost, when the disk was full or the database locked for a while). */
+guint                presso_trace_recorder_get_unwritten (PressoTraceRecorder *recorder);
 /* The end of the last committed chunk, ms since the start. */
 gint64               presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PressoTraceRecorder, presso_trace_recorder_free)

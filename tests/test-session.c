@@ -1242,6 +1242,65 @@ test_session_over_cap (Fixture       *f,
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
 }
 
+static gboolean
+telemetry_stale (gpointer data)
+{
+  const PressoTelemetry *t = presso_device_get_last_telemetry (data);
+
+  return t != NULL && g_get_monotonic_time () - t->host_time_us > 100 * G_TIME_SPAN_MILLISECOND;
+}
+
+/* presso-sim --stall-after 2: the device goes silent just as the session sends its cap and
+ * program.  The start sequence never completes: vented, a high alarm, an honest record, and
+ * no START reaches the device once it speaks again. */
+static void
+test_session_stall_at_start (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  Counts counts = { 0 };
+
+  if (f->device == NULL)
+    return;
+
+  g_assert_true (iterate_until (telemetry_stale, f->device, 5000));
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  session = start_session (f, program, 0, &counts);
+  g_assert_true (iterate_until (session_finished, session, 5000));
+
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  alarm = find_alarm (session, 0);
+  g_assert_nonnull (alarm);
+  g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), >=, PRESSO_PROTO_PRIORITY_MEDIUM);
+  /* The alarm names the cause (the silence), not the command the vent cancelled. */
+  g_assert_cmpuint (presso_session_alarm_get_code (alarm), ==, PRESSO_DEVICE_ALARM_TELEMETRY_SILENT);
+  g_assert_cmpuint (g_list_model_get_n_items (presso_session_get_alarms (session)), ==, 1);
+  g_assert_cmpstr (presso_session_get_status_message (session), ==, presso_session_alarm_get_text (alarm));
+  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_DEVICE_ALARM_TELEMETRY_SILENT));
+  g_assert_false (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_START));
+
+  /* The device speaks again after its stall: nothing runs on it. */
+  spin (4000);
+  {
+    const PressoTelemetry *t = presso_device_get_last_telemetry (f->device);
+
+    g_assert_nonnull (t);
+    g_test_message ("device %s, compressor %u %%", presso_device_state_to_string (presso_device_get_state (f->device)),
+                    t->compressor_pct);
+    g_assert_cmpuint (t->compressor_pct, ==, 0);
+    g_assert_true (presso_device_get_state (f->device) != PRESSO_DEVICE_STATE_RUNNING);
+  }
+}
+
 static void
 exec_sql (Fixture    *f,
           const char *sql)
@@ -1312,6 +1371,7 @@ main (int   argc,
 {
   static const char *disconnect[] = { "--disconnect-after", "3", NULL };
   static const char *overshoot[] = { "--overshoot", "0", NULL };
+  static const char *stall[] = { "--stall-after", "2", "--stall-for", "3", NULL };
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1333,6 +1393,7 @@ main (int   argc,
   ADD ("sim/overshoot", fixture_setup_sim, test_session_overshoot, overshoot);
   ADD ("sim/over-cap", fixture_setup_sim, test_session_over_cap, overshoot);
   ADD ("sim/record-fails", fixture_setup_sim, test_session_record_fails, NULL);
+  ADD ("sim/stall-at-start", fixture_setup_sim, test_session_stall_at_start, stall);
 #undef ADD
 
   return g_test_run ();

@@ -681,6 +681,33 @@ on_watchdog_cb (gpointer user_data)
 
 /* ------------------------------------------------------------------ command chain */
 
+typedef struct
+{
+  PressoSession *session;
+  char          *text;
+} CommandFailure;
+
+static void
+command_failure_free (gpointer data)
+{
+  CommandFailure *failure = data;
+
+  g_object_unref (failure->session);
+  g_free (failure->text);
+  g_free (failure);
+}
+
+static gboolean
+on_command_failed_idle_cb (gpointer user_data)
+{
+  CommandFailure *failure = user_data;
+
+  if (is_active (failure->session))
+    vent_and_end (failure->session, PRESSO_DEVICE_ALARM_NO_REPLY, failure->text,
+                  PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 command_failed (PressoSession *self,
                 GError        *error)
@@ -691,6 +718,17 @@ command_failed (PressoSession *self,
     return;
   /* Translators: %s is the device's error */
   text = g_strdup_printf (_("The device refused a command: %s"), error->message);
+  if (g_error_matches (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_FAULT))
+    {
+      /* Cancelled by a vent the device layer sent on its own (silent telemetry, a lost link):
+       * its alarm follows at once and names the cause; end on this one only if none does. */
+      CommandFailure *failure = g_new0 (CommandFailure, 1);
+
+      failure->session = g_object_ref (self);
+      failure->text = g_steal_pointer (&text);
+      g_idle_add_full (G_PRIORITY_HIGH, on_command_failed_idle_cb, failure, command_failure_free);
+      return;
+    }
   vent_and_end (self, PRESSO_DEVICE_ALARM_NO_REPLY, text, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
 }
 

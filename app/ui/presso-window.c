@@ -46,6 +46,8 @@ struct _PressoWindow
 
   /* Template widgets */
   GtkStack             *mode_stack;
+  AdwBin               *staff_bin;
+  /* Built when the staff list is first shown */
   PressoStaffPicker    *staff_picker;
   AdwViewStack         *view_stack;
   GtkMenuButton        *staff_button;
@@ -307,6 +309,22 @@ on_staff_picked_cb (PressoWindow      *self,
   presso_window_sign_in (self, staff);
 }
 
+/* The staff list, its store query and its icons cost startup time a window opened with
+ * --staff never shows: build it when it is first mapped. */
+static void
+on_staff_bin_map_cb (PressoWindow *self,
+                     GtkWidget    *bin)
+{
+  if (self->staff_picker != NULL || self->store == NULL)
+    return;
+
+  self->staff_picker = g_object_new (PRESSO_TYPE_STAFF_PICKER, NULL);
+  presso_staff_picker_set_store (self->staff_picker, self->store);
+  g_signal_connect_object (self->staff_picker, "staff-picked",
+                           G_CALLBACK (on_staff_picked_cb), self, G_CONNECT_SWAPPED);
+  adw_bin_set_child (self->staff_bin, GTK_WIDGET (self->staff_picker));
+}
+
 static void
 find_action (GSimpleAction *action,
              GVariant      *parameter,
@@ -536,7 +554,6 @@ presso_window_constructed (GObject *object)
 
   if (self->store != NULL)
     {
-      presso_staff_picker_set_store (self->staff_picker, self->store);
       add_pages (self);
       close_interrupted_sessions (self);
     }
@@ -549,6 +566,8 @@ presso_window_dispose (GObject *object)
   PressoWindow *self = PRESSO_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_WINDOW);
+  /* Went with the staff list's bin. */
+  self->staff_picker = NULL;
 
   g_clear_object (&self->staff);
   g_clear_object (&self->store);
@@ -606,7 +625,6 @@ presso_window_class_init (PressoWindowClass *klass)
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   presso_ui_ensure_resources ();
-  g_type_ensure (PRESSO_TYPE_STAFF_PICKER);
 
   object_class->constructed = presso_window_constructed;
   object_class->dispose = presso_window_dispose;
@@ -636,7 +654,7 @@ presso_window_class_init (PressoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/presso/Presso/presso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, mode_stack);
-  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_picker);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_bin);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_avatar);
@@ -644,7 +662,7 @@ presso_window_class_init (PressoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_popover_name);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_popover_role);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, error_page);
-  gtk_widget_class_bind_template_callback (widget_class, on_staff_picked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_staff_bin_map_cb);
 }
 
 static void
@@ -753,7 +771,9 @@ presso_window_switch_user (PressoWindow *self)
   g_clear_object (&self->staff);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
   update_staff_button (self);
-  presso_staff_picker_reload (self->staff_picker);
+  /* A list not built yet is built, up to date, when shown. */
+  if (self->staff_picker != NULL)
+    presso_staff_picker_reload (self->staff_picker);
   update_mode (self);
 }
 
@@ -791,6 +811,8 @@ presso_window_show_store_error (PressoWindow *self,
     description = g_strdup_printf ("%s%s%s", escaped_message,
                                    advice ? "\n" : "", advice ? advice : "");
   adw_status_page_set_description (self->error_page, description);
+  /* Set only now: an icon on a page never shown is still looked up and loaded at startup. */
+  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
 
   set_action_enabled (self, "find", FALSE);
   set_action_enabled (self, "new-client", FALSE);

@@ -37,6 +37,7 @@ struct _PressoClientsPage
   GtkStack           *list_stack;
   GtkListView        *list_view;
   AdwStatusPage      *empty_page;
+  AdwStatusPage      *no_results_page;
   GtkCheckButton     *show_archived_check;
   GtkLabel           *count_label;
   GtkStack           *detail_stack;
@@ -133,7 +134,10 @@ update_list_state (PressoClientsPage *self)
   if (n > 0)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
   else if (query[0] != '\0')
-    gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+    {
+      adw_status_page_set_icon_name (self->no_results_page, "system-search-symbolic");
+      gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+    }
   else
     {
       gboolean any = self->store && presso_store_count_clients (self->store, TRUE) > 0;
@@ -145,6 +149,7 @@ update_list_state (PressoClientsPage *self)
                                                "to see them.")
                                            : _("Add the practice's first client to get "
                                                "started."));
+      adw_status_page_set_icon_name (self->empty_page, "system-users-symbolic");
       gtk_stack_set_visible_child_name (self->list_stack, "empty");
     }
 
@@ -622,6 +627,7 @@ presso_clients_page_class_init (PressoClientsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, show_archived_check);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, detail_stack);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -205,6 +206,14 @@ fixture_setup (Fixture       *f,
   f->rules = load_rules ();
 }
 
+/* A failed assertion aborts the test: presso-sim goes with it instead of holding the test's
+ * output open (and the suite waiting) until it times out. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 fixture_setup_sim (Fixture       *f,
                    gconstpointer  data)
@@ -229,7 +238,7 @@ fixture_setup_sim (Fixture       *f,
   /* presso-sim announces itself on stdout, which is this test's TAP stream. */
   g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
-                                NULL, NULL, &f->sim_pid, &error));
+                                die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
   g_assert_true (iterate_until (path_exists, f->link, 5000));
 

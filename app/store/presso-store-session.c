@@ -1033,6 +1033,7 @@ struct _PressoTraceRecorder
   guint        pending;        /* chunks handed over, not yet committed */
   GError      *write_error;    /* the first failure, reported by the next flush or sync */
   GQueue       failed;         /* chunks that could not be written, tried again at each flush */
+  guint        unwritten;      /* chunks that failed and are not written yet */
   gint64       flushed_ms;     /* end of the last committed chunk */
 };
 
@@ -1042,6 +1043,7 @@ typedef struct
   guint32  end_ms;
   guint    seq;
   guint    n_samples;
+  gboolean failed;            /* could not be written at least once */
   GBytes  *data;
 } Chunk;
 
@@ -1146,9 +1148,16 @@ writer_func (gpointer data,
 
   g_mutex_lock (&self->lock);
   if (ok)
-    self->flushed_ms = MAX (self->flushed_ms, chunk->end_ms);
+    {
+      self->flushed_ms = MAX (self->flushed_ms, chunk->end_ms);
+      if (chunk->failed)
+        self->unwritten--;
+    }
   else
     {
+      if (!chunk->failed)
+        self->unwritten++;
+      chunk->failed = TRUE;
       if (self->write_error == NULL)
         self->write_error = g_steal_pointer (&error);
       /* A full disk or a locked database passes: keep the samples for the next try. */
@@ -1185,7 +1194,8 @@ retry_failed (PressoTraceRecorder *self)
  * presso_trace_recorder_get_unwritten:
  * @self: a recorder
  *
- * Returns: the chunks that could not be written yet (they are tried again at each flush)
+ * Returns: the chunks that failed and are not written yet, retries in flight included (they
+ *   are tried again at each flush)
  */
 guint
 presso_trace_recorder_get_unwritten (PressoTraceRecorder *self)
@@ -1194,7 +1204,7 @@ presso_trace_recorder_get_unwritten (PressoTraceRecorder *self)
 
   g_return_val_if_fail (self != NULL, 0);
   g_mutex_lock (&self->lock);
-  n = self->failed.length;
+  n = self->unwritten;
   g_mutex_unlock (&self->lock);
   return n;
 }

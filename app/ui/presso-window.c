@@ -46,6 +46,8 @@ struct _PressoWindow
 
   /* Template widgets */
   GtkStack             *mode_stack;
+  GtkWidget            *staff_box;
+  GtkWidget            *error_box;
   AdwBin               *staff_bin;
   /* Built when the staff list is first shown */
   PressoStaffPicker    *staff_picker;
@@ -84,10 +86,24 @@ update_mode (PressoWindow *self)
 {
   gboolean signed_in = self->staff != NULL;
 
+  /* The staff page is hidden while someone is signed in: a hidden page's header bar and
+   * window buttons would still be styled and their icons loaded. */
+  if (!signed_in)
+    gtk_widget_set_visible (self->staff_box, TRUE);
   gtk_stack_set_visible_child_name (self->mode_stack, signed_in ? "main" : "staff");
+  if (signed_in && !gtk_stack_get_transition_running (self->mode_stack))
+    gtk_widget_set_visible (self->staff_box, FALSE);
   set_action_enabled (self, "find", signed_in);
   set_action_enabled (self, "new-client", signed_in);
   set_action_enabled (self, "switch-user", signed_in);
+}
+
+/* Signed in with the window shown: the staff page fades out, then is hidden. */
+static void
+on_mode_transition_running_cb (PressoWindow *self)
+{
+  if (self->staff != NULL && !gtk_stack_get_transition_running (self->mode_stack))
+    gtk_widget_set_visible (self->staff_box, FALSE);
 }
 
 static void
@@ -654,7 +670,9 @@ presso_window_class_init (PressoWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/presso/Presso/presso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, mode_stack);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_box);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_bin);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, error_box);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_avatar);
@@ -669,6 +687,8 @@ static void
 presso_window_init (PressoWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (self->mode_stack, "notify::transition-running",
+                           G_CALLBACK (on_mode_transition_running_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
@@ -817,6 +837,7 @@ presso_window_show_store_error (PressoWindow *self,
   set_action_enabled (self, "find", FALSE);
   set_action_enabled (self, "new-client", FALSE);
   set_action_enabled (self, "switch-user", FALSE);
+  gtk_widget_set_visible (self->error_box, TRUE);
   gtk_stack_set_visible_child_name (self->mode_stack, "error");
 }
 

@@ -1216,7 +1216,6 @@ start_through_gate (PressoTreatmentPage *self)
 {
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoStartPermit) permit = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
@@ -1224,9 +1223,10 @@ start_through_gate (PressoTreatmentPage *self)
     return;
 
   session = presso_session_new (self->store, self->device, self->client, self->staff, self->program);
-  permit = presso_store_check_screening_gate (self->store, self->rules, presso_client_get_id (self->client),
-                                              presso_session_get_zones (session), now,
-                                              self->validity_days, &error);
+  /* The session loads the client's current screening, today's answer to "anything changed?"
+   * and the last health-relevant change itself: nothing the page holds can be stale. */
+  permit = presso_session_check_screening_from_store (session, self->rules, self->validity_days,
+                                                      &error);
   if (permit == NULL)
     {
       /* Translators: the screening gate's reason follows */

@@ -910,6 +910,27 @@ test_treatment_history (Fixture       *f,
   g_assert_cmpint (g_stat (csv_path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0077, ==, 0);
   g_remove (csv_path);
+
+  /* The receptionist signing in on this window sees no session, and the page hands out no
+   * record or export even when asked directly. */
+  {
+    g_autoptr(GListModel) sessions = presso_store_list_client_sessions (f->store, presso_client_get_id (f->anne),
+                                                                        &error);
+    g_autoptr(PressoSessionRecord) record = g_list_model_get_item (sessions, 0);
+    g_autoptr(GError) refused = NULL;
+
+    presso_window_sign_in (f->window, f->front_desk);
+    g_assert_true (presso_history_page_get_client (history) == NULL ||
+                   g_list_model_get_n_items (presso_history_page_get_sessions (history)) == 0);
+    presso_history_page_set_client (history, f->anne);
+    g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 0);
+    g_assert_false (presso_history_page_open_session (history, presso_session_record_get_id (record), &refused));
+    g_assert_error (refused, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+    g_clear_error (&refused);
+    g_assert_false (presso_history_page_export_to_file (history, csv_file, &refused));
+    g_assert_error (refused, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+    g_assert_false (g_file_test (csv_path, G_FILE_TEST_EXISTS));
+  }
 }
 
 static gboolean vented;

@@ -282,6 +282,26 @@ load_weights (PressoHistoryPage *self)
   gtk_widget_set_visible (self->weight_empty_label, values->len == 0);
 }
 
+/* Clinical history: practitioners and managers only. */
+static gboolean
+may_see_clinical (PressoHistoryPage *self)
+{
+  return self->staff != NULL && presso_staff_get_role (self->staff) != PRESSO_ROLE_RECEPTIONIST;
+}
+
+/* Hiding the area is not enough: whoever reaches the page by another way (an action, a
+ * later change) gets no record from it either. */
+static gboolean
+check_clinical_access (PressoHistoryPage  *self,
+                       GError            **error)
+{
+  if (may_see_clinical (self))
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                       _("Session records are for practitioners and managers"));
+  return FALSE;
+}
+
 static void
 load_sessions (PressoHistoryPage *self)
 {
@@ -290,7 +310,7 @@ load_sessions (PressoHistoryPage *self)
   g_autoptr(GError) error = NULL;
 
   g_clear_object (&self->all_sessions);
-  if (self->store != NULL && self->client != NULL)
+  if (self->store != NULL && self->client != NULL && may_see_clinical (self))
     {
       self->all_sessions = presso_store_list_client_sessions (self->store, presso_client_get_id (self->client),
                                                               &error);
@@ -326,12 +346,11 @@ update_client_row (PressoHistoryPage *self)
                                               : _("No client chosen"));
 }
 
-/* Clinical history: practitioners and managers only. */
 static void
 update_visibility (PressoHistoryPage *self)
 {
   GtkWidget *parent = gtk_widget_get_parent (GTK_WIDGET (self));
-  gboolean visible = self->staff != NULL && presso_staff_get_role (self->staff) != PRESSO_ROLE_RECEPTIONIST;
+  gboolean visible = may_see_clinical (self);
 
   if (ADW_IS_VIEW_STACK (parent))
     adw_view_stack_page_set_visible (adw_view_stack_get_page (ADW_VIEW_STACK (parent), GTK_WIDGET (self)),
@@ -735,6 +754,12 @@ presso_history_page_set_staff (PressoHistoryPage *self,
   if (!g_set_object (&self->staff, staff))
     return;
   update_visibility (self);
+  /* What the last person signed in was shown goes with them. */
+  if (self->built)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+      load_sessions (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STAFF]);
 }
 
@@ -800,6 +825,8 @@ presso_history_page_open_session (PressoHistoryPage  *self,
   g_return_val_if_fail (PRESSO_IS_HISTORY_PAGE (self), FALSE);
   g_return_val_if_fail (self->store != NULL, FALSE);
 
+  if (!check_clinical_access (self, error))
+    return FALSE;
   ensure_content (self);
   record = presso_store_get_session (self->store, session_id, error);
   if (record == NULL)
@@ -910,6 +937,8 @@ presso_history_page_export_to_file (PressoHistoryPage  *self,
   g_return_val_if_fail (G_IS_FILE (file), FALSE);
   g_return_val_if_fail (self->store != NULL && self->client != NULL, FALSE);
 
+  if (!check_clinical_access (self, error))
+    return FALSE;
   csv = presso_store_export_client_sessions_csv (self->store, presso_client_get_id (self->client), error);
   if (csv == NULL)
     return FALSE;

@@ -20,6 +20,7 @@
 #include "presso-clients-page.h"
 #include "presso-garment-view.h"
 #include "presso-pressure-graph.h"
+#include "presso-program-editor.h"
 #include "presso-screening-confirm.h"
 #include "presso-serial-port.h"
 #include "presso-store-screening.h"
@@ -713,6 +714,26 @@ rebuild_programs (PressoTreatmentPage *self)
   gtk_drop_down_set_selected (self->program_dropdown, selected);
   self->updating = FALSE;
   select_program (self, selected);
+}
+
+/* The practice's programs are written in their own window; the list follows its saves. */
+static void
+edit_programs_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PressoTreatmentPage *self = PRESSO_TREATMENT_PAGE (widget);
+  GtkWidget *editor;
+
+  if (self->store == NULL)
+    return;
+  editor = presso_program_editor_new (self->store);
+  gtk_window_set_transient_for (GTK_WINDOW (editor), GTK_WINDOW (gtk_widget_get_root (widget)));
+  if (self->program != NULL && presso_program_get_id (self->program) != 0)
+    presso_program_editor_open (PRESSO_PROGRAM_EDITOR (editor), self->program);
+  g_signal_connect_object (editor, "programs-changed", G_CALLBACK (rebuild_programs), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (editor));
 }
 
 static void
@@ -1903,6 +1924,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_install_action (widget_class, "treatment.acknowledge", NULL, acknowledge_action);
   gtk_widget_class_install_action (widget_class, "treatment.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "treatment.new-session", NULL, new_session_action);
+  gtk_widget_class_install_action (widget_class, "treatment.edit-programs", NULL, edit_programs_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/presso/Presso/presso-treatment-page.ui");

@@ -49,6 +49,11 @@ typedef struct
 } PressoClientOrder;
 
 sqlite3      *_presso_store_get_db           (PressoStore   *self);
+char         *_presso_store_now_text         (void);
+GDateTime    *_presso_store_column_date_time (sqlite3_stmt  *stmt,
+                                              int            column);
+const char   *_presso_store_column_string    (sqlite3_stmt  *stmt,
+                                              int            column);
 /* A prepared statement for @sql (a string literal: cached by address), reset and unbound. */
 sqlite3_stmt *_presso_store_statement        (PressoStore   *self,
                                               const char    *sql,

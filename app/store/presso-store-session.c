@@ -145,34 +145,6 @@ presso_session_outcome_to_label (PressoSessionOutcome outcome)
     }
 }
 
-static char *
-now_text (void)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-
-  return g_date_time_format_iso8601 (now);
-}
-
-static GDateTime *
-column_date_time (sqlite3_stmt *stmt,
-                  int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  if (text == NULL || *text == '\0')
-    return NULL;
-  return g_date_time_new_from_iso8601 (text, NULL);
-}
-
-static const char *
-column_string (sqlite3_stmt *stmt,
-               int           column)
-{
-  const char *text = (const char *) sqlite3_column_text (stmt, column);
-
-  return text ? text : "";
-}
-
 static void
 bind_id_or_null (sqlite3_stmt *stmt,
                  int           index,
@@ -443,27 +415,27 @@ read_record (sqlite3_stmt *stmt)
   self->version = sqlite3_column_int64 (stmt, 1);
   self->client_id = sqlite3_column_int64 (stmt, 2);
   self->practitioner_id = sqlite3_column_int64 (stmt, 3);
-  self->practitioner_name = g_strdup (column_string (stmt, 4));
-  self->program = presso_program_new_from_data (column_string (stmt, 5), &error);
+  self->practitioner_name = g_strdup (_presso_store_column_string (stmt, 4));
+  self->program = presso_program_new_from_data (_presso_store_column_string (stmt, 5), &error);
   if (self->program == NULL)
     {
       /* Kept readable: the name survives, the settings are shown as unknown. */
       g_warning ("Session %" G_GINT64_FORMAT ": %s", self->id, error->message);
       self->program = presso_program_new ();
-      presso_program_set_name (self->program, column_string (stmt, 6));
+      presso_program_set_name (self->program, _presso_store_column_string (stmt, 6));
     }
-  self->program_name = g_strdup (column_string (stmt, 6));
-  self->device_model = g_strdup (column_string (stmt, 7));
-  self->device_serial = g_strdup (column_string (stmt, 8));
-  self->device_firmware = g_strdup (column_string (stmt, 9));
+  self->program_name = g_strdup (_presso_store_column_string (stmt, 6));
+  self->device_model = g_strdup (_presso_store_column_string (stmt, 7));
+  self->device_serial = g_strdup (_presso_store_column_string (stmt, 8));
+  self->device_firmware = g_strdup (_presso_store_column_string (stmt, 9));
   self->pressure_cap = sqlite3_column_int (stmt, 10);
-  self->started_at = column_date_time (stmt, 11);
-  self->ended_at = column_date_time (stmt, 12);
+  self->started_at = _presso_store_column_date_time (stmt, 11);
+  self->ended_at = _presso_store_column_date_time (stmt, 12);
   self->duration_ms = sqlite3_column_int64 (stmt, 13);
-  if (!presso_session_outcome_from_id (column_string (stmt, 14), &self->outcome))
+  if (!presso_session_outcome_from_id (_presso_store_column_string (stmt, 14), &self->outcome))
     self->outcome = PRESSO_SESSION_OUTCOME_RUNNING;
   g_free (self->notes);
-  self->notes = g_strdup (column_string (stmt, 15));
+  self->notes = g_strdup (_presso_store_column_string (stmt, 15));
   for (int i = 0; i < 4; i++)
     self->scores[i] = sqlite3_column_type (stmt, 16 + i) == SQLITE_NULL
                       ? PRESSO_SESSION_SCORE_UNSET : sqlite3_column_int (stmt, 16 + i);
@@ -476,7 +448,7 @@ static PressoProgram *
 read_program (sqlite3_stmt  *stmt,
               GError       **error)
 {
-  PressoProgram *program = presso_program_new_from_data (column_string (stmt, 2), error);
+  PressoProgram *program = presso_program_new_from_data (_presso_store_column_string (stmt, 2), error);
 
   if (program == NULL)
     return NULL;
@@ -573,7 +545,7 @@ presso_store_insert_program (PressoStore    *self,
                              GError        **error)
 {
   g_autofree char *data = NULL;
-  g_autofree char *now = now_text ();
+  g_autofree char *now = _presso_store_now_text ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
@@ -607,7 +579,7 @@ write_program (PressoStore    *self,
                GError        **error)
 {
   g_autofree char *data = NULL;
-  g_autofree char *now = now_text ();
+  g_autofree char *now = _presso_store_now_text ();
   sqlite3_stmt *stmt;
 
   data = presso_program_to_data (program);
@@ -678,7 +650,7 @@ presso_store_begin_session (PressoStore    *self,
                             GError        **error)
 {
   g_autofree char *data = NULL;
-  g_autofree char *now = now_text ();
+  g_autofree char *now = _presso_store_now_text ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (PRESSO_IS_STORE (self), 0);
@@ -724,7 +696,7 @@ presso_store_add_session_event (PressoStore               *self,
   g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
   g_return_val_if_fail (event != NULL, FALSE);
 
-  when = event->wall_time ? g_date_time_format_iso8601 (event->wall_time) : now_text ();
+  when = event->wall_time ? g_date_time_format_iso8601 (event->wall_time) : _presso_store_now_text ();
   stmt = _presso_store_statement (self,
                                   "INSERT INTO session_events (session_id, kind, at_ms, wall_time,"
                                   " code, priority, chamber, value, text)"
@@ -750,7 +722,7 @@ presso_store_end_session (PressoStore           *self,
                           gint64                 duration_ms,
                           GError               **error)
 {
-  g_autofree char *now = now_text ();
+  g_autofree char *now = _presso_store_now_text ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
@@ -854,7 +826,7 @@ presso_store_close_interrupted_sessions (PressoStore  *self,
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    if (owner_is_gone (sqlite3_column_int64 (stmt, 1), column_string (stmt, 2)))
+    if (owner_is_gone (sqlite3_column_int64 (stmt, 1), _presso_store_column_string (stmt, 2)))
       {
         gint64 id = sqlite3_column_int64 (stmt, 0);
         g_array_append_val (ids, id);
@@ -1708,12 +1680,12 @@ presso_store_get_session (PressoStore  *self,
 
       event->kind = sqlite3_column_int (stmt, 0);
       event->at_ms = sqlite3_column_int64 (stmt, 1);
-      event->wall_time = column_date_time (stmt, 2);
+      event->wall_time = _presso_store_column_date_time (stmt, 2);
       event->code = sqlite3_column_int (stmt, 3);
       event->priority = sqlite3_column_int (stmt, 4);
       event->chamber = sqlite3_column_int (stmt, 5);
       event->value_mmhg = sqlite3_column_double (stmt, 6);
-      event->text = g_strdup (column_string (stmt, 7));
+      event->text = g_strdup (_presso_store_column_string (stmt, 7));
       g_ptr_array_add (record->events, event);
     }
   sqlite3_reset (stmt);
@@ -1779,8 +1751,8 @@ read_measurements (PressoStore   *self,
 
       m->id = sqlite3_column_int64 (stmt, 0);
       m->session_id = sqlite3_column_int64 (stmt, 1);
-      m->session_started_at = column_date_time (stmt, 2);
-      m->point = g_strdup (column_string (stmt, 3));
+      m->session_started_at = _presso_store_column_date_time (stmt, 2);
+      m->point = g_strdup (_presso_store_column_string (stmt, 3));
       m->after = sqlite3_column_int (stmt, 4) != 0;
       m->value = sqlite3_column_double (stmt, 5);
       g_ptr_array_add (list, m);

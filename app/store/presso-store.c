@@ -201,17 +201,19 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == PRESSO_STORE_SCHEMA_VERSION);
 
 /* ------------------------------------------------------------------ helpers */
 
-static char *
-now_text (void)
+/* The current time as the store writes it: ISO 8601, UTC. */
+char *
+_presso_store_now_text (void)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
 
   return g_date_time_format_iso8601 (now);
 }
 
-static GDateTime *
-column_date_time (sqlite3_stmt *stmt,
-                  int           column)
+/* A stored ISO 8601 time, or NULL for an empty column. */
+GDateTime *
+_presso_store_column_date_time (sqlite3_stmt *stmt,
+                                int           column)
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
 
@@ -220,9 +222,10 @@ column_date_time (sqlite3_stmt *stmt,
   return g_date_time_new_from_iso8601 (text, NULL);
 }
 
-static const char *
-column_string (sqlite3_stmt *stmt,
-               int           column)
+/* A text column, "" for NULL. */
+const char *
+_presso_store_column_string (sqlite3_stmt *stmt,
+                             int           column)
 {
   const char *text = (const char *) sqlite3_column_text (stmt, column);
 
@@ -820,22 +823,22 @@ void
 _presso_store_read_client (sqlite3_stmt *stmt,
                            PressoClient *client)
 {
-  g_autoptr(GDateTime) created_at = column_date_time (stmt, 15);
-  g_autoptr(GDateTime) updated_at = column_date_time (stmt, 16);
+  g_autoptr(GDateTime) created_at = _presso_store_column_date_time (stmt, 15);
+  g_autoptr(GDateTime) updated_at = _presso_store_column_date_time (stmt, 16);
 
   g_object_freeze_notify (G_OBJECT (client));
   presso_client_set_id (client, sqlite3_column_int64 (stmt, 0));
   presso_client_set_version (client, sqlite3_column_int64 (stmt, 1));
-  presso_client_set_first_name (client, column_string (stmt, 2));
-  presso_client_set_last_name (client, column_string (stmt, 3));
+  presso_client_set_first_name (client, _presso_store_column_string (stmt, 2));
+  presso_client_set_last_name (client, _presso_store_column_string (stmt, 3));
   presso_client_set_birth_date (client, (const char *) sqlite3_column_text (stmt, 4));
   presso_client_set_sex (client, CLAMP (sqlite3_column_int (stmt, 5), 0, PRESSO_SEX_OTHER));
-  presso_client_set_phone (client, column_string (stmt, 6));
-  presso_client_set_email (client, column_string (stmt, 7));
-  presso_client_set_address (client, column_string (stmt, 8));
-  presso_client_set_referring_doctor (client, column_string (stmt, 9));
-  presso_client_set_emergency_contact (client, column_string (stmt, 10));
-  presso_client_set_notes (client, column_string (stmt, 11));
+  presso_client_set_phone (client, _presso_store_column_string (stmt, 6));
+  presso_client_set_email (client, _presso_store_column_string (stmt, 7));
+  presso_client_set_address (client, _presso_store_column_string (stmt, 8));
+  presso_client_set_referring_doctor (client, _presso_store_column_string (stmt, 9));
+  presso_client_set_emergency_contact (client, _presso_store_column_string (stmt, 10));
+  presso_client_set_notes (client, _presso_store_column_string (stmt, 11));
   presso_client_set_consent_data_date (client, (const char *) sqlite3_column_text (stmt, 12));
   presso_client_set_consent_photos (client, sqlite3_column_int (stmt, 13) != 0);
   presso_client_set_archived (client, sqlite3_column_int (stmt, 14) != 0);
@@ -1533,7 +1536,7 @@ presso_store_get_schema_version (PressoStore *self)
 static PressoStaff *
 read_staff (sqlite3_stmt *stmt)
 {
-  PressoStaff *staff = presso_staff_new (column_string (stmt, 1),
+  PressoStaff *staff = presso_staff_new (_presso_store_column_string (stmt, 1),
                                          CLAMP (sqlite3_column_int (stmt, 2), 0,
                                                 PRESSO_ROLE_MANAGER));
 
@@ -1622,7 +1625,7 @@ presso_store_insert_staff (PressoStore  *self,
                            PressoStaff  *staff,
                            GError      **error)
 {
-  g_autofree char *now = now_text ();
+  g_autofree char *now = _presso_store_now_text ();
   sqlite3_stmt *stmt;
 
   g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
@@ -1886,7 +1889,7 @@ set_conflict_error (PressoStore  *self,
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      g_autoptr(GDateTime) at = column_date_time (stmt, 0);
+      g_autoptr(GDateTime) at = _presso_store_column_date_time (stmt, 0);
       g_autofree char *when = at ? format_local_time (at) : g_strdup ("?");
       const char *who = (const char *) sqlite3_column_text (stmt, 1);
 
@@ -2161,10 +2164,10 @@ presso_store_list_client_audit (PressoStore  *self,
 
       entry->client_id = sqlite3_column_int64 (stmt, 0);
       entry->staff_id = sqlite3_column_int64 (stmt, 1);
-      entry->staff_name = g_strdup (column_string (stmt, 2));
-      entry->at = column_date_time (stmt, 3);
-      entry->action = g_strdup (column_string (stmt, 4));
-      entry->fields = g_strdup (column_string (stmt, 5));
+      entry->staff_name = g_strdup (_presso_store_column_string (stmt, 2));
+      entry->at = _presso_store_column_date_time (stmt, 3);
+      entry->action = g_strdup (_presso_store_column_string (stmt, 4));
+      entry->fields = g_strdup (_presso_store_column_string (stmt, 5));
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);
@@ -2254,7 +2257,7 @@ list_names (PressoStore *self,
   if (stmt)
     {
       while (sqlite3_step (stmt) == SQLITE_ROW)
-        g_strv_builder_add (builder, column_string (stmt, 0));
+        g_strv_builder_add (builder, _presso_store_column_string (stmt, 0));
       sqlite3_reset (stmt);
     }
   return g_strv_builder_end (builder);

@@ -950,6 +950,7 @@ test_status (Fixture       *f,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) last_day = g_date_time_add_days (now, 180);
   g_autofree char *until = g_date_time_format (last_day, "Valid until %d/%m/%Y");
+  g_autofree char *restricted = g_strconcat (until, " · some zones are restricted, see below", NULL);
   g_autoptr(GError) error = NULL;
   PressoScreeningStatusGroup *status;
   GtkWindow *window;
@@ -966,17 +967,21 @@ test_status (Fixture       *f,
   first = stored_screening (f, pregnant, "tumour", PRESSO_ZONE_NONE, NULL);
   presso_screening_status_group_refresh (status);
   g_assert_cmpstr (row_title (status, "screening_status_row"), ==, "Screening valid");
-  g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, until);
+  /* Up to date is not an all-clear: no green tick above a contraindicated zone. */
+  g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, restricted);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (presso_find_child_by_id (GTK_WIDGET (status), "screening_status_icon"))),
+                   ==, "x-office-calendar-symbolic");
+  g_assert_false (gtk_widget_has_css_class (presso_find_child_by_id (GTK_WIDGET (status), "screening_status_icon"), "success"));
   /* The practice shortens the validity in the preferences: the record follows at once. */
   {
     g_autoptr(GSettings) settings = g_settings_new (APP_ID);
     g_autoptr(GDateTime) day_30 = g_date_time_add_days (now, 30);
-    g_autofree char *until_30 = g_date_time_format (day_30, "Valid until %d/%m/%Y");
+    g_autofree char *until_30 = g_date_time_format (day_30, "Valid until %d/%m/%Y · some zones are restricted, see below");
 
     g_settings_set_uint (settings, "screening-validity-days", 30);
     g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, until_30);
     g_settings_reset (settings, "screening-validity-days");
-    g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, until);
+    g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, restricted);
   }
   g_assert_cmpstr (row_subtitle (status, "screening_legs_row"), ==, "Cleared");
   g_assert_cmpstr (row_subtitle (status, "screening_abdomen_row"), ==, "Contraindicated");
@@ -1031,6 +1036,14 @@ test_status (Fixture       *f,
   {
     g_autoptr(GDateTime) earlier = g_date_time_add_hours (now, -2);
     g_autoptr(PressoScreening) third = stored_screening (f, NULL, "tumour", PRESSO_ZONE_NONE, earlier);
+    g_autoptr(GDateTime) third_last = g_date_time_add_days (earlier, 180);
+    g_autofree char *third_until = g_date_time_format (third_last, "Valid until %d/%m/%Y");
+
+    /* Every zone cleared: now the tick is earned. */
+    presso_screening_status_group_refresh (status);
+    g_assert_cmpstr (row_subtitle (status, "screening_status_row"), ==, third_until);
+    g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (presso_find_child_by_id (GTK_WIDGET (status), "screening_status_icon"))),
+                     ==, "emblem-ok-symbolic");
   }
   presso_client_set_notes (f->client, "Started anticoagulants last week.");
   g_assert_true (presso_store_update_client (f->store, f->client, &error));

@@ -103,7 +103,7 @@ set_icon (GtkImage   *image,
           const char *style_class,
           const char *label)
 {
-  const char *classes[] = { "success", "warning", "error" };
+  const char *classes[] = { "success", "warning", "error", "dim-label" };
 
   gtk_image_set_from_icon_name (image, icon_name);
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
@@ -316,6 +316,30 @@ update (PressoScreeningStatusGroup *self)
 
   {
     g_autoptr(PressoScreeningResult) result = presso_screening_evaluate (self->current, rules, now);
+    guint n_restricted = 0, n_contraindicated = 0;
+
+    for (guint z = 0; z < PRESSO_N_ZONES; z++)
+      {
+        PressoZoneStatus zone_status = presso_screening_result_get_zone_status (result, zone_order[z]);
+
+        n_restricted += zone_status != PRESSO_ZONE_STATUS_CLEARED;
+        n_contraindicated += zone_status == PRESSO_ZONE_STATUS_CONTRAINDICATED;
+      }
+    /* An up-to-date screening is not an all-clear: a green tick above a contraindicated zone
+     * reads as "go". Keep the tick for a screening that clears every zone. */
+    if (status == PRESSO_SCREENING_STATUS_VALID && n_restricted > 0)
+      {
+        g_autofree char *restricted = NULL;
+
+        set_icon (self->screening_status_icon, "x-office-calendar-symbolic", "dim-label",
+                  presso_screening_status_to_label (status));
+        /* Translators: %s is "Valid until 23/05/2027" */
+        restricted = g_strdup_printf (n_contraindicated == PRESSO_N_ZONES
+                                      ? _("%s · no zone can be treated")
+                                      : _("%s · some zones are restricted, see below"),
+                                      subtitle);
+        adw_action_row_set_subtitle (self->screening_status_row, restricted);
+      }
     g_autofree char *who = presso_describe_change (self->store,
                                                    presso_screening_get_screened_at (self->current),
                                                    presso_screening_get_screened_by (self->current));

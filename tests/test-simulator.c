@@ -1219,6 +1219,266 @@ test_program_bad_usage (void)
   g_rmdir (dir);
 }
 
+/* Command faults: NAKs and lost commands on the wire, over a socketpair */
+
+/* Sends type with a chosen seq (a retransmission reuses one) and waits for its reply:
+ * returns the ACK or NAK, or NULL when none came within timeout_ms. */
+static const presso_proto_msg *
+link_command_seq (Link *link, uint8_t type, uint8_t seq, const presso_proto_msg *body,
+                  guint timeout_ms)
+{
+  presso_proto_msg msg = { 0 };
+  uint8_t frame[PRESSO_PROTO_MAX_FRAME];
+  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+  guint from = link->rx->len;
+  size_t n;
+
+  if (body)
+    msg = *body;
+  msg.type = type;
+  msg.seq = seq;
+  n = presso_proto_encode (&msg, frame, sizeof frame);
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpint (write (link->fd, frame, n), ==, (ssize_t) n);
+  link->last_sent = g_get_monotonic_time ();
+
+  while (g_get_monotonic_time () < end)
+    {
+      link_pump (link, 10);
+      for (guint k = from; k < link->rx->len; k++)
+        {
+          const presso_proto_msg *m = &g_array_index (link->rx, presso_proto_msg, k);
+
+          if ((m->type == PRESSO_PROTO_MSG_ACK && m->u.ack.seq == seq) ||
+              (m->type == PRESSO_PROTO_MSG_NAK && m->u.nak.seq == seq))
+            return m;
+        }
+    }
+  return NULL;
+}
+
+static void
+test_command_fault_parse (void)
+{
+  presso_sim_config cfg;
+  presso_sim *sim;
+  uint32_t mask = 0;
+  uint8_t code = 0;
+
+  g_assert_cmpint (presso_sim_parse_commands ("start", &mask), ==, 0);
+  g_assert_cmpuint (mask, ==, PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_START));
+  g_assert_cmpint (presso_sim_parse_commands ("load-program,SET_LIMITS,ack-alarm", &mask), ==, 0);
+  g_assert_cmpuint (mask, ==, PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_LOAD_PROGRAM) |
+                              PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_SET_LIMITS) |
+                              PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_ACK_ALARM));
+  g_assert_cmpint (presso_sim_parse_commands ("all", &mask), ==, 0);
+  g_assert_cmpuint (mask, ==, PRESSO_SIM_ALL_COMMANDS);
+  /* Ten commands in version 1, from HELLO to ACK_ALARM. */
+  g_assert_cmpuint (__builtin_popcount (mask), ==, 10);
+  g_assert_cmpint (presso_sim_parse_commands ("start,telemetry", &mask), ==, -1);
+  g_assert_cmpint (presso_sim_parse_commands ("", &mask), ==, -1);
+  g_assert_cmpint (presso_sim_parse_commands ("sta", &mask), ==, -1);
+
+  g_assert_cmpint (presso_sim_parse_nak_code ("bad-state", &code), ==, 0);
+  g_assert_cmpuint (code, ==, PRESSO_PROTO_NAK_BAD_STATE);
+  g_assert_cmpint (presso_sim_parse_nak_code ("4", &code), ==, 0);
+  g_assert_cmpuint (code, ==, PRESSO_PROTO_NAK_BAD_VALUE);
+  g_assert_cmpint (presso_sim_parse_nak_code ("7", &code), ==, -1);
+  g_assert_cmpint (presso_sim_parse_nak_code ("busy", &code), ==, -1);
+
+  /* A reason outside section 4, or a device → host type in a set, is no device. */
+  presso_sim_config_init (&cfg);
+  cfg.nak_code = 7;
+  g_assert_null (presso_sim_new (&cfg));
+  presso_sim_config_init (&cfg);
+  cfg.nak_always = PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_TELEMETRY & 31);
+  g_assert_null (presso_sim_new (&cfg));
+  presso_sim_config_init (&cfg);
+  cfg.nak_always = PRESSO_SIM_ALL_COMMANDS;
+  sim = presso_sim_new (&cfg);
+  g_assert_nonnull (sim);
+  presso_sim_free (sim);
+}
+
+static void
+test_serve_nak_next (void)
+{
+  presso_sim_config cfg;
+  g_autoptr (Link) link = NULL;
+  presso_proto_msg prog;
+  const presso_proto_msg *reply;
+
+  presso_sim_config_init (&cfg);
+  cfg.nak_next = 1;
+  cfg.nak_code = PRESSO_PROTO_NAK_BAD_VALUE;
+  cfg.fault_commands = PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_START);
+  prog = program_msg (12, PRESSO_PROTO_MODE_SEQUENTIAL);
+  link = link_new (&cfg);
+  link_hello (link);
+  link->heartbeat = TRUE;
+  /* Not counted: the program goes through. */
+  link_command (link, PRESSO_PROTO_MSG_LOAD_PROGRAM, &prog);
+
+  /* The first START is refused with the reason asked for, and nothing starts. */
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 40, NULL, 500);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_NAK);
+  g_assert_cmpuint (reply->u.nak.code, ==, PRESSO_PROTO_NAK_BAD_VALUE);
+  /* Its retransmission gets the same answer (section 4), not a second execution. */
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 40, NULL, 500);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_NAK);
+  g_assert_cmpuint (reply->u.nak.code, ==, PRESSO_PROTO_NAK_BAD_VALUE);
+  link_pump (link, 300);
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_READY);
+  g_assert_cmpuint (link_last_telemetry (link)->compressor_pct, ==, 0);
+  g_assert_cmpuint (link_last_telemetry (link)->inlet_valves, ==, 0);
+  g_assert_cmpuint (presso_sim_get_naks_sent (link->sim), ==, 1);
+
+  /* The next START (a new seq) is accepted. */
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 41, NULL, 500);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_ACK);
+  link_pump (link, 100);
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_RUNNING);
+}
+
+static void
+test_serve_drop_next (void)
+{
+  presso_sim_config cfg;
+  g_autoptr (Link) link = NULL;
+  presso_proto_msg prog;
+  const presso_proto_msg *reply;
+
+  presso_sim_config_init (&cfg);
+  cfg.drop_next = 2;
+  cfg.nak_next = 1;
+  cfg.fault_commands = PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_START) |
+                       PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_STOP);
+  prog = program_msg (12, PRESSO_PROTO_MODE_SEQUENTIAL);
+  link = link_new (&cfg);
+  link_hello (link);
+  link->heartbeat = TRUE;
+  link_command (link, PRESSO_PROTO_MSG_LOAD_PROGRAM, &prog);
+
+  /* Two transmissions lost: no answer, no action. */
+  g_assert_null (link_command_seq (link, PRESSO_PROTO_MSG_START, 50, NULL, 300));
+  g_assert_null (link_command_seq (link, PRESSO_PROTO_MSG_START, 50, NULL, 300));
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_READY);
+  g_assert_cmpuint (presso_sim_get_commands_dropped (link->sim), ==, 2);
+  /* Then --nak-next takes its turn: the third is refused (bad-state by default)... */
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 50, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_NAK);
+  g_assert_cmpuint (reply->u.nak.code, ==, PRESSO_PROTO_NAK_BAD_STATE);
+  /* ...and the fourth, a new command, runs. */
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 51, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_ACK);
+  link_pump (link, 100);
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_RUNNING);
+  /* The faults are spent: STOP is answered. */
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_STOP, 52, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_ACK);
+}
+
+/* NAKing everything but what starts a program: the host cannot stop it, the watchdog still
+ * counts the NAKed heartbeats as a live host, and VENT, NAKed too, vents all the same. */
+static void
+test_serve_nak_storm_vents (void)
+{
+  presso_sim_config cfg;
+  g_autoptr (Link) link = NULL;
+  const presso_proto_msg *reply;
+  const presso_proto_telemetry *t;
+  gint64 vent_at;
+
+  presso_sim_config_init (&cfg);
+  g_assert_cmpint (presso_sim_parse_commands ("stop,pause,resume,vent,heartbeat,ack-alarm",
+                                              &cfg.nak_always), ==, 0);
+  link = link_running (&cfg);
+  link_pump (link, 1500);
+  t = link_last_telemetry (link);
+  g_assert_cmpuint (t->state, ==, PRESSO_PROTO_STATE_RUNNING);
+  g_assert_null (link_find_event (link, PRESSO_PROTO_EVENT_WATCHDOG_VENT));
+  g_assert_cmpint (t->pressure_dmmhg[0], >, 200);
+
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_STOP, 60, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_NAK);
+  link_pump (link, 100);
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_RUNNING);
+
+  vent_at = g_get_monotonic_time ();
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_VENT, 61, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_NAK);
+  g_assert_nonnull (link_find_event (link, PRESSO_PROTO_EVENT_EMERGENCY_VENT));
+  for (;;)
+    {
+      gboolean vented = TRUE;
+
+      link_pump (link, 20);
+      t = link_last_telemetry (link);
+      for (unsigned i = 0; i < 12; i++)
+        if (t->pressure_dmmhg[i] >= 30)
+          vented = FALSE;
+      if (vented)
+        break;
+      g_assert_cmpint (g_get_monotonic_time () - vent_at, <, 1500000);
+    }
+  g_assert_cmpuint (t->inlet_valves, ==, 0);
+  g_assert_cmpuint (t->vent_valves, ==, 0xFFF);
+  g_assert_cmpuint (t->compressor_pct, ==, 0);
+  link_pump (link, 100);
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_FAULT);
+}
+
+static void
+test_program_command_fault_usage (void)
+{
+  const char *sim = g_getenv ("PRESSO_SIM");
+  g_autofree char *dir = g_dir_make_tmp ("presso-sim-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "port", NULL);
+  const char *bad[][3] = {
+    { "--nak-code", "busy" }, { "--nak-always", "start,telemetry" }, { "--nak-next", "-1" },
+    { "--drop-next", "x" }, { "--fault-commands", "" },
+  };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (sim == NULL || *sim == '\0')
+    {
+      g_test_skip ("PRESSO_SIM is not set");
+      g_rmdir (dir);
+      return;
+    }
+  {
+    const char *argv[] = { sim, "--help", NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &out, NULL, &status, NULL));
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      g_assert_nonnull (strstr (out, bad[i][0]));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *argv[] = { sim, "--link", path, bad[i][0], bad[i][1], NULL };
+
+      g_clear_pointer (&err, g_free);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                                   NULL, NULL, NULL, &err, &status, NULL));
+      g_assert_false (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (err, bad[i][0]));
+      g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1249,6 +1509,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/sim/program/pty", test_program_pty);
   g_test_add_func ("/presso/sim/program/disconnect", test_program_disconnect);
   g_test_add_func ("/presso/sim/program/usage", test_program_bad_usage);
+  g_test_add_func ("/presso/sim/command-faults/parse", test_command_fault_parse);
+  g_test_add_func ("/presso/sim/serve/nak-next", test_serve_nak_next);
+  g_test_add_func ("/presso/sim/serve/drop-next", test_serve_drop_next);
+  g_test_add_func ("/presso/sim/serve/nak-storm-vents", test_serve_nak_storm_vents);
+  g_test_add_func ("/presso/sim/program/command-fault-usage", test_program_command_fault_usage);
 
   return g_test_run ();
 }

@@ -65,6 +65,18 @@ usage (FILE *out)
     "  --overshoot K           chamber K's inlet valve sticks open and its vent stays shut\n"
     "  --missing-garment K     nothing connected to chamber K: it never fills\n"
     "\n"
+    "Command faults (CMDS: hello, load-program, start, pause, resume, stop, vent, heartbeat,\n"
+    "set-limits, ack-alarm, joined with ',', or all):\n"
+    "  --nak-always CMDS       answer every one of these commands with NAK, never act on it\n"
+    "                          (a VENT is still carried out: only its reply says NAK)\n"
+    "  --nak-next N            answer the next N commands with NAK (see --fault-commands)\n"
+    "  --nak-code CODE         the NAKs' reason: unknown-type, bad-length, bad-state,\n"
+    "                          bad-value, version, no-hello or 1..6 (default bad-state)\n"
+    "  --drop-next N           lose the next N commands before the device sees them: no\n"
+    "                          action, no reply (before --nak-next takes its turn)\n"
+    "  --fault-commands CMDS   the commands --nak-next and --drop-next count (default: all\n"
+    "                          but hello and heartbeat); a host's retransmission counts again\n"
+    "\n"
     "  -h, --help              show this help\n");
 }
 
@@ -185,7 +197,8 @@ main (int   argc,
     OPT_LINK = 256, OPT_CHAMBERS, OPT_GARMENTS, OPT_SERIAL, OPT_TELEMETRY_HZ, OPT_CEILING,
     OPT_SEED, OPT_CORRUPT, OPT_DROP, OPT_STALL_AFTER, OPT_STALL_FOR, OPT_DISCONNECT_AFTER,
     OPT_RESET_AFTER, OPT_LEAK, OPT_STUCK_SENSOR, OPT_OVERSHOOT, OPT_MISSING_GARMENT,
-    OPT_LOOP_OVERRUN_AFTER,
+    OPT_LOOP_OVERRUN_AFTER, OPT_NAK_ALWAYS, OPT_NAK_NEXT, OPT_NAK_CODE, OPT_DROP_NEXT,
+    OPT_FAULT_COMMANDS,
   };
   static const struct option options[] = {
     { "link",              required_argument, NULL, OPT_LINK },
@@ -206,6 +219,11 @@ main (int   argc,
     { "overshoot",         required_argument, NULL, OPT_OVERSHOOT },
     { "missing-garment",   required_argument, NULL, OPT_MISSING_GARMENT },
     { "loop-overrun-after", required_argument, NULL, OPT_LOOP_OVERRUN_AFTER },
+    { "nak-always",        required_argument, NULL, OPT_NAK_ALWAYS },
+    { "nak-next",          required_argument, NULL, OPT_NAK_NEXT },
+    { "nak-code",          required_argument, NULL, OPT_NAK_CODE },
+    { "drop-next",         required_argument, NULL, OPT_DROP_NEXT },
+    { "fault-commands",    required_argument, NULL, OPT_FAULT_COMMANDS },
     { "help",              no_argument,       NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -288,6 +306,23 @@ main (int   argc,
             cfg.overshoot_chamber = (int) l;
           else
             cfg.missing_garment_chamber = (int) l;
+          break;
+        case OPT_NAK_ALWAYS:
+          bad = presso_sim_parse_commands (optarg, &cfg.nak_always);
+          break;
+        case OPT_FAULT_COMMANDS:
+          bad = presso_sim_parse_commands (optarg, &cfg.fault_commands);
+          break;
+        case OPT_NAK_CODE:
+          bad = presso_sim_parse_nak_code (optarg, &cfg.nak_code);
+          break;
+        case OPT_NAK_NEXT:
+        case OPT_DROP_NEXT:
+          bad = parse_long (optarg, 0, 1000000, &l);
+          if (opt == OPT_NAK_NEXT)
+            cfg.nak_next = (unsigned) l;
+          else
+            cfg.drop_next = (unsigned) l;
           break;
         default:
           usage (stderr);

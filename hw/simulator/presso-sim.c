@@ -18,6 +18,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <termios.h>
@@ -55,6 +56,15 @@ struct presso_sim {
   size_t             out_off;
   size_t             out_len;
   uint32_t           frames_dropped;
+
+  /* Command faults */
+  uint32_t           fault_commands;
+  unsigned           nak_left;
+  unsigned           drop_left;
+  unsigned           naks_sent;
+  unsigned           commands_dropped;
+  bool               vent_nak;       /* the controller's ACK of this VENT goes out as a NAK */
+  uint8_t            vent_nak_seq;
 };
 
 static uint64_t
@@ -145,10 +155,20 @@ on_output (const presso_proto_msg *msg,
 {
   presso_sim *sim = data;
   uint8_t frame[PRESSO_PROTO_MAX_FRAME];
+  presso_proto_msg nak;
   size_t n;
 
   if (sim->stalled || sim->host_absent)
     return;
+  if (sim->vent_nak && msg->type == PRESSO_PROTO_MSG_ACK && msg->u.ack.seq == sim->vent_nak_seq)
+    {
+      memset (&nak, 0, sizeof nak);
+      nak.type = PRESSO_PROTO_MSG_NAK;
+      nak.seq = msg->seq;
+      nak.u.nak.seq = msg->u.ack.seq;
+      nak.u.nak.code = sim->cfg.nak_code;
+      msg = &nak;
+    }
   if (sim->cfg.drop_fraction > 0 && dice (sim) < sim->cfg.drop_fraction)
     {
       sim->frames_dropped++;
@@ -224,6 +244,50 @@ advance_to (presso_sim *sim,
     }
 }
 
+/* The injected command faults, between the decoder and the controller. */
+static void
+handle_command (presso_sim             *sim,
+                const presso_proto_msg *msg)
+{
+  uint32_t bit = msg->type < 32 ? PRESSO_SIM_COMMAND (msg->type) : 0;
+  bool counted = (bit & sim->fault_commands) != 0;
+  bool nak = (bit & sim->cfg.nak_always) != 0;
+
+  if (counted && sim->drop_left > 0)
+    {
+      /* Lost on the way: the controller never sees it. */
+      sim->drop_left--;
+      sim->commands_dropped++;
+      return;
+    }
+  if (counted && !nak && sim->nak_left > 0)
+    {
+      sim->nak_left--;
+      nak = true;
+    }
+  if (!nak)
+    {
+      presso_ctl_handle (&sim->ctl, msg);
+      return;
+    }
+
+  sim->naks_sent++;
+  if (msg->type == PRESSO_PROTO_MSG_VENT)
+    {
+      /* The reply may say no, the valves may not: a device acts on every VENT before it
+       * replies (PROTOCOL.md, section 10), so the controller vents and only its ACK turns
+       * into the NAK. */
+      sim->vent_nak = true;
+      sim->vent_nak_seq = msg->seq;
+      presso_ctl_handle (&sim->ctl, msg);
+      sim->vent_nak = false;
+      return;
+    }
+  /* Refused, nothing changed; a sign of life all the same, and a retransmission of it gets
+   * the same NAK from the controller's duplicate memory. */
+  presso_ctl_handle_bad (&sim->ctl, msg->type, msg->seq, (presso_proto_nak_code) sim->cfg.nak_code);
+}
+
 static void
 feed (presso_sim    *sim,
       const uint8_t *data,
@@ -242,7 +306,7 @@ feed (presso_sim    *sim,
       used = presso_proto_decoder_feed (&sim->dec, data + off, len - off, &msg, &status);
       off += used;
       if (status == PRESSO_PROTO_OK)
-        presso_ctl_handle (&sim->ctl, &msg);
+        handle_command (sim, &msg);
       else if ((nak = presso_proto_nak_for_status (status)) != 0)
         presso_ctl_handle_bad (&sim->ctl, msg.type, msg.seq, nak);
       if (used == 0)
@@ -370,6 +434,14 @@ presso_sim_new (const presso_sim_config *cfg)
       || !(c.drop_fraction >= 0 && c.drop_fraction <= 1)
       || !(c.stall_for_s >= 0))
     return NULL;
+  if (c.nak_code == 0)
+    c.nak_code = PRESSO_PROTO_NAK_BAD_STATE;
+  if (c.fault_commands == 0)
+    c.fault_commands = PRESSO_SIM_DEFAULT_FAULT_COMMANDS;
+  if (c.nak_code > PRESSO_PROTO_NAK_NO_HELLO
+      || (c.nak_always & ~PRESSO_SIM_ALL_COMMANDS) != 0
+      || (c.fault_commands & ~PRESSO_SIM_ALL_COMMANDS) != 0)
+    return NULL;
   faults[0] = c.leak_chamber;
   faults[1] = c.stuck_sensor_chamber;
   faults[2] = c.overshoot_chamber;
@@ -394,6 +466,9 @@ presso_sim_new (const presso_sim_config *cfg)
   c.serial = NULL;
   c.firmware = NULL;
   sim->cfg = c;
+  sim->fault_commands = c.fault_commands;
+  sim->nak_left = c.nak_next;
+  sim->drop_left = c.drop_next;
 
   sim->ctl_cfg.n_chambers = (uint8_t) c.n_chambers;
   sim->ctl_cfg.n_outlets = (uint8_t) n_outlets;
@@ -459,6 +534,95 @@ presso_sim_run (presso_sim *sim,
                 uint32_t    ms)
 {
   advance_to (sim, sim->clock_ms + ms);
+}
+
+unsigned
+presso_sim_get_naks_sent (presso_sim *sim)
+{
+  return sim->naks_sent;
+}
+
+unsigned
+presso_sim_get_commands_dropped (presso_sim *sim)
+{
+  return sim->commands_dropped;
+}
+
+int
+presso_sim_parse_commands (const char *list,
+                           uint32_t   *mask)
+{
+  static const uint8_t types[] = {
+    PRESSO_PROTO_MSG_HELLO, PRESSO_PROTO_MSG_LOAD_PROGRAM, PRESSO_PROTO_MSG_START,
+    PRESSO_PROTO_MSG_PAUSE, PRESSO_PROTO_MSG_RESUME, PRESSO_PROTO_MSG_STOP,
+    PRESSO_PROTO_MSG_VENT, PRESSO_PROTO_MSG_HEARTBEAT, PRESSO_PROTO_MSG_SET_LIMITS,
+    PRESSO_PROTO_MSG_ACK_ALARM,
+  };
+  const char *p = list;
+  uint32_t m = 0;
+
+  if (!list || !mask || !*list)
+    return -1;
+  while (*p)
+    {
+      size_t len = strcspn (p, ",");
+      bool found = false;
+
+      if (len == 3 && strncmp (p, "all", 3) == 0)
+        {
+          m |= PRESSO_SIM_ALL_COMMANDS;
+          found = true;
+        }
+      for (unsigned k = 0; k < sizeof types && !found; k++)
+        {
+          const char *name = presso_proto_msg_type_name ((presso_proto_msg_type) types[k]);
+          size_t i;
+
+          if (strlen (name) != len)
+            continue;
+          for (i = 0; i < len; i++)
+            {
+              char a = p[i] == '-' ? '_' : p[i];
+
+              if (a >= 'a' && a <= 'z')
+                a = (char) (a - 'a' + 'A');
+              if (a != name[i])
+                break;
+            }
+          if (i == len)
+            {
+              m |= PRESSO_SIM_COMMAND (types[k]);
+              found = true;
+            }
+        }
+      if (!found)
+        return -1;
+      p += len;
+      if (*p == ',')
+        p++;
+    }
+  *mask = m;
+  return 0;
+}
+
+int
+presso_sim_parse_nak_code (const char *spec,
+                           uint8_t    *code)
+{
+  if (!spec || !code)
+    return -1;
+  for (unsigned c = PRESSO_PROTO_NAK_UNKNOWN_TYPE; c <= PRESSO_PROTO_NAK_NO_HELLO; c++)
+    {
+      char digit[2] = { (char) ('0' + c), '\0' };
+
+      if (strcasecmp (spec, presso_proto_nak_name ((presso_proto_nak_code) c)) == 0
+          || strcmp (spec, digit) == 0)
+        {
+          *code = (uint8_t) c;
+          return 0;
+        }
+    }
+  return -1;
 }
 
 presso_ctl *

@@ -48,7 +48,28 @@ typedef struct presso_sim_config {
   int         stuck_sensor_chamber;   /* its sensor freezes once it passes 20 mmHg */
   int         overshoot_chamber;      /* inlet valve stuck open, vent blocked */
   int         missing_garment_chamber;/* no garment: its pressure never rises */
+
+  /* Command faults (PROTOCOL.md, section 4).  Sets of commands are masks of bit (1 << type),
+   * see presso_sim_parse_commands().  A NAKed command is not acted on (VENT excepted: the
+   * device vents whatever its reply says) and counts as a sign of life for the watchdog, as
+   * the protocol wants; a dropped command is lost before the controller sees it: no action,
+   * no reply, no sign of life.  The host's retransmission of a command is a command again. */
+  uint32_t    nak_always;             /* NAK every command of these types */
+  unsigned    nak_next;               /* NAK the next N commands of fault_commands... */
+  unsigned    drop_next;              /* ...and before that, drop the next N of them */
+  uint32_t    fault_commands;         /* what nak_next and drop_next count; 0: every command
+                                       * but HELLO and HEARTBEAT */
+  uint8_t     nak_code;               /* the NAKs' reason (presso_proto_nak_code); 0: BAD_STATE */
 } presso_sim_config;
+
+#define PRESSO_SIM_COMMAND(type)      (UINT32_C (1) << (type))
+/* Every host → device command type of protocol version 1. */
+#define PRESSO_SIM_ALL_COMMANDS       (PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_HELLO) | \
+                                       (UINT32_C (0xff) << PRESSO_PROTO_MSG_LOAD_PROGRAM) | \
+                                       PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_ACK_ALARM))
+#define PRESSO_SIM_DEFAULT_FAULT_COMMANDS \
+  (PRESSO_SIM_ALL_COMMANDS & ~(PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_HELLO) | \
+                               PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_HEARTBEAT)))
 
 typedef struct presso_sim presso_sim;
 
@@ -88,6 +109,22 @@ int                 presso_sim_parse_garments (const char              *spec,
                                                unsigned                 n_chambers,
                                                presso_proto_outlet     *outlets,
                                                unsigned                *n_outlets);
+
+/* Parses a list of commands such as "start", "stop,vent" or "all" (every command): the names
+ * of section 8 of PROTOCOL.md in lower case, '-' for '_' (hello, load-program, start, pause,
+ * resume, stop, vent, heartbeat, set-limits, ack-alarm), joined with ','.  Returns 0 with
+ * *mask set (bit 1 << type), or -1 on an unknown name or an empty list. */
+int                 presso_sim_parse_commands (const char              *list,
+                                               uint32_t                *mask);
+
+/* Parses a NAK reason: a name of presso_proto_nak_name() ("bad-state") or its code, 1..6.
+ * Returns 0, or -1. */
+int                 presso_sim_parse_nak_code (const char              *spec,
+                                               uint8_t                 *code);
+
+/* Commands the injected command faults NAKed and dropped so far (tests, diagnostics). */
+unsigned            presso_sim_get_naks_sent  (presso_sim              *sim);
+unsigned            presso_sim_get_commands_dropped (presso_sim        *sim);
 
 #ifdef __cplusplus
 }

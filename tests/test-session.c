@@ -989,6 +989,11 @@ test_session_stop_and_vent (Fixture       *f,
   g_assert_true (presso_session_stop (first, &error));
   g_assert_true (iterate_until (session_finished, first, 10000));
   g_assert_cmpint (presso_session_get_outcome (first), ==, PRESSO_SESSION_OUTCOME_STOPPED);
+  /* Over is over: no time remains, no phase goes on, the time it ran is kept. */
+  g_assert_cmpuint (presso_session_get_remaining_s (first), ==, 0);
+  g_assert_cmpuint (presso_session_get_phase (first), ==, PRESSO_PROTO_PHASE_NONE);
+  g_assert_cmpuint (presso_session_get_active_chamber (first), ==, PRESSO_PROTO_NO_CHAMBER);
+  g_assert_cmpuint (presso_session_get_duration_s (first), >=, 2);
 
   second = start_session (f, program, 0, &counts);
   g_assert_true (iterate_until (session_running, second, 3000));
@@ -996,6 +1001,13 @@ test_session_stop_and_vent (Fixture       *f,
   g_assert_true (presso_session_emergency_vent (second));
   g_assert_cmpint (presso_session_get_state (second), ==, PRESSO_SESSION_STATE_FINISHED);
   g_assert_cmpint (presso_session_get_outcome (second), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  /* Vented a second into a one-minute program: nothing "remains" of it, and no chamber is
+   * still said to inflate. */
+  g_assert_cmpuint (presso_session_get_remaining_s (second), ==, 0);
+  g_assert_cmpuint (presso_session_get_phase (second), ==, PRESSO_PROTO_PHASE_NONE);
+  g_assert_cmpuint (presso_session_get_active_chamber (second), ==, PRESSO_PROTO_NO_CHAMBER);
+  g_assert_cmpuint (presso_session_get_duration_s (second), >=, 1);
+  g_assert_cmpuint (presso_session_get_duration_s (second), <, 10);
   g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
   record = presso_store_get_session (f->store, presso_session_get_session_id (second), &error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);

@@ -1062,6 +1062,55 @@ test_treatment_close_while_running (Fixture       *f,
   f->window = PRESSO_WINDOW (presso_window_new (NULL, f->store));
 }
 
+static gboolean
+remaining_counting (Fixture *f)
+{
+  const char *text = label_text (f, "remaining_label");
+
+  return g_str_has_prefix (text, "0:5") || g_str_has_prefix (text, "1:0");
+}
+
+/* An emergency vent cuts a one-minute program short: the status says it is over and how long
+ * it ran, not the countdown frozen where it stopped, and no phase goes on. */
+static void
+test_treatment_vent_status (Fixture       *f,
+                            gconstpointer  data)
+{
+  PressoSession *session;
+  g_autofree char *ran = NULL;
+  guint elapsed;
+
+  open_area (f);
+  pick_client (f, "Durand");
+  presso_treatment_page_set_duration_limit (f->page, 0);
+  g_assert_cmpstr (label_text (f, "remaining_title_label"), ==, "Remaining");
+  click (f, "start_button");
+  g_assert_true (spin_until (f, session_running, 3000));
+  g_assert_true (spin_until (f, phase_shown, 3000));
+  g_assert_true (spin_until (f, remaining_counting, 3000));
+  session = presso_treatment_page_get_session (f->page);
+  spin (1200);
+
+  click (f, "vent_button");
+  g_assert_true (spin_until (f, session_finished, 3000));
+  spin (300);
+  elapsed = presso_session_get_duration_s (session);
+  g_test_message ("after the vent: %s %s, cycle %s, phase %s", label_text (f, "remaining_title_label"),
+                  label_text (f, "remaining_label"), label_text (f, "cycle_label"),
+                  label_text (f, "phase_label"));
+  g_assert_cmpuint (elapsed, >=, 1);
+  g_assert_cmpuint (elapsed, <, 10);
+  ran = g_strdup_printf ("%u:%02u", elapsed / 60, elapsed % 60);
+  g_assert_cmpstr (label_text (f, "remaining_title_label"), ==, "Ran for");
+  g_assert_cmpstr (label_text (f, "remaining_label"), ==, ran);
+  g_assert_cmpstr (label_text (f, "phase_label"), ==, "–");
+  g_assert_true (g_str_has_prefix (label_text (f, "session_state_label"), "Emergency vent"));
+  /* Telemetry goes on arriving as the chambers empty: the status stays put. */
+  spin (1000);
+  g_assert_cmpstr (label_text (f, "remaining_label"), ==, ran);
+  g_assert_cmpstr (label_text (f, "phase_label"), ==, "–");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1097,6 +1146,8 @@ main (int   argc,
               fixture_set_up, test_treatment_history, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/lazy-content", Fixture, NULL,
               fixture_set_up, test_treatment_lazy_content, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/vent-status", Fixture, NULL,
+              fixture_set_up, test_treatment_vent_status, fixture_tear_down);
 
   return g_test_run ();
 }

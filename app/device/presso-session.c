@@ -185,6 +185,7 @@ struct _PressoSession
   char                *status_message;
   gint64               session_id;
   gint64               start_us;
+  gint64               duration_ms;        /* from start to the end, once finished */
   gint64               last_telemetry_us;
   guint                elapsed_s;
   guint                remaining_s;
@@ -474,8 +475,16 @@ end_session (PressoSession        *self,
   if (message != NULL)
     set_status_message (self, message);
   self->outcome = outcome;
+  self->duration_ms = session_ms (self);
+  g_object_freeze_notify (G_OBJECT (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OUTCOME]);
+  /* Over is over: no time left to run, no phase, no chamber inflating, whatever the last
+   * telemetry said (a vent or a fault cuts the program short). */
+  set_uint_prop (self, &self->remaining_s, 0, PROP_REMAINING_S);
+  set_uint_prop (self, &self->phase, PRESSO_PROTO_PHASE_NONE, PROP_PHASE);
+  set_uint_prop (self, &self->active_chamber, PRESSO_PROTO_NO_CHAMBER, PROP_ACTIVE_CHAMBER);
   set_state (self, PRESSO_SESSION_STATE_FINISHED);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* ------------------------------------------------------------------ device callbacks */
@@ -1044,6 +1053,23 @@ SESSION_GETTER (guint, cycle, 0)
 SESSION_GETTER (guint, phase, 0)
 SESSION_GETTER (guint, active_chamber, PRESSO_PROTO_NO_CHAMBER)
 SESSION_GETTER (const char *, status_message, NULL)
+
+/**
+ * presso_session_get_duration_s:
+ * @self: a session
+ *
+ * Returns: the seconds from the start to the end once finished (what the record keeps as its
+ *   duration), from the start to now while it is on, 0 before it starts
+ */
+guint
+presso_session_get_duration_s (PressoSession *self)
+{
+  g_return_val_if_fail (PRESSO_IS_SESSION (self), 0);
+
+  if (self->state == PRESSO_SESSION_STATE_FINISHED)
+    return (guint) (self->duration_ms / 1000);
+  return (guint) (session_ms (self) / 1000);
+}
 
 GListModel *
 presso_session_get_alarms (PressoSession *self)

@@ -89,9 +89,11 @@ G_DECLARE_FINAL_TYPE (PressoSession, presso_session, PRESSO, SESSION, GObject)
 
 /* Properties (read-only, notify on change): "state" (PressoSessionState), "outcome"
  * (PressoSessionOutcome, as guint), "session-id" (gint64, the record, 0 before start),
- * "elapsed-s", "remaining-s", "cycle", "phase" (presso_proto_phase), "active-chamber"
- * (device index, PRESSO_PROTO_NO_CHAMBER when none), "status-message" (translated, why it
- * ended when it did not complete).
+ * "elapsed-s" (how long the program has run, as the device counts it), "remaining-s" (0 once
+ * finished, however it ended), "cycle", "phase"
+ * (presso_proto_phase, PRESSO_PROTO_PHASE_NONE once finished), "active-chamber" (device index,
+ * PRESSO_PROTO_NO_CHAMBER when none), "status-message" (translated, why it ended when it did
+ * not complete).
  * Signal "telemetry" (const PressoTelemetry *): each frame while the session is on, for the
  * graph's sample buffers.
  * Signal "alarm" (PressoSessionAlarm *): a new alarm (also appended to the alarm list). */
@@ -115,6 +117,7 @@ PressoSessionOutcome presso_session_get_outcome     (PressoSession       *self);
 gint64          presso_session_get_session_id       (PressoSession       *self);
 guint           presso_session_get_elapsed_s        (PressoSession       *self);
 guint           presso_session_get_remaining_s      (PressoSession       *self);
+guint           presso_session_get_duration_s       (PressoSession       *self);
 guint           presso_session_get_cycle            (PressoSession       *self);
 guint           presso_session_get_phase            (PressoSession       *self);
 guint           presso_session_get_active_chamber   (PressoSession       *self);

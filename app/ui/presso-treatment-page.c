@@ -111,6 +111,7 @@ struct _PressoTreatmentPage
   GtkSpinButton        *pain_after_spin;
   GtkSpinButton        *weight_after_spin;
   GtkTextView          *notes_view;
+  GtkLabel             *remaining_title_label;
   GtkLabel             *remaining_label;
   GtkLabel             *cycle_label;
   GtkLabel             *phase_label;
@@ -866,26 +867,39 @@ update_status (PressoTreatmentPage *self)
   g_autofree char *remaining = NULL;
   g_autofree char *cycle = NULL;
   g_autofree char *state = NULL;
+  gboolean finished;
 
   if (!self->built)
     return;
   if (self->session == NULL)
     {
+      gtk_label_set_label (self->remaining_title_label, _("Remaining"));
       gtk_label_set_label (self->remaining_label, "–");
       gtk_label_set_label (self->cycle_label, "–");
       gtk_label_set_label (self->phase_label, "–");
       gtk_label_set_label (self->session_state_label, _("Not started"));
       return;
     }
-  remaining = format_minutes_seconds (presso_session_get_remaining_s (self->session));
+  finished = presso_session_get_state (self->session) == PRESSO_SESSION_STATE_FINISHED;
+  /* Once over (completed, stopped, vented, a fault) nothing remains: the time it actually
+   * ran is what the practitioner writes down, not the countdown where it stopped. */
+  gtk_label_set_label (self->remaining_title_label, finished ? _("Ran for") : _("Remaining"));
+  if (finished)
+    remaining = format_minutes_seconds (presso_session_get_duration_s (self->session));
+  else if (presso_session_get_state (self->session) == PRESSO_SESSION_STATE_STARTING)
+    remaining = g_strdup ("–");
+  else
+    remaining = format_minutes_seconds (presso_session_get_remaining_s (self->session));
   gtk_label_set_label (self->remaining_label, remaining);
-  cycle = g_strdup_printf ("%u", presso_session_get_cycle (self->session));
+  if (presso_session_get_cycle (self->session) > 0)
+    cycle = g_strdup_printf ("%u", presso_session_get_cycle (self->session));
+  else
+    cycle = g_strdup ("–");
   gtk_label_set_label (self->cycle_label, cycle);
   gtk_label_set_label (self->phase_label,
-                       presso_session_get_state (self->session) == PRESSO_SESSION_STATE_FINISHED
-                       ? "–" : phase_to_label (presso_session_get_phase (self->session)));
+                       finished ? "–" : phase_to_label (presso_session_get_phase (self->session)));
 
-  if (presso_session_get_state (self->session) == PRESSO_SESSION_STATE_FINISHED)
+  if (finished)
     {
       const char *message = presso_session_get_status_message (self->session);
       const char *outcome = presso_session_outcome_to_label (presso_session_get_outcome (self->session));
@@ -1965,6 +1979,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, pain_after_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, weight_after_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, notes_view);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, remaining_title_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, remaining_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, cycle_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, phase_label);

@@ -27,7 +27,9 @@
 #include "presso-device-private.h"
 #include "presso-presets.h"
 #include "presso-serial-port.h"
+#include "presso-session.h"
 #include "presso-sim.h"
+#include "presso-store.h"
 
 typedef struct
 {
@@ -1239,6 +1241,505 @@ test_simulated (void)
   fixture_teardown (f, NULL);
 }
 
+/* ------------------------------------------------------------------ NAKs and lost commands
+ *
+ * presso-sim's command faults (--nak-always, --nak-next, --drop-next): the device refuses a
+ * command or never hears it, over the real pty.  A refusal reaches the caller with the
+ * device's reason and changes nothing; a lost command is sent again with the same seq, and
+ * four lost transmissions make an unreachable device: vent, FAULT, an alarm. */
+
+#define START_NAK_REASON "The device refused a value outside its range"
+
+static GAsyncResult *
+command_result (Fixture *f,
+                guint    type)
+{
+  GAsyncResult *res = NULL;
+
+  switch (type)
+    {
+    case PRESSO_PROTO_MSG_START:
+      presso_device_start_async (f->device, NULL, on_result_cb, &res);
+      break;
+    case PRESSO_PROTO_MSG_PAUSE:
+      presso_device_pause_async (f->device, NULL, on_result_cb, &res);
+      break;
+    case PRESSO_PROTO_MSG_STOP:
+      presso_device_stop_async (f->device, NULL, on_result_cb, &res);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return wait_result (&res);
+}
+
+/* Fresh telemetry of a device with nothing inflating: inlets shut, compressor off. */
+static gboolean
+nothing_inflating_cond (gpointer data)
+{
+  Fixture *f = data;
+
+  return f->n_telemetry > 0 &&
+         g_get_monotonic_time () - f->last_telemetry_us < 200 * G_TIME_SPAN_MILLISECOND &&
+         f->last.inlet_valves == 0 && f->last.compressor_pct == 0;
+}
+
+static void
+test_nak_start_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  presso_proto_program program;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->device == NULL)
+    return;
+
+  test_program (f, &program);
+  RUN_COMMAND (f, load_program, &program);
+  res = command_result (f, PRESSO_PROTO_MSG_START);
+  g_assert_false (presso_device_start_finish (f->device, res, &error));
+  /* The caller gets the device's reason, not a timeout or a generic failure. */
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==, START_NAK_REASON);
+
+  /* Refused means nothing changed: ready, program loaded, nothing inflating, no alarm. */
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  g_assert_nonnull (presso_device_get_program (f->device));
+  spin (500);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_READY);
+  g_assert_true (nothing_inflating_cond (f));
+  g_assert_true (wait_vented (f, 200));
+  g_assert_false (saw_state (f, PRESSO_DEVICE_STATE_RUNNING));
+  g_assert_cmpuint (f->alarms->len, ==, 0);
+
+  /* Every START is refused the same way; the device still vents on demand. */
+  g_clear_error (&error);
+  g_clear_object (&res);
+  res = command_result (f, PRESSO_PROTO_MSG_START);
+  g_assert_false (presso_device_start_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
+  g_assert_true (presso_device_emergency_vent (f->device));
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 2000));
+  g_assert_true (wait_vented (f, 2000));
+}
+
+static void
+test_nak_then_accepted (Fixture       *f,
+                        gconstpointer  data)
+{
+  presso_proto_program program;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->device == NULL)
+    return;
+
+  test_program (f, &program);
+  RUN_COMMAND (f, load_program, &program);
+  res = command_result (f, PRESSO_PROTO_MSG_START);
+  g_assert_false (presso_device_start_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
+  g_assert_cmpstr (error->message, ==, "The device cannot do this in its current state");
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+
+  /* The caller tries again (a new command, a new seq): accepted, the program runs. */
+  RUN_COMMAND (f, start);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
+  g_assert_true (wait_pressure (f, 0, 20.0, 6000));
+  g_assert_cmpuint (f->alarms->len, ==, 0);
+  RUN_COMMAND (f, stop);
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_READY, 7000));
+  g_assert_true (wait_vented (f, 2000));
+}
+
+static void
+test_drop_then_accepted (Fixture       *f,
+                         gconstpointer  data)
+{
+  presso_proto_program program;
+  gint64 t0;
+
+  if (f->device == NULL)
+    return;
+
+  /* Two transmissions of the program are lost: the device layer sends the same command
+   * (same seq) again after 200 ms each time, and the third is acknowledged. */
+  test_program (f, &program);
+  t0 = g_get_monotonic_time ();
+  RUN_COMMAND (f, load_program, &program);
+  g_test_message ("program acknowledged after %d ms", (int) ((g_get_monotonic_time () - t0) / 1000));
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 2 * PRESSO_DEVICE_COMMAND_TIMEOUT_MS * 1000);
+  g_assert_nonnull (presso_device_get_program (f->device));
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  RUN_COMMAND (f, start);
+  g_assert_true (wait_pressure (f, 0, 20.0, 6000));
+  g_assert_cmpuint (f->alarms->len, ==, 0);
+}
+
+static void
+test_drop_start_times_out (Fixture       *f,
+                           gconstpointer  data)
+{
+  presso_proto_program program;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 t0;
+
+  if (f->device == NULL)
+    return;
+
+  test_program (f, &program);
+  RUN_COMMAND (f, load_program, &program);
+  t0 = g_get_monotonic_time ();
+  res = command_result (f, PRESSO_PROTO_MSG_START);
+  g_assert_false (presso_device_start_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_TIMEOUT);
+  g_assert_cmpstr (error->message, ==, "The device did not acknowledge the command");
+  /* Four transmissions, 200 ms each. */
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=,
+                   (PRESSO_DEVICE_COMMAND_RETRIES + 1) * PRESSO_DEVICE_COMMAND_TIMEOUT_MS * 1000 - 20000);
+
+  /* An unreachable device: vented, FAULT, and an alarm the user sees. */
+  g_assert_true (wait_alarm (f, PRESSO_DEVICE_ALARM_NO_REPLY, 500));
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_FAULT);
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+  g_assert_true (wait_vented (f, 2000));
+  g_assert_false (saw_state (f, PRESSO_DEVICE_STATE_RUNNING));
+}
+
+static void
+test_drop_while_running (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  const PressoDeviceEvent *alarm = NULL;
+
+  if (f->device == NULL)
+    return;
+
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+  res = command_result (f, PRESSO_PROTO_MSG_PAUSE);
+  g_assert_false (presso_device_pause_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_TIMEOUT);
+
+  /* Mid-program: a high-priority alarm, and the chambers vented. */
+  g_assert_true (wait_alarm (f, PRESSO_DEVICE_ALARM_NO_REPLY, 500));
+  for (guint i = 0; i < f->alarms->len; i++)
+    if (((PressoDeviceEvent *) g_ptr_array_index (f->alarms, i))->code == PRESSO_DEVICE_ALARM_NO_REPLY)
+      alarm = g_ptr_array_index (f->alarms, i);
+  g_assert_cmpuint (alarm->priority, ==, PRESSO_PROTO_PRIORITY_HIGH);
+  g_assert_true (alarm->from_host);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_FAULT);
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_FAULT);
+}
+
+/* Everything but what starts a program is NAKed, VENT included: the device refuses to be
+ * stopped, but the emergency vent still leaves at once, and the device vents. */
+static void
+test_nak_storm_vent (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 t0;
+
+  if (f->device == NULL)
+    return;
+
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+  /* NAKed heartbeats still count as a live host: no watchdog vent. */
+  spin (1500);
+  g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_RUNNING);
+  g_assert_cmpuint (f->alarms->len, ==, 0);
+
+  res = command_result (f, PRESSO_PROTO_MSG_STOP);
+  g_assert_false (presso_device_stop_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
+  spin (200);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
+  g_assert_cmpfloat (f->last.pressure_mmhg[0], >, 20.0);
+
+  t0 = g_get_monotonic_time ();
+  g_assert_true (presso_device_emergency_vent (f->device));
+  g_assert_cmpint (_presso_device_get_vent_written_time (f->device) - t0, <, 50 * G_TIME_SPAN_MILLISECOND);
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 3000));
+  /* Confirmed by what the device does, whatever its reply said. */
+  g_assert_false (presso_device_get_vent_pending (f->device));
+  g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED));
+}
+
+/* ---- the same faults under a treatment session (PressoSession) */
+
+typedef struct
+{
+  char                 *path;
+  PressoStore          *store;
+  PressoStaff          *staff;
+  PressoClient         *client;
+  PressoScreeningRules *rules;
+} Clinic;
+
+static void
+clinic_open (Fixture *f,
+             Clinic  *c)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rules = g_build_filename (g_getenv ("PRESSO_SOURCE_DATADIR"), "screening",
+                                             "rules.desktop", NULL);
+
+  c->path = g_build_filename (f->dir, "clinic.db", NULL);
+  c->store = presso_store_open (c->path, &error);
+  g_assert_no_error (error);
+  c->staff = presso_staff_new ("Dr Léa Martin", PRESSO_ROLE_PRACTITIONER);
+  g_assert_true (presso_store_insert_staff (c->store, c->staff, &error));
+  presso_store_set_actor (c->store, c->staff);
+  c->client = presso_client_new ();
+  presso_client_set_first_name (c->client, "Anne");
+  presso_client_set_last_name (c->client, "Durand");
+  g_assert_true (presso_store_insert_client (c->store, c->client, &error));
+  g_assert_no_error (error);
+  c->rules = presso_screening_rules_new_from_file (rules, &error);
+  g_assert_no_error (error);
+}
+
+static void
+clinic_close (Clinic *c)
+{
+  g_clear_object (&c->rules);
+  g_clear_object (&c->client);
+  g_clear_object (&c->staff);
+  g_clear_object (&c->store);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *side = g_strconcat (c->path, (const char *[]) { "-wal", "-shm", "-journal" }[i], NULL);
+
+      g_unlink (side);
+    }
+  g_unlink (c->path);
+  g_clear_pointer (&c->path, g_free);
+}
+
+/* A session on the left boot (4 chambers at 40 mmHg), cleared by a screening of "no"s. */
+static PressoSession *
+clinic_session (Clinic *c,
+                Fixture *f)
+{
+  g_autoptr(PressoProgram) program = presso_program_new ();
+  g_autoptr(PressoScreening) screening = presso_screening_new (presso_client_get_id (c->client));
+  g_autoptr(PressoStartPermit) permit = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  PressoSession *session;
+
+  presso_program_set_name (program, "Fault test");
+  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
+  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
+  presso_program_set_n_chambers (program, 4);
+  presso_program_set_base_pressure (program, 40);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 20);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
+  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 1);
+  presso_program_set_ramp_s (program, 0);
+  presso_program_set_duration_min (program, 2);
+
+  for (guint i = 0; i < presso_screening_rules_get_n_items (c->rules); i++)
+    {
+      PressoScreeningItem *item = presso_screening_rules_get_item (c->rules, i);
+      PressoScreeningAnswer *no = NULL;
+
+      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
+        no = presso_screening_answer_new_yes_no (FALSE);
+      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
+        no = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
+      if (no != NULL)
+        {
+          g_assert_true (presso_screening_set_answer (screening, c->rules,
+                                                      presso_screening_item_get_id (item), no, &error));
+          g_assert_no_error (error);
+          presso_screening_answer_free (no);
+        }
+    }
+  /* Checked as given, never stored: any id makes it a screening on record. */
+  presso_screening_set_id (screening, 1);
+  presso_screening_set_screened_at (screening, now);
+  presso_screening_set_screened_by (screening, presso_staff_get_id (c->staff));
+
+  session = presso_session_new (c->store, f->device, c->client, c->staff, program);
+  permit = presso_session_check_screening (session, c->rules, screening, 180, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_session_start (session, permit, &error));
+  g_assert_no_error (error);
+  return session;
+}
+
+static gboolean
+session_finished_cond (gpointer data)
+{
+  return presso_session_get_state (data) == PRESSO_SESSION_STATE_FINISHED;
+}
+
+static gboolean
+session_running_cond (gpointer data)
+{
+  return presso_session_get_state (data) == PRESSO_SESSION_STATE_RUNNING;
+}
+
+/* The session's alarm list holds one whose text contains @text. */
+static gboolean
+session_has_alarm (PressoSession *session,
+                   const char    *text)
+{
+  GListModel *alarms = presso_session_get_alarms (session);
+
+  for (guint i = 0; i < g_list_model_get_n_items (alarms); i++)
+    {
+      g_autoptr(PressoSessionAlarm) alarm = g_list_model_get_item (alarms, i);
+
+      g_test_message ("session alarm: %s", presso_session_alarm_get_text (alarm));
+      if (strstr (presso_session_alarm_get_text (alarm), text) != NULL &&
+          presso_session_alarm_get_priority (alarm) == PRESSO_PROTO_PRIORITY_HIGH)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+assert_record_outcome (Clinic               *c,
+                       PressoSession        *session,
+                       PressoSessionOutcome  outcome)
+{
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+
+  record = presso_store_get_session (c->store, presso_session_get_session_id (session), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, outcome);
+}
+
+static void
+test_session_nak_start (Fixture       *f,
+                        gconstpointer  data)
+{
+  Clinic c = { 0 };
+  g_autoptr(PressoSession) session = NULL;
+
+  if (f->device == NULL)
+    return;
+  clinic_open (f, &c);
+  session = clinic_session (&c, f);
+
+  /* Refused START: the session ends as interrupted, with the device's reason in an alarm. */
+  g_assert_true (iterate_until (session_finished_cond, session, 3000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (session_has_alarm (session, START_NAK_REASON));
+  g_assert_nonnull (strstr (presso_session_get_status_message (session), START_NAK_REASON));
+  assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  /* Nothing ever inflated, and the session vented all the same. */
+  g_assert_false (saw_state (f, PRESSO_DEVICE_STATE_RUNNING));
+  g_assert_true (wait_vented (f, 2000));
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+
+  g_clear_object (&session);
+  clinic_close (&c);
+}
+
+static void
+test_session_drop (Fixture       *f,
+                   gconstpointer  data)
+{
+  Clinic c = { 0 };
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->device == NULL)
+    return;
+  clinic_open (f, &c);
+  session = clinic_session (&c, f);
+  g_assert_true (iterate_until (session_running_cond, session, 3000));
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+
+  /* The PAUSE is never answered: four transmissions, then the device is unreachable. */
+  g_assert_true (presso_session_pause (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (session_finished_cond, session, 3000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (session_has_alarm (session, "did not acknowledge"));
+  assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (has_alarm (f, PRESSO_DEVICE_ALARM_NO_REPLY));
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_FAULT);
+
+  g_clear_object (&session);
+  clinic_close (&c);
+}
+
+static void
+test_session_nak_storm (Fixture       *f,
+                        gconstpointer  data)
+{
+  Clinic c = { 0 };
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSession) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->device == NULL)
+    return;
+  clinic_open (f, &c);
+
+  /* Stop refused: the session does not leave the client inflated, it vents. */
+  session = clinic_session (&c, f);
+  g_assert_true (iterate_until (session_running_cond, session, 3000));
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+  g_assert_true (presso_session_stop (session, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (session_finished_cond, session, 3000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (session_has_alarm (session, "The device cannot do this in its current state"));
+  assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 3000));
+  g_clear_object (&session);
+  clinic_close (&c);
+}
+
+static void
+test_session_nak_storm_vent (Fixture       *f,
+                             gconstpointer  data)
+{
+  Clinic c = { 0 };
+  g_autoptr(PressoSession) session = NULL;
+
+  if (f->device == NULL)
+    return;
+  clinic_open (f, &c);
+
+  /* The practitioner's emergency vent, with the device NAKing every VENT. */
+  session = clinic_session (&c, f);
+  g_assert_true (iterate_until (session_running_cond, session, 3000));
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+  g_assert_true (presso_session_emergency_vent (session));
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_FINISHED);
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 3000));
+  g_assert_false (presso_device_get_vent_pending (f->device));
+  g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED));
+  g_clear_object (&session);
+  clinic_close (&c);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const char *no_faults[] = { NULL };
@@ -1252,6 +1753,12 @@ static const char *leak[] = { "--leak", "0", NULL };
 static const char *stuck[] = { "--stuck-sensor", "0", NULL };
 static const char *overshoot[] = { "--overshoot", "0", NULL };
 static const char *reset[] = { "--reset-after", "3", NULL };
+static const char *nak_start[] = { "--nak-always", "start", "--nak-code", "bad-value", NULL };
+static const char *nak_next_start[] = { "--fault-commands", "start", "--nak-next", "1", NULL };
+static const char *drop_two_loads[] = { "--fault-commands", "load-program", "--drop-next", "2", NULL };
+static const char *drop_starts[] = { "--fault-commands", "start", "--drop-next", "4", NULL };
+static const char *drop_pauses[] = { "--fault-commands", "pause", "--drop-next", "4", NULL };
+static const char *nak_storm[] = { "--nak-always", "stop,pause,resume,vent,heartbeat,ack-alarm", NULL };
 
 #define SIM_TEST(path, args, func) \
   g_test_add (path, Fixture, args, fixture_setup_sim, func, fixture_teardown)
@@ -1289,6 +1796,17 @@ main (int   argc,
   SIM_TEST ("/presso/device/fault/reset", reset, test_fault_reset);
 
   g_test_add_func ("/presso/device/simulated", test_simulated);
+
+  SIM_TEST ("/presso/device/nak/start-refused", nak_start, test_nak_start_refused);
+  SIM_TEST ("/presso/device/nak/then-accepted", nak_next_start, test_nak_then_accepted);
+  SIM_TEST ("/presso/device/drop/then-accepted", drop_two_loads, test_drop_then_accepted);
+  SIM_TEST ("/presso/device/drop/start-times-out", drop_starts, test_drop_start_times_out);
+  SIM_TEST ("/presso/device/drop/while-running", drop_pauses, test_drop_while_running);
+  SIM_TEST ("/presso/device/nak/storm-vent", nak_storm, test_nak_storm_vent);
+  SIM_TEST ("/presso/device/session/nak-start", nak_start, test_session_nak_start);
+  SIM_TEST ("/presso/device/session/drop-pause", drop_pauses, test_session_drop);
+  SIM_TEST ("/presso/device/session/nak-stop", nak_storm, test_session_nak_storm);
+  SIM_TEST ("/presso/device/session/nak-storm-vent", nak_storm, test_session_nak_storm_vent);
 
   return g_test_run ();
 }

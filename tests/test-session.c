@@ -528,8 +528,12 @@ test_store_details_measurements_csv (Fixture       *f,
   /* The header, two rows (the notes keep their own line break, quoted) and the end. */
   g_assert_cmpuint (g_strv_length (lines), ==, 4);
   g_assert_true (g_str_has_prefix (lines[0], "Date,Duration (min),Program,"));
-  g_assert_nonnull (strstr (csv, ",1.5,Short test,Sequential,40,,Completed,Dr Léa Martin,SIM-0001,7,3,2,,0,70.2,,\"Legs lighter, \"\"much\"\" better,\nsleeps well\"\r\n"));
+  /* The circumferences the client has, before and after, between the weight and the notes. */
+  g_assert_true (g_str_has_suffix (lines[0], ",Weight before (kg),Weight after (kg),"
+                                             "Left ankle before (cm),Left ankle after (cm),Notes"));
+  g_assert_nonnull (strstr (csv, ",1.5,Short test,Sequential,40,,Completed,Dr Léa Martin,SIM-0001,7,3,2,,0,70.2,,25.0,24.5,\"Legs lighter, \"\"much\"\" better,\nsleeps well\"\r\n"));
   g_assert_nonnull (strstr (csv, ",3.0,Short test,"));
+  g_assert_nonnull (strstr (csv, ",0,70.2,,24.0,23.5,\r\n"));
 }
 
 /* A session whose Presso died is closed with what its last chunk shows. */

@@ -19,6 +19,7 @@
 #include "presso-clients-page.h"
 #include "presso-history-chart.h"
 #include "presso-history-page.h"
+#include "presso-measurements-group.h"
 #include "presso-pressure-graph.h"
 #include "presso-sim.h"
 #include "presso-store-screening.h"
@@ -828,12 +829,14 @@ test_treatment_history (Fixture       *f,
   open_area (f);
   presso_treatment_page_set_duration_limit (f->page, 3);
   pick_client (f, "Durand");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "weight_before_spin")), 72.4);
+  gtk_editable_set_text (presso_measurements_group_get_entry (PRESSO_MEASUREMENTS_GROUP (find (f, "before_measurements")),
+                                                              "weight"), "72.4");
   click (f, "start_button");
   g_assert_true (spin_until (f, session_finished, 15000));
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (f, "notes_view"))),
                             "Tolerated well.", -1);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "weight_after_spin")), 71.9);
+  gtk_editable_set_text (presso_measurements_group_get_entry (PRESSO_MEASUREMENTS_GROUP (find (f, "after_measurements")),
+                                                              "weight"), "71.9");
   click (f, "save_button");
   /* Saving twice does not weigh twice. */
   click (f, "save_button");
@@ -869,18 +872,22 @@ test_treatment_history (Fixture       *f,
     g_assert_cmpint (presso_session_record_get_heaviness_after (record), ==, PRESSO_SESSION_SCORE_UNSET);
   }
   {
-    const char *measured = gtk_label_get_label (GTK_LABEL (presso_find_child_by_id (GTK_WIDGET (history),
-                                                                                    "measurements_label")));
-    GtkWidget *chart = presso_find_child_by_id (GTK_WIDGET (history), "weight_chart");
+    GtkWidget *grid = presso_find_child_by_id (GTK_WIDGET (history), "measurements_grid");
+    g_autoptr(GString) measured = g_string_new (NULL);
+    GtkWidget *chart = presso_find_child_by_id (GTK_WIDGET (history), "course_chart");
     g_autoptr(GPtrArray) series = presso_store_list_measurement_series (f->store, presso_client_get_id (f->anne),
                                                                        "weight", &error);
 
+    for (GtkWidget *label = gtk_widget_get_first_child (grid); label; label = gtk_widget_get_next_sibling (label))
+      g_string_append_printf (measured, "%s|", gtk_label_get_label (GTK_LABEL (label)));
     g_assert_no_error (error);
     g_assert_cmpuint (series->len, ==, 2);
-    g_assert_nonnull (strstr (measured, "72.4"));
-    g_assert_nonnull (strstr (measured, "71.9"));
+    g_assert_nonnull (strstr (measured->str, "72.4"));
+    g_assert_nonnull (strstr (measured->str, "71.9"));
+    /* One session, weighed before and after. */
     g_assert_true (gtk_widget_get_visible (chart));
-    g_assert_cmpuint (presso_history_chart_get_n_values (PRESSO_HISTORY_CHART (chart)), ==, 1);
+    g_assert_cmpuint (presso_history_chart_get_n_sessions (PRESSO_HISTORY_CHART (chart)), ==, 1);
+    g_assert_cmpuint (presso_history_chart_get_n_values (PRESSO_HISTORY_CHART (chart)), ==, 2);
   }
   spin (300);
   save_screenshot (f, "ui-history.png");

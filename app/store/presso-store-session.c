@@ -21,6 +21,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "presso-measure-points.h"
 #include "presso-proto.h"
 #include "presso-store-private.h"
 #include "presso-store-session.h"
@@ -1840,6 +1841,55 @@ csv_score (GString *out,
   csv_field (out, text, FALSE);
 }
 
+static int
+compare_export_points (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      user_data)
+{
+  const char *pa = *(const char * const *) a;
+  const char *pb = *(const char * const *) b;
+  guint ia = presso_measure_point_index (pa);
+  guint ib = presso_measure_point_index (pb);
+
+  if (ia != ib)
+    return ia < ib ? -1 : 1;
+  return strcmp (pa, pb);
+}
+
+/* A session's values for @points: before at [2 i], after at [2 i + 1], NAN when not measured;
+ * a value corrected later counts, as for the weight. */
+static gboolean
+read_export_points (PressoStore  *self,
+                    gint64        session_id,
+                    GPtrArray    *points,
+                    double       *values,
+                    GError      **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; i < 2 * points->len; i++)
+    values[i] = NAN;
+  stmt = _presso_store_statement (self,
+                                  "SELECT point, after, value FROM session_measurements"
+                                  " WHERE session_id = ? ORDER BY id", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *point = _presso_store_column_string (stmt, 0);
+
+      for (guint i = 0; i < points->len; i++)
+        if (g_strcmp0 (g_ptr_array_index (points, i), point) == 0)
+          values[2 * i + (sqlite3_column_int (stmt, 1) ? 1 : 0)] = sqlite3_column_double (stmt, 2);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return _presso_store_fail (self, error, _("Could not export the sessions"));
+  return TRUE;
+}
+
 char *
 presso_store_export_client_sessions_csv (PressoStore  *self,
                                          gint64        client_id,
@@ -1852,13 +1902,50 @@ presso_store_export_client_sessions_csv (PressoStore  *self,
     N_("Weight before (kg)"), N_("Weight after (kg)"), N_("Notes"),
   };
   g_autoptr(GString) out = g_string_new (NULL);
+  /* The points other than the weight that this client has values for, in the catalogue's
+   * order (a point no longer in it last, by its id): two columns each, before and after. */
+  g_autoptr(GPtrArray) points = g_ptr_array_new_with_free_func (g_free);
+  g_autofree double *values = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
   g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
-    csv_field (out, _(headers[i]), i == G_N_ELEMENTS (headers) - 1);
+  stmt = _presso_store_statement (self,
+                                  "SELECT DISTINCT m.point FROM session_measurements m"
+                                  " JOIN sessions s ON s.id = m.session_id"
+                                  " WHERE s.client_id = ? AND m.point <> 'weight'", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, client_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (points, g_strdup (_presso_store_column_string (stmt, 0)));
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _presso_store_fail (self, error, _("Could not export the sessions"));
+      return NULL;
+    }
+  g_ptr_array_sort_with_data (points, compare_export_points, NULL);
+  values = g_new (double, 2 * MAX (points->len, 1));
+
+  for (guint i = 0; i < G_N_ELEMENTS (headers) - 1; i++)
+    csv_field (out, _(headers[i]), FALSE);
+  for (guint i = 0; i < points->len; i++)
+    {
+      const char *id = g_ptr_array_index (points, i);
+      const PressoMeasurePoint *point = presso_measure_point_lookup (id);
+      const char *name = point ? presso_measure_point_get_label (point) : id;
+      const char *unit = presso_measure_unit_to_label (point ? point->unit : PRESSO_MEASURE_UNIT_CM);
+      /* Translators: CSV column headers of a measured point: "Left calf before (cm)" */
+      g_autofree char *before = g_strdup_printf (_("%s before (%s)"), name, unit);
+      /* Translators: CSV column headers of a measured point: "Left calf after (cm)" */
+      g_autofree char *after = g_strdup_printf (_("%s after (%s)"), name, unit);
+
+      csv_field (out, before, FALSE);
+      csv_field (out, after, FALSE);
+    }
+  csv_field (out, _(headers[G_N_ELEMENTS (headers) - 1]), TRUE);
 
   stmt = _presso_store_statement (self,
                                   "SELECT " SESSION_COLUMNS ","
@@ -1902,6 +1989,19 @@ presso_store_export_client_sessions_csv (PressoStore  *self,
           if (sqlite3_column_type (stmt, col) != SQLITE_NULL)
             g_ascii_formatd (weight, sizeof weight, "%.1f", sqlite3_column_double (stmt, col));
           csv_field (out, weight, FALSE);
+        }
+      if (points->len > 0 && !read_export_points (self, r->id, points, values, error))
+        {
+          sqlite3_reset (stmt);
+          return NULL;
+        }
+      for (guint i = 0; i < 2 * points->len; i++)
+        {
+          char value[G_ASCII_DTOSTR_BUF_SIZE] = "";
+
+          if (!isnan (values[i]))
+            g_ascii_formatd (value, sizeof value, "%.1f", values[i]);
+          csv_field (out, value, FALSE);
         }
       csv_field (out, r->notes, TRUE);
     }

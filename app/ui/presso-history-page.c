@@ -20,6 +20,7 @@
 #include "presso-clients-page.h"
 #include "presso-history-chart.h"
 #include "presso-history-page.h"
+#include "presso-measure-points.h"
 #include "presso-pressure-graph.h"
 #include "presso-store-session.h"
 #include "presso-ui-util.h"
@@ -42,6 +43,8 @@ struct _PressoHistoryPage
   GtkStringList       *program_names;
   PressoSampleBuffer  *replay;
   GtkWidget           *followed_clients;
+  GPtrArray           *course_points;     /* const PressoMeasurePoint: the client's, in the dropdown */
+  GtkStringList       *course_point_names;
   gboolean             updating;
   gboolean             built;             /* the template, made when first shown */
 
@@ -61,9 +64,11 @@ struct _PressoHistoryPage
   PressoPressureGraph *graph;
   GtkLabel            *events_label;
   GtkLabel            *notes_label;
+  GtkGrid             *measurements_grid;
   GtkLabel            *measurements_label;
-  PressoHistoryChart  *weight_chart;
-  GtkWidget           *weight_empty_label;
+  GtkDropDown         *course_point_dropdown;
+  PressoHistoryChart  *course_chart;
+  GtkWidget           *course_empty;
 };
 
 G_DEFINE_FINAL_TYPE (PressoHistoryPage, presso_history_page, ADW_TYPE_BIN)
@@ -256,30 +261,190 @@ add_unique (GPtrArray  *names,
   g_ptr_array_add (names, g_strdup (name));
 }
 
-/* One weight per session over the course: the one after the session, else the one before. */
+/* The chosen point over the course: one place per session with a value, before and after.
+ * A value corrected after it was first saved counts as its latest one. */
 static void
-load_weights (PressoHistoryPage *self)
+load_course_chart (PressoHistoryPage *self)
 {
+  guint selected = gtk_drop_down_get_selected (self->course_point_dropdown);
+  const PressoMeasurePoint *point = NULL;
   g_autoptr(GPtrArray) series = NULL;
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (PressoHistoryChartSession));
   gint64 session = 0;
 
-  if (self->store != NULL && self->client != NULL)
+  if (selected < self->course_points->len)
+    point = g_ptr_array_index (self->course_points, selected);
+  if (point != NULL && self->store != NULL && self->client != NULL)
     series = presso_store_list_measurement_series (self->store, presso_client_get_id (self->client),
-                                                   "weight", NULL);
+                                                   point->id, NULL);
   for (guint i = 0; series && i < series->len; i++)
     {
       PressoMeasurement *m = g_ptr_array_index (series, i);
+      PressoHistoryChartSession *last;
 
-      if (m->session_id != session)
-        g_array_append_val (values, m->value);
-      else if (m->after)
-        g_array_index (values, double, values->len - 1) = m->value;
-      session = m->session_id;
+      if (m->session_id != session || sessions->len == 0)
+        {
+          PressoHistoryChartSession added = { m->session_started_at, NAN, NAN };
+
+          g_array_append_val (sessions, added);
+          session = m->session_id;
+        }
+      last = &g_array_index (sessions, PressoHistoryChartSession, sessions->len - 1);
+      if (m->after)
+        last->after = m->value;
+      else
+        last->before = m->value;
     }
-  presso_history_chart_set_values (self->weight_chart, (const double *) values->data, values->len, _("kg"));
-  gtk_widget_set_visible (GTK_WIDGET (self->weight_chart), values->len > 0);
-  gtk_widget_set_visible (self->weight_empty_label, values->len == 0);
+  presso_history_chart_set_sessions (self->course_chart, (PressoHistoryChartSession *) sessions->data,
+                                     sessions->len,
+                                     point ? presso_measure_point_get_label (point) : NULL,
+                                     point ? presso_measure_unit_to_label (point->unit) : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->course_chart), sessions->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->course_point_dropdown), self->course_points->len > 0);
+  gtk_widget_set_visible (self->course_empty, sessions->len == 0);
+}
+
+/* The points this client has values for, in the catalogue's order; the one shown first is the
+ * circumference measured at the most sessions (the one the course follows), else the weight. */
+static void
+load_course_points (PressoHistoryPage *self)
+{
+  guint best = G_MAXUINT, best_count = 0, weight = G_MAXUINT;
+
+  g_ptr_array_set_size (self->course_points, 0);
+  for (guint i = 0; self->store != NULL && self->client != NULL && i < presso_measure_points_get_n (); i++)
+    {
+      const PressoMeasurePoint *point = presso_measure_points_get (i);
+      g_autoptr(GPtrArray) series = presso_store_list_measurement_series (self->store,
+                                                                         presso_client_get_id (self->client),
+                                                                         point->id, NULL);
+      guint count = 0;
+      gint64 session = 0;
+
+      for (guint j = 0; series && j < series->len; j++)
+        {
+          PressoMeasurement *m = g_ptr_array_index (series, j);
+
+          count += m->session_id != session;
+          session = m->session_id;
+        }
+      if (count == 0)
+        continue;
+      if (point->unit == PRESSO_MEASURE_UNIT_CM && count > best_count)
+        {
+          best = self->course_points->len;
+          best_count = count;
+        }
+      else if (point->unit == PRESSO_MEASURE_UNIT_KG)
+        weight = self->course_points->len;
+      g_ptr_array_add (self->course_points, (gpointer) point);
+    }
+
+  self->updating = TRUE;
+  gtk_string_list_splice (self->course_point_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->course_point_names)), NULL);
+  for (guint i = 0; i < self->course_points->len; i++)
+    gtk_string_list_append (self->course_point_names,
+                            presso_measure_point_get_label (g_ptr_array_index (self->course_points, i)));
+  gtk_drop_down_set_selected (self->course_point_dropdown,
+                              best != G_MAXUINT ? best : weight != G_MAXUINT ? weight : 0);
+  self->updating = FALSE;
+  load_course_chart (self);
+}
+
+static GtkWidget *
+grid_label (GtkGrid    *grid,
+            const char *text,
+            int         column,
+            int         row,
+            gboolean    numeric)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), numeric ? 1 : 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  if (numeric)
+    gtk_widget_add_css_class (label, "numeric");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+  return label;
+}
+
+static char *
+format_value (double value)
+{
+  return isfinite (value) ? g_strdup_printf ("%.1f", value) : g_strdup ("–");
+}
+
+/* A session's measurements, one line per point in the catalogue's order: before → after, and
+ * the difference (what a course is for).  The latest value of each counts. */
+static void
+show_measurements (PressoHistoryPage *self,
+                   GPtrArray         *measurements)
+{
+  guint n = presso_measure_points_get_n ();
+  g_autofree double *before = g_new (double, n);
+  g_autofree double *after = g_new (double, n);
+  GtkWidget *child;
+  int line = 1;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->measurements_grid))) != NULL)
+    gtk_grid_remove (self->measurements_grid, child);
+  for (guint i = 0; i < n; i++)
+    before[i] = after[i] = NAN;
+  for (guint i = 0; measurements && i < measurements->len; i++)
+    {
+      PressoMeasurement *m = g_ptr_array_index (measurements, i);
+      guint index = presso_measure_point_index (m->point);
+
+      /* A point no longer in the catalogue is not shown: its meaning is unknown. */
+      if (index == G_MAXUINT)
+        continue;
+      if (m->after)
+        after[index] = m->value;
+      else
+        before[index] = m->value;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PressoMeasurePoint *point = presso_measure_points_get (i);
+      const char *unit = presso_measure_unit_to_label (point->unit);
+      g_autofree char *b = NULL, *a = NULL, *change = NULL, *title = NULL;
+
+      if (!isfinite (before[i]) && !isfinite (after[i]))
+        continue;
+      if (line == 1)
+        {
+          const char *headers[] = { _("Point"), _("Before"), "", _("After"), _("Change") };
+
+          for (int c = 0; c < 5; c++)
+            gtk_widget_add_css_class (grid_label (self->measurements_grid, headers[c], c, 0, c > 0),
+                                      "dim-label");
+        }
+      /* Translators: a measured point and its unit in the session's table: "Left calf (cm)" */
+      title = g_strdup_printf (_("%s (%s)"), presso_measure_point_get_label (point), unit);
+      b = format_value (before[i]);
+      a = format_value (after[i]);
+      if (isfinite (before[i]) && isfinite (after[i]))
+        {
+          double d = after[i] - before[i];
+
+          /* A true minus sign, and a plus for a gain: the sign is the news. */
+          change = fabs (d) < 0.05 ? g_strdup ("0.0")
+                                   : g_strdup_printf ("%s%.1f", d < 0 ? "−" : "+", fabs (d));
+        }
+      else
+        change = g_strdup ("–");
+      grid_label (self->measurements_grid, title, 0, line, FALSE);
+      grid_label (self->measurements_grid, b, 1, line, TRUE);
+      gtk_widget_add_css_class (grid_label (self->measurements_grid, "→", 2, line, FALSE), "dim-label");
+      grid_label (self->measurements_grid, a, 3, line, TRUE);
+      grid_label (self->measurements_grid, change, 4, line, TRUE);
+      line++;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->measurements_grid), line > 1);
+  gtk_label_set_label (self->measurements_label, _("None recorded."));
+  gtk_widget_set_visible (GTK_WIDGET (self->measurements_label), line == 1);
 }
 
 /* Clinical history: practitioners and managers only. */
@@ -328,7 +493,7 @@ load_sessions (PressoHistoryPage *self)
       add_unique (practitioners, presso_session_record_get_practitioner_name (record));
       add_unique (programs, presso_session_record_get_program_name (record));
     }
-  load_weights (self);
+  load_course_points (self);
   self->updating = TRUE;
   fill_filter (self->practitioner_names, _("All practitioners"), practitioners);
   fill_filter (self->program_names, _("All programs"), programs);
@@ -364,6 +529,13 @@ on_filter_changed_cb (PressoHistoryPage *self)
 {
   if (!self->updating)
     apply_filters (self);
+}
+
+static void
+on_course_point_changed_cb (PressoHistoryPage *self)
+{
+  if (!self->updating)
+    load_course_chart (self);
 }
 
 static void
@@ -534,6 +706,7 @@ ensure_content (PressoHistoryPage *self)
   self->updating = TRUE;
   gtk_drop_down_set_model (self->practitioner_dropdown, G_LIST_MODEL (self->practitioner_names));
   gtk_drop_down_set_model (self->program_dropdown, G_LIST_MODEL (self->program_names));
+  gtk_drop_down_set_model (self->course_point_dropdown, G_LIST_MODEL (self->course_point_names));
   self->updating = FALSE;
   gtk_list_box_bind_model (self->sessions_list, G_LIST_MODEL (self->shown), create_session_row, NULL, NULL);
   presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_SESSION);
@@ -600,6 +773,8 @@ presso_history_page_dispose (GObject *object)
   g_clear_object (&self->program_names);
   g_clear_object (&self->replay);
   g_clear_object (&self->followed_clients);
+  g_clear_object (&self->course_point_names);
+  g_clear_pointer (&self->course_points, g_ptr_array_unref);
 
   G_OBJECT_CLASS (presso_history_page_parent_class)->dispose (object);
 }
@@ -699,11 +874,14 @@ presso_history_page_class_init (PressoHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, graph);
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, events_label);
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, measurements_grid);
   gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, measurements_label);
-  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, weight_chart);
-  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, weight_empty_label);
+  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, course_point_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, course_chart);
+  gtk_widget_class_bind_template_child (widget_class, PressoHistoryPage, course_empty);
   gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_session_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_course_point_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_client_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_client_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_client_result_activated_cb);
@@ -715,6 +893,8 @@ presso_history_page_init (PressoHistoryPage *self)
   self->shown = g_list_store_new (PRESSO_TYPE_SESSION_RECORD);
   self->practitioner_names = gtk_string_list_new (NULL);
   self->program_names = gtk_string_list_new (NULL);
+  self->course_points = g_ptr_array_new ();
+  self->course_point_names = gtk_string_list_new (NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "history.export", FALSE);
 }
 
@@ -813,7 +993,6 @@ presso_history_page_open_session (PressoHistoryPage  *self,
   g_autoptr(GPtrArray) measurements = NULL;
   g_autoptr(GString) events = g_string_new (NULL);
   g_autoptr(GString) notes = g_string_new (NULL);
-  g_autoptr(GString) measured = g_string_new (NULL);
   g_autofree char *when = NULL;
   g_autofree char *duration = NULL;
   g_autofree char *title = NULL;
@@ -909,19 +1088,7 @@ presso_history_page_open_session (PressoHistoryPage  *self,
   gtk_label_set_label (self->notes_label, notes->str);
 
   measurements = presso_store_list_session_measurements (self->store, session_id, NULL);
-  for (guint i = 0; measurements && i < measurements->len; i++)
-    {
-      PressoMeasurement *m = g_ptr_array_index (measurements, i);
-      gboolean weight = g_strcmp0 (m->point, "weight") == 0;
-
-      if (measured->len > 0)
-        g_string_append_c (measured, '\n');
-      /* Translators: a measurement: point, before/after, value and unit */
-      g_string_append_printf (measured, _("%s (%s): %.1f %s"), weight ? _("Weight") : m->point,
-                              m->after ? _("after") : _("before"), m->value,
-                              weight ? _("kg") : _("cm"));
-    }
-  gtk_label_set_label (self->measurements_label, measured->len > 0 ? measured->str : _("None recorded."));
+  show_measurements (self, measurements);
   gtk_stack_set_visible_child_name (self->detail_stack, "detail");
   return TRUE;
 }

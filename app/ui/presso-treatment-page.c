@@ -19,6 +19,7 @@
 #include "presso-client-list.h"
 #include "presso-clients-page.h"
 #include "presso-garment-view.h"
+#include "presso-measurements-group.h"
 #include "presso-pressure-graph.h"
 #include "presso-program-editor.h"
 #include "presso-screening-confirm.h"
@@ -64,7 +65,8 @@ struct _PressoTreatmentPage
   GDateTime            *device_alarm_time;
   char                 *refusal;
   guint                 duration_limit_s;
-  gboolean              weight_after_saved;  /* a second save does not weigh twice */
+  GHashTable           *saved_after;     /* point id → value written after the session:
+                                         * a second save does not write it twice */
   gboolean              updating;
   gboolean              showed_session;  /* the client row shows the session's program */
   gboolean              built;           /* the template, made when first needed */
@@ -99,7 +101,7 @@ struct _PressoTreatmentPage
   GtkWidget            *before_group;
   GtkSpinButton        *heaviness_before_spin;
   GtkSpinButton        *pain_before_spin;
-  GtkSpinButton        *weight_before_spin;
+  PressoMeasurementsGroup *before_measurements;
   GtkWidget            *refusal_box;
   GtkLabel             *refusal_label;
   GtkWidget            *start_button;
@@ -109,7 +111,7 @@ struct _PressoTreatmentPage
   GtkWidget            *after_group;
   GtkSpinButton        *heaviness_after_spin;
   GtkSpinButton        *pain_after_spin;
-  GtkSpinButton        *weight_after_spin;
+  PressoMeasurementsGroup *after_measurements;
   GtkTextView          *notes_view;
   GtkLabel             *remaining_title_label;
   GtkLabel             *remaining_label;
@@ -364,6 +366,18 @@ update_program_problems (PressoTreatmentPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->program_problem_label), text->len > 0);
 }
 
+/* The points of the garments worn are offered first. */
+static void
+update_measure_garments (PressoTreatmentPage *self)
+{
+  guint garments = self->program ? presso_program_get_garments (self->program) : 0;
+
+  if (!self->built)
+    return;
+  presso_measurements_group_set_garments (self->before_measurements, garments);
+  presso_measurements_group_set_garments (self->after_measurements, garments);
+}
+
 static void
 sync_program_widgets (PressoTreatmentPage *self)
 {
@@ -384,6 +398,7 @@ sync_program_widgets (PressoTreatmentPage *self)
   self->updating = FALSE;
   update_cap (self);
   update_program_problems (self);
+  update_measure_garments (self);
 }
 
 static void
@@ -427,6 +442,7 @@ on_garment_toggled_cb (PressoTreatmentPage *self,
   presso_program_set_garments (self->program, garments);
   update_cap (self);
   update_program_problems (self);
+  update_measure_garments (self);
 }
 
 static void
@@ -1185,7 +1201,7 @@ take_session (PressoTreatmentPage *self,
 
   clear_session (self);
   self->session = session;
-  self->weight_after_saved = FALSE;
+  g_hash_table_remove_all (self->saved_after);
   g_signal_connect_swapped (session, "notify::state", G_CALLBACK (on_session_state_cb), self);
   g_signal_connect_swapped (session, "notify::remaining-s", G_CALLBACK (update_status), self);
   g_signal_connect_swapped (session, "notify::cycle", G_CALLBACK (update_status), self);
@@ -1203,19 +1219,33 @@ take_session (PressoTreatmentPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
-/* A weight of 0 means "not weighed". */
+/* Writes the valid values typed (blank: not measured).  After the session, a value already
+ * written is not written again when the notes are saved a second time; a corrected one is
+ * (the latest counts). */
 static gboolean
-save_weight (PressoTreatmentPage  *self,
-             GtkSpinButton        *spin,
-             gboolean              after,
-             GError              **error)
+save_measurements (PressoTreatmentPage      *self,
+                   PressoMeasurementsGroup  *group,
+                   gboolean                  after,
+                   GError                  **error)
 {
-  double kg = gtk_spin_button_get_value (spin);
+  g_autoptr(GArray) values = presso_measurements_group_get_values (group);
+  gint64 session_id = presso_session_get_session_id (self->session);
 
-  if (kg <= 0)
-    return TRUE;
-  return presso_store_add_measurement (self->store, presso_session_get_session_id (self->session),
-                                       "weight", after, kg, error) > 0;
+  for (guint i = 0; i < values->len; i++)
+    {
+      PressoMeasuredValue *measured = &g_array_index (values, PressoMeasuredValue, i);
+      double *saved = after ? g_hash_table_lookup (self->saved_after, measured->point->id) : NULL;
+
+      if (saved != NULL && *saved == measured->value)
+        continue;
+      if (presso_store_add_measurement (self->store, session_id, measured->point->id, after,
+                                        measured->value, error) <= 0)
+        return FALSE;
+      if (after)
+        g_hash_table_insert (self->saved_after, (gpointer) measured->point->id,
+                             g_memdup2 (&measured->value, sizeof (double)));
+    }
+  return TRUE;
 }
 
 /* Records the scores asked before the start at once: they must not depend on a later save. */
@@ -1234,7 +1264,7 @@ save_before_scores (PressoTreatmentPage *self)
                                         gtk_spin_button_get_value_as_int (self->pain_before_spin),
                                         PRESSO_SESSION_SCORE_UNSET);
       if (presso_store_update_session_details (self->store, record, &error))
-        save_weight (self, self->weight_before_spin, FALSE, &error);
+        save_measurements (self, self->before_measurements, FALSE, &error);
     }
   if (error != NULL)
     {
@@ -1375,6 +1405,16 @@ start_action (GtkWidget  *widget,
   if (presso_program_get_garments (self->program) == 0)
     {
       set_refusal (self, _("Choose at least one garment."));
+      return;
+    }
+  /* A value typed wrong is neither dropped nor saved: it waits, marked, to be corrected. */
+  if (!presso_measurements_group_check (self->before_measurements, &error))
+    {
+      /* Translators: a measurement typed before the start is not plausible; the problem follows */
+      g_autofree char *text = g_strdup_printf (_("Not started: check the measurements before the session. %s"),
+                                               error->message);
+
+      set_refusal (self, text);
       return;
     }
   if (ensure_rules (self) == NULL)
@@ -1543,13 +1583,22 @@ save_action (GtkWidget  *widget,
                                         gtk_spin_button_get_value_as_int (self->heaviness_after_spin),
                                         gtk_spin_button_get_value_as_int (self->pain_before_spin),
                                         gtk_spin_button_get_value_as_int (self->pain_after_spin));
-      if (presso_store_update_session_details (self->store, record, &error) &&
-          !self->weight_after_saved && gtk_spin_button_get_value (self->weight_after_spin) > 0)
-        self->weight_after_saved = save_weight (self, self->weight_after_spin, TRUE, &error);
+      if (presso_store_update_session_details (self->store, record, &error))
+        save_measurements (self, self->after_measurements, TRUE, &error);
     }
   if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("The notes were not saved: %s"), error->message);
+
+      show_toast (self, text);
+      return;
+    }
+  /* The notes and the good values are kept; a refused value stays in its entry, marked. */
+  if (!presso_measurements_group_check (self->after_measurements, &error))
+    {
+      /* Translators: the notes were saved, but a measurement was refused; the problem follows */
+      g_autofree char *text = g_strdup_printf (_("Notes saved, but not this measurement: %s"),
+                                               error->message);
 
       show_toast (self, text);
       return;
@@ -1570,7 +1619,7 @@ new_session_action (GtkWidget  *widget,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->notes_view), "", -1);
   gtk_spin_button_set_value (self->heaviness_after_spin, PRESSO_SESSION_SCORE_UNSET);
   gtk_spin_button_set_value (self->pain_after_spin, PRESSO_SESSION_SCORE_UNSET);
-  gtk_spin_button_set_value (self->weight_after_spin, 0);
+  presso_measurements_group_clear (self->after_measurements);
   set_refusal (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
   update_all (self);
@@ -1825,6 +1874,7 @@ presso_treatment_page_dispose (GObject *object)
   g_clear_pointer (&self->programs, g_ptr_array_unref);
   g_clear_pointer (&self->garment_checks, g_ptr_array_unref);
   g_clear_pointer (&self->watched_alarms, g_ptr_array_unref);
+  g_clear_pointer (&self->saved_after, g_hash_table_unref);
 
   G_OBJECT_CLASS (presso_treatment_page_parent_class)->dispose (object);
 }
@@ -1904,6 +1954,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   presso_ui_ensure_resources ();
   g_type_ensure (PRESSO_TYPE_PRESSURE_GRAPH);
   g_type_ensure (PRESSO_TYPE_GARMENT_VIEW);
+  g_type_ensure (PRESSO_TYPE_MEASUREMENTS_GROUP);
 
   object_class->dispose = presso_treatment_page_dispose;
   object_class->finalize = presso_treatment_page_finalize;
@@ -1967,7 +2018,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, before_group);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, heaviness_before_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, pain_before_spin);
-  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, weight_before_spin);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, before_measurements);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, refusal_box);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, start_button);
@@ -1977,7 +2028,7 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, after_group);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, heaviness_after_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, pain_after_spin);
-  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, weight_after_spin);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, after_measurements);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, notes_view);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, remaining_title_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, remaining_label);
@@ -2010,6 +2061,7 @@ presso_treatment_page_init (PressoTreatmentPage *self)
   self->programs = g_ptr_array_new_with_free_func (g_object_unref);
   self->garment_checks = g_ptr_array_new ();
   self->watched_alarms = g_ptr_array_new_with_free_func (g_object_unref);
+  self->saved_after = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   self->device_names = gtk_string_list_new (NULL);
   self->program_names = gtk_string_list_new (NULL);
   self->validity_days = DEFAULT_VALIDITY_DAYS;
@@ -2184,7 +2236,7 @@ presso_treatment_page_set_client (PressoTreatmentPage *self,
     {
       gtk_spin_button_set_value (self->heaviness_before_spin, PRESSO_SESSION_SCORE_UNSET);
       gtk_spin_button_set_value (self->pain_before_spin, PRESSO_SESSION_SCORE_UNSET);
-      gtk_spin_button_set_value (self->weight_before_spin, 0);
+      presso_measurements_group_clear (self->before_measurements);
     }
   update_client_row (self);
   update_cap (self);

@@ -323,6 +323,20 @@ find_alarm (PressoSession *session,
   return NULL;
 }
 
+/* The session's record as stored, once everything recorded so far is written (the session
+ * writes on its recorder's thread). */
+static PressoSessionRecord *
+read_record (Fixture        *f,
+             PressoSession  *session,
+             GError        **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (!presso_session_sync_record (session, &local_error))
+    g_test_message ("record not complete yet: %s", local_error->message);
+  return presso_store_get_session (f->store, presso_session_get_session_id (session), error);
+}
+
 /* ------------------------------------------------------------------ store */
 
 static void
@@ -927,7 +941,7 @@ test_session_completed (Fixture       *f,
     g_autoptr(PressoSessionRecord) live = NULL;
 
     spin (2500);
-    live = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+    live = read_record (f, session, &error);
     g_assert_no_error (error);
     g_assert_cmpint (presso_session_record_get_outcome (live), ==, PRESSO_SESSION_OUTCOME_RUNNING);
     g_assert_cmpuint (presso_session_record_get_trace (live)->n_samples, >=, 10);
@@ -939,7 +953,7 @@ test_session_completed (Fixture       *f,
   g_assert_cmpuint (counts.n_telemetry, >, 300);
   g_assert_cmpuint (presso_session_get_elapsed_s (session), >=, 5);
 
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 6000);
@@ -1013,7 +1027,7 @@ test_session_stop_and_vent (Fixture       *f,
   g_assert_cmpuint (presso_session_get_duration_s (second), >=, 1);
   g_assert_cmpuint (presso_session_get_duration_s (second), <, 10);
   g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
-  record = presso_store_get_session (f->store, presso_session_get_session_id (second), &error);
+  record = read_record (f, second, &error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
   g_clear_object (&record);
@@ -1078,7 +1092,7 @@ test_session_disconnect (Fixture       *f,
    * a second): the session asked for it all the same, and the record says so. */
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_DISCONNECTED);
 
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, presso_session_alarm_get_code (alarm)));
@@ -1093,7 +1107,7 @@ test_session_disconnect (Fixture       *f,
   spin (500);
   g_assert_false (presso_session_alarm_get_acknowledged (alarm));
   g_clear_object (&record);
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ACKNOWLEDGED, presso_session_alarm_get_code (alarm)));
 
   /* The practitioner presses Emergency vent with the link down: the click is not lost in
@@ -1105,7 +1119,7 @@ test_session_disconnect (Fixture       *f,
   g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
   g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
   g_clear_object (&record);
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_VENT_UNREACHABLE));
 }
 
@@ -1137,7 +1151,7 @@ test_session_disconnect_paused (Fixture       *f,
   g_assert_nonnull (alarm);
   g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_HIGH);
   g_assert_cmpstr (presso_session_get_status_message (session), ==, presso_session_alarm_get_text (alarm));
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_PAUSE));
@@ -1197,7 +1211,7 @@ test_session_overshoot (Fixture       *f,
     g_assert_cmphex (t->vent_valves & all, ==, all);
   }
 
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_PROTO_EVENT_OVER_PRESSURE));
@@ -1206,7 +1220,7 @@ test_session_overshoot (Fixture       *f,
   presso_session_acknowledge_alarm (session, alarm);
   g_assert_true (presso_session_alarm_get_acknowledged (alarm));
   g_clear_object (&record);
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ACKNOWLEDGED, PRESSO_PROTO_EVENT_OVER_PRESSURE));
 }
 
@@ -1260,7 +1274,7 @@ test_session_over_cap (Fixture       *f,
   t = presso_device_get_last_telemetry (f->device);
   g_assert_cmpuint (t->compressor_pct, ==, 0);
 
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_OVER_LIMIT));
@@ -1306,7 +1320,7 @@ test_session_stall_at_start (Fixture       *f,
   g_assert_cmpuint (presso_session_alarm_get_code (alarm), ==, PRESSO_DEVICE_ALARM_TELEMETRY_SILENT);
   g_assert_cmpuint (g_list_model_get_n_items (presso_session_get_alarms (session)), ==, 1);
   g_assert_cmpstr (presso_session_get_status_message (session), ==, presso_session_alarm_get_text (alarm));
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
@@ -1380,7 +1394,7 @@ test_session_record_fails (Fixture       *f,
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_assert_cmpuint (counts.n_alarms, ==, 1);
 
-  record = presso_store_get_session (f->store, presso_session_get_session_id (session), &error);
+  record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_RECORD_FAILED));
@@ -1388,6 +1402,141 @@ test_session_record_fails (Fixture       *f,
   trace = presso_session_record_get_trace (record);
   g_test_message ("%u samples", trace->n_samples);
   g_assert_cmpuint (trace->n_samples, >=, 78);
+}
+
+typedef struct
+{
+  gint64 last_us;
+  gint64 max_gap_us;
+  guint  ticks;
+} Ticker;
+
+static gboolean
+on_tick_cb (gpointer data)
+{
+  Ticker *ticker = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (ticker->last_us > 0)
+    ticker->max_gap_us = MAX (ticker->max_gap_us, now - ticker->last_us);
+  ticker->last_us = now;
+  ticker->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Index of the first event of @kind and @code in the record (they come in the order written),
+ * or -1. */
+static int
+event_index (PressoSessionRecord    *record,
+             PressoSessionEventKind  kind,
+             guint                   code)
+{
+  GPtrArray *events = presso_session_record_get_events (record);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      PressoSessionEvent *e = g_ptr_array_index (events, i);
+      if (e->kind == kind && e->code == code)
+        return (int) i;
+    }
+  return -1;
+}
+
+/* Another program holds the database locked (a backup tool, a second Presso doing a long
+ * write) for longer than the busy timeout while the session runs and things happen: the window
+ * must not freeze.  The main loop keeps turning (a 50 ms tick never waits 200 ms), one medium
+ * alarm says the record cannot be written, and once the lock goes every event reaches the
+ * database, in the order it happened, with the whole trace and the outcome. */
+static void
+test_session_record_locked (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoSession) session = NULL;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoSessionAlarm *alarm;
+  GPtrArray *events;
+  Counts counts = { 0 };
+  Ticker ticker = { 0 };
+  sqlite3 *other = NULL;
+  guint tick_id;
+  gint64 locked_us;
+  int start, pause, resume, finished, failed;
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 12, &counts);
+  g_assert_true (iterate_until (session_running, session, 3000));
+  spin (500);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  locked_us = g_get_monotonic_time ();
+  tick_id = g_timeout_add (50, on_tick_cb, &ticker);
+
+  /* Things happen while it is locked: a pause and a resume, telemetry, flushes. */
+  spin (800);
+  g_assert_true (presso_session_pause (session, &error));
+  g_assert_no_error (error);
+  spin (800);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_PAUSED);
+  g_assert_true (presso_session_resume (session, &error));
+  g_assert_no_error (error);
+  /* Past the 5 s busy timeout: the first write gives up and says so. */
+  spin (5500);
+  g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
+  alarm = find_alarm (session, PRESSO_SESSION_ALARM_RECORD_FAILED);
+  g_assert_nonnull (alarm);
+  g_test_message ("alarm: %s", presso_session_alarm_get_text (alarm));
+  g_assert_cmpuint (presso_session_alarm_get_priority (alarm), ==, PRESSO_PROTO_PRIORITY_MEDIUM);
+  g_assert_cmpuint (counts.n_alarms, ==, 1);
+  g_assert_cmpuint (presso_session_get_trace_bytes (session), >, 0);
+
+  g_test_message ("locked %.1f s: %u ticks, longest gap %.0f ms",
+                  (g_get_monotonic_time () - locked_us) / 1e6, ticker.ticks, ticker.max_gap_us / 1000.0);
+  g_assert_cmpint (ticker.max_gap_us, <, 200 * G_TIME_SPAN_MILLISECOND);
+  g_assert_cmpuint (ticker.ticks, >=, (g_get_monotonic_time () - locked_us) / 1000 / 50 / 2);
+
+  /* The other program lets go: what was held back is written, late but whole. */
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_test_message ("to the end: %u ticks, longest gap %.0f ms", ticker.ticks, ticker.max_gap_us / 1000.0);
+  g_assert_cmpint (ticker.max_gap_us, <, 200 * G_TIME_SPAN_MILLISECOND);
+  g_source_remove (tick_id);
+  g_assert_cmpuint (counts.n_alarms, ==, 1);
+
+  g_assert_true (presso_session_sync_record (session, &error));
+  g_assert_no_error (error);
+  record = read_record (f, session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 12000);
+  events = presso_session_record_get_events (record);
+  for (guint i = 0; i < events->len; i++)
+    {
+      PressoSessionEvent *e = g_ptr_array_index (events, i);
+
+      g_test_message ("event %u: kind %d code %u at %" G_GINT64_FORMAT " ms: %s", i, e->kind, e->code,
+                      e->at_ms, e->text);
+      if (i > 0)
+        g_assert_cmpint (e->at_ms, >=, ((PressoSessionEvent *) g_ptr_array_index (events, i - 1))->at_ms);
+    }
+  start = event_index (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_START);
+  pause = event_index (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_PAUSE);
+  resume = event_index (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_RESUME);
+  failed = event_index (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_SESSION_ALARM_RECORD_FAILED);
+  finished = event_index (record, PRESSO_SESSION_EVENT_DEVICE, PRESSO_PROTO_EVENT_PROGRAM_FINISHED);
+  g_assert_cmpint (start, >=, 0);
+  g_assert_cmpint (pause, >, start);
+  g_assert_cmpint (resume, >, pause);
+  g_assert_cmpint (failed, >, resume);
+  g_assert_cmpint (finished, >, resume);
+  /* No hole in the trace: 12 s at 10 samples a second, the locked stretch included. */
+  g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 118);
 }
 
 int
@@ -1418,6 +1567,7 @@ main (int   argc,
   ADD ("sim/overshoot", fixture_setup_sim, test_session_overshoot, overshoot);
   ADD ("sim/over-cap", fixture_setup_sim, test_session_over_cap, overshoot);
   ADD ("sim/record-fails", fixture_setup_sim, test_session_record_fails, NULL);
+  ADD ("sim/record-locked", fixture_setup_sim, test_session_record_locked, NULL);
   ADD ("sim/stall-at-start", fixture_setup_sim, test_session_stall_at_start, stall);
 #undef ADD
 

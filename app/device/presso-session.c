@@ -306,8 +306,10 @@ set_status_message (PressoSession *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_MESSAGE]);
 }
 
-/* Writes one event row; a failed write is logged, never fatal: the session goes on and the
- * device is what keeps the client safe. */
+/* Hands one event row to the recorder's writer thread (in order with the trace and the
+ * outcome): never waits for the database.  A failed write shows as an alarm (see
+ * on_record_notify_cb), never fatal: the session goes on and the device is what keeps the
+ * client safe. */
 static void
 record_event (PressoSession          *self,
               PressoSessionEventKind  kind,
@@ -317,7 +319,6 @@ record_event (PressoSession          *self,
               double                  value_mmhg,
               const char             *text)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   PressoSessionEvent event = {
     .kind = kind,
@@ -330,14 +331,9 @@ record_event (PressoSession          *self,
     .text = (char *) text,
   };
 
-  if (self->session_id == 0)
+  if (self->session_id == 0 || self->recorder == NULL)
     return;
-  if (!presso_store_add_session_event (self->store, self->session_id, &event, &error))
-    {
-      /* Not a warning: the alarm below is what the user sees. */
-      g_message ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
-      record_write_result (self, error);
-    }
+  presso_trace_recorder_add_event (self->recorder, &event);
 }
 
 static void
@@ -419,6 +415,26 @@ flush_trace (PressoSession *self)
   return TRUE;
 }
 
+/* From the writer thread, through the main context: a write failed, or everything held back
+ * is written again. */
+static gboolean
+on_record_notify_cb (gpointer user_data)
+{
+  PressoSession *self = PRESSO_SESSION (user_data);
+  g_autoptr(GError) error = NULL;
+
+  if (self->recorder == NULL)
+    return G_SOURCE_CONTINUE;
+  if (!presso_trace_recorder_check (self->recorder, &error))
+    {
+      g_message ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+      record_write_result (self, error);
+    }
+  else if (presso_trace_recorder_get_unwritten (self->recorder) == 0)
+    record_write_result (self, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 on_flush_cb (gpointer user_data)
 {
@@ -449,28 +465,17 @@ end_session (PressoSession        *self,
              PressoSessionOutcome  outcome,
              const char           *message)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!is_active (self))
     return;
 
   g_clear_handle_id (&self->flush_source, g_source_remove);
   g_clear_handle_id (&self->watchdog_source, g_source_remove);
   flush_trace (self);
-  /* The whole trace is in before the outcome: whoever reads the record then sees it all. */
-  if (self->recorder != NULL && !presso_trace_recorder_sync (self->recorder, &error))
-    {
-      g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
-      g_clear_error (&error);
-    }
-
-  if (self->session_id != 0 &&
-      !presso_store_end_session (self->store, self->session_id, outcome, session_ms (self), &error))
-    {
-      /* The record stays "running": the next start closes it as interrupted. */
-      g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
-      record_write_result (self, error);
-    }
+  /* Queued behind the whole trace and every event: whoever reads the ended record sees it
+   * all.  Written by the recorder's thread: a locked database does not hold up the vent's
+   * alarm or the page (a failure shows as the record alarm, and it is tried again). */
+  if (self->recorder != NULL)
+    presso_trace_recorder_end (self->recorder, outcome, session_ms (self));
 
   if (message != NULL)
     set_status_message (self, message);
@@ -1085,6 +1090,17 @@ presso_session_get_trace_bytes (PressoSession *self)
   return self->trace_bytes;
 }
 
+gboolean
+presso_session_sync_record (PressoSession  *self,
+                            GError        **error)
+{
+  g_return_val_if_fail (PRESSO_IS_SESSION (self), FALSE);
+
+  if (self->recorder == NULL)
+    return TRUE;
+  return presso_trace_recorder_sync (self->recorder, error);
+}
+
 void
 presso_session_set_rearm_interval (PressoSession *self,
                                    guint          ms)
@@ -1272,6 +1288,10 @@ presso_session_start (PressoSession      *self,
   if (self->session_id == 0)
     return FALSE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION_ID]);
+  self->start_us = g_get_monotonic_time ();
+  self->recorder = presso_trace_recorder_new (self->store, self->session_id,
+                                              MAX (1, presso_device_get_n_chambers (self->device)));
+  presso_trace_recorder_set_notify (self->recorder, on_record_notify_cb, self, NULL);
 
   if (self->duration_limit_s > 0 && self->duration_limit_s < self->wire.duration_s)
     {
@@ -1285,10 +1305,7 @@ presso_session_start (PressoSession      *self,
     }
   self->cap_mmhg = cap;
   self->limit_mmhg = cap > 0 ? cap : (guint) MIN (ceiling, PRESSO_PROGRAM_MAX_MMHG);
-  self->start_us = g_get_monotonic_time ();
   self->last_telemetry_us = self->start_us;
-  self->recorder = presso_trace_recorder_new (self->store, self->session_id,
-                                              MAX (1, presso_device_get_n_chambers (self->device)));
   self->flush_source = g_timeout_add (self->flush_ms, on_flush_cb, self);
   self->watchdog_source = g_timeout_add (250, on_watchdog_cb, self);
   set_state (self, PRESSO_SESSION_STATE_STARTING);

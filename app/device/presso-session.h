@@ -172,6 +172,12 @@ gboolean        presso_session_emergency_vent       (PressoSession       *self);
 void            presso_session_acknowledge_alarm    (PressoSession       *self,
                                                      PressoSessionAlarm  *alarm);
 
+/* Waits until everything recorded so far (trace, events, the outcome once ended) is in the
+ * database, or a write fails (FALSE: it is tried again later).  Blocks the caller: for tests
+ * and command-line tools, never for the UI (the record is written in the background). */
+gboolean        presso_session_sync_record          (PressoSession       *self,
+                                                     GError             **error);
+
 /* Tuning, for tests and benchmarks (defaults above). */
 void            presso_session_set_rearm_interval   (PressoSession       *self,
                                                      guint                ms);

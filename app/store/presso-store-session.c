@@ -973,6 +973,69 @@ convert_all (GConverter    *converter,
   return g_byte_array_free_to_bytes (out);
 }
 
+/* The writer: everything a running session writes (trace chunks, event and alarm rows, the
+ * outcome) is committed off the main thread, on its own connection, one job after the other
+ * in the order they were handed over, so that neither a sync to disk nor a database locked by
+ * another program holds up the graph.  A job that cannot be written stays at the head of the
+ * queue (the ones behind it wait, so that the record keeps its order) and is tried again every
+ * RETRY_MS; the main thread hears of a failure, and of the record being complete again,
+ * through a GSource on its own context.  The writer may outlive its recorder: what is still
+ * queued when the recorder is freed is written in the background. */
+
+#define RETRY_MS          1000
+#define CLOSE_WAIT_MS     500               /* free() waits this long for a healthy writer */
+#define GIVE_UP_US        (5 * 60 * G_USEC_PER_SEC)   /* ...then tries this long on its own */
+
+typedef enum
+{
+  JOB_CHUNK,
+  JOB_EVENT,
+  JOB_END,
+} JobKind;
+
+typedef struct
+{
+  JobKind  kind;
+  gboolean failed;            /* could not be written at least once */
+  /* JOB_CHUNK */
+  guint32  start_ms;
+  guint32  end_ms;
+  guint    seq;
+  guint    n_samples;
+  GBytes  *data;
+  /* JOB_EVENT; JOB_END uses at_ms for the duration, when for the end time */
+  PressoSessionEventKind event_kind;
+  gint64   at_ms;
+  char    *when;
+  guint    code;
+  guint    priority;
+  guint    chamber;
+  double   value_mmhg;
+  char    *text;
+  PressoSessionOutcome outcome;
+} Job;
+
+typedef struct
+{
+  gint         ref_count;
+  char        *db_path;
+  gint64       session_id;
+  guint        n_chambers;
+  GThread     *thread;
+  sqlite3     *wdb;            /* used by the writer thread only */
+
+  GMutex       lock;
+  GCond        wake;           /* a job queued, or closing */
+  GCond        idle;           /* a job written or failed */
+  GQueue       jobs;           /* Job, oldest first: the head is the one being written */
+  gboolean     closing;
+  gboolean     failing;        /* the head failed; cleared once the queue is empty again */
+  guint64      n_failures;
+  GError      *write_error;    /* the first failure since the last report */
+  gint64       flushed_ms;     /* end of the last committed chunk */
+  GSource     *notify;         /* on the recorder's context, NULL once the recorder is gone */
+} Writer;
+
 struct _PressoTraceRecorder
 {
   PressoStore *store;
@@ -995,30 +1058,41 @@ struct _PressoTraceRecorder
 
   guint64      bytes;
   guint64      samples;
+  gboolean     ended;
 
-  /* The writer: chunks are committed off the main thread, on its own connection, so that a
-   * sync to disk never holds up the graph.  One thread, so chunks land in order. */
-  char        *db_path;
-  GThreadPool *writer;
-  sqlite3     *wdb;            /* used by the writer thread only */
-  GMutex       lock;
-  GCond        idle;
-  guint        pending;        /* chunks handed over, not yet committed */
-  GError      *write_error;    /* the first failure, reported by the next flush or sync */
-  GQueue       failed;         /* chunks that could not be written, tried again at each flush */
-  guint        unwritten;      /* chunks that failed and are not written yet */
-  gint64       flushed_ms;     /* end of the last committed chunk */
+  Writer      *writer;
 };
 
-typedef struct
+static void
+job_free (Job *job)
 {
-  guint32  start_ms;
-  guint32  end_ms;
-  guint    seq;
-  guint    n_samples;
-  gboolean failed;            /* could not be written at least once */
-  GBytes  *data;
-} Chunk;
+  g_clear_pointer (&job->data, g_bytes_unref);
+  g_free (job->when);
+  g_free (job->text);
+  g_free (job);
+}
+
+static void
+writer_unref (Writer *w)
+{
+  if (!g_atomic_int_dec_and_test (&w->ref_count))
+    return;
+  g_queue_clear_full (&w->jobs, (GDestroyNotify) job_free);
+  g_clear_error (&w->write_error);
+  g_mutex_clear (&w->lock);
+  g_cond_clear (&w->wake);
+  g_cond_clear (&w->idle);
+  g_free (w->db_path);
+  g_free (w);
+}
+
+/* Wakes the recorder's context (called with the lock held). */
+static void
+writer_notify (Writer *w)
+{
+  if (w->notify != NULL)
+    g_source_set_ready_time (w->notify, 0);
+}
 
 static gboolean
 writer_exec (sqlite3     *db,
@@ -1028,7 +1102,7 @@ writer_exec (sqlite3     *db,
   if (sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
   g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
-               _("Could not record the pressure trace: %s"), sqlite3_errmsg (db));
+               _("Could not record the session: %s"), sqlite3_errmsg (db));
   return FALSE;
 }
 
@@ -1043,142 +1117,243 @@ writer_step (sqlite3       *db,
   if (rc == SQLITE_DONE)
     return TRUE;
   g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
-               _("Could not record the pressure trace: %s"), sqlite3_errmsg (db));
+               _("Could not record the session: %s"), sqlite3_errmsg (db));
   return FALSE;
 }
 
-/* Runs on the writer thread. */
-static gboolean
-write_chunk (PressoTraceRecorder  *self,
-             Chunk                *chunk,
-             GError              **error)
+static sqlite3_stmt *
+writer_prepare (sqlite3     *db,
+                const char  *sql,
+                GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
 
-  if (self->wdb == NULL)
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK)
+    return stmt;
+  g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
+               _("Could not record the session: %s"), sqlite3_errmsg (db));
+  sqlite3_finalize (stmt);
+  return NULL;
+}
+
+/* The statements of one job, inside its transaction. */
+static gboolean
+write_job_rows (Writer  *w,
+                Job     *job,
+                GError **error)
+{
+  sqlite3 *db = w->wdb;
+  sqlite3_stmt *stmt;
+
+  switch (job->kind)
     {
-      if (sqlite3_open_v2 (self->db_path, &self->wdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+    case JOB_CHUNK:
+      stmt = writer_prepare (db, "INSERT INTO session_trace (session_id, seq, start_ms, end_ms,"
+                                 " n_samples, n_chambers, data) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, w->session_id);
+      sqlite3_bind_int (stmt, 2, job->seq);
+      sqlite3_bind_int64 (stmt, 3, job->start_ms);
+      sqlite3_bind_int64 (stmt, 4, job->end_ms);
+      sqlite3_bind_int (stmt, 5, job->n_samples);
+      sqlite3_bind_int (stmt, 6, w->n_chambers);
+      sqlite3_bind_blob (stmt, 7, g_bytes_get_data (job->data, NULL), g_bytes_get_size (job->data),
+                         SQLITE_STATIC);
+      if (!writer_step (db, stmt, error))
+        return FALSE;
+      stmt = writer_prepare (db, "UPDATE sessions SET duration_ms = max (duration_ms, ?2)"
+                                 " WHERE id = ?1 AND outcome = 'running'", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, w->session_id);
+      sqlite3_bind_int64 (stmt, 2, job->end_ms);
+      return writer_step (db, stmt, error);
+
+    case JOB_EVENT:
+      stmt = writer_prepare (db, "INSERT INTO session_events (session_id, kind, at_ms, wall_time,"
+                                 " code, priority, chamber, value, text)"
+                                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, w->session_id);
+      sqlite3_bind_int (stmt, 2, job->event_kind);
+      sqlite3_bind_int64 (stmt, 3, MAX (0, job->at_ms));
+      sqlite3_bind_text (stmt, 4, job->when, -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 5, job->code);
+      sqlite3_bind_int (stmt, 6, job->priority);
+      sqlite3_bind_int (stmt, 7, job->chamber);
+      sqlite3_bind_double (stmt, 8, isfinite (job->value_mmhg) ? job->value_mmhg : 0);
+      sqlite3_bind_text (stmt, 9, job->text ? job->text : "", -1, SQLITE_STATIC);
+      return writer_step (db, stmt, error);
+
+    case JOB_END:
+      stmt = writer_prepare (db, "UPDATE sessions SET outcome = ?1, duration_ms = ?2, ended_at = ?3,"
+                                 " version = version + 1"
+                                 " WHERE id = ?4 AND outcome = 'running'", error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, presso_session_outcome_to_id (job->outcome), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, MAX (0, job->at_ms));
+      sqlite3_bind_text (stmt, 3, job->when, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, w->session_id);
+      if (!writer_step (db, stmt, error))
+        return FALSE;
+      /* An outcome is written once: a record closed meanwhile (as interrupted, by a later
+       * start that thought this process gone) keeps the outcome it has. */
+      if (sqlite3_changes (db) == 0)
+        g_message ("Session %" G_GINT64_FORMAT ": its end was already recorded", w->session_id);
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Runs on the writer thread: one job, one transaction. */
+static gboolean
+write_job (Writer  *w,
+           Job     *job,
+           GError **error)
+{
+  if (w->wdb == NULL)
+    {
+      if (sqlite3_open_v2 (w->db_path, &w->wdb, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                            NULL) != SQLITE_OK)
         {
           g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN,
-                       _("Could not record the pressure trace: %s"),
-                       self->wdb ? sqlite3_errmsg (self->wdb) : self->db_path);
-          g_clear_pointer (&self->wdb, sqlite3_close);
+                       _("Could not record the session: %s"),
+                       w->wdb ? sqlite3_errmsg (w->wdb) : w->db_path);
+          g_clear_pointer (&w->wdb, sqlite3_close);
           return FALSE;
         }
-      sqlite3_busy_timeout (self->wdb, 5000);
+      sqlite3_busy_timeout (w->wdb, 5000);
       /* The same durability as every other write of the store (WAL mode is in the file). */
-      if (!writer_exec (self->wdb, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", error))
-        return FALSE;
+      if (!writer_exec (w->wdb, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", error))
+        {
+          g_clear_pointer (&w->wdb, sqlite3_close);
+          return FALSE;
+        }
     }
 
-  if (!writer_exec (self->wdb, "BEGIN IMMEDIATE", error))
+  if (!writer_exec (w->wdb, "BEGIN IMMEDIATE", error))
     return FALSE;
-  if (sqlite3_prepare_v2 (self->wdb,
-                          "INSERT INTO session_trace (session_id, seq, start_ms, end_ms,"
-                          " n_samples, n_chambers, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                          -1, &stmt, NULL) != SQLITE_OK)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, self->session_id);
-  sqlite3_bind_int (stmt, 2, chunk->seq);
-  sqlite3_bind_int64 (stmt, 3, chunk->start_ms);
-  sqlite3_bind_int64 (stmt, 4, chunk->end_ms);
-  sqlite3_bind_int (stmt, 5, chunk->n_samples);
-  sqlite3_bind_int (stmt, 6, self->n_chambers);
-  sqlite3_bind_blob (stmt, 7, g_bytes_get_data (chunk->data, NULL), g_bytes_get_size (chunk->data),
-                     SQLITE_STATIC);
-  if (!writer_step (self->wdb, stmt, error))
-    goto rollback;
-  if (sqlite3_prepare_v2 (self->wdb,
-                          "UPDATE sessions SET duration_ms = max (duration_ms, ?2)"
-                          " WHERE id = ?1 AND outcome = 'running'", -1, &stmt, NULL) != SQLITE_OK)
-    goto fail;
-  sqlite3_bind_int64 (stmt, 1, self->session_id);
-  sqlite3_bind_int64 (stmt, 2, chunk->end_ms);
-  if (!writer_step (self->wdb, stmt, error))
-    goto rollback;
-  if (!writer_exec (self->wdb, "COMMIT", error))
-    goto rollback;
+  if (!write_job_rows (w, job, error) || !writer_exec (w->wdb, "COMMIT", error))
+    {
+      sqlite3_exec (w->wdb, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
   return TRUE;
-
-fail:
-  g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
-               _("Could not record the pressure trace: %s"), sqlite3_errmsg (self->wdb));
-  sqlite3_finalize (stmt);
-rollback:
-  sqlite3_exec (self->wdb, "ROLLBACK", NULL, NULL, NULL);
-  return FALSE;
 }
 
-static void
-writer_func (gpointer data,
-             gpointer user_data)
+static gpointer
+writer_thread (gpointer data)
 {
-  PressoTraceRecorder *self = user_data;
-  Chunk *chunk = data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = write_chunk (self, chunk, &error);
+  Writer *w = data;
+  gint64 retry_at = 0, give_up_at = 0;
 
-  g_mutex_lock (&self->lock);
-  if (ok)
+  g_mutex_lock (&w->lock);
+  for (;;)
     {
-      self->flushed_ms = MAX (self->flushed_ms, chunk->end_ms);
-      if (chunk->failed)
-        self->unwritten--;
-    }
-  else
-    {
-      if (!chunk->failed)
-        self->unwritten++;
-      chunk->failed = TRUE;
-      if (self->write_error == NULL)
-        self->write_error = g_steal_pointer (&error);
-      /* A full disk or a locked database passes: keep the samples for the next try. */
-      g_queue_push_tail (&self->failed, chunk);
-      chunk = NULL;
-    }
-  self->pending--;
-  g_cond_broadcast (&self->idle);
-  g_mutex_unlock (&self->lock);
+      g_autoptr(GError) error = NULL;
+      Job *job;
+      gboolean ok;
 
-  if (chunk != NULL)
-    {
-      g_bytes_unref (chunk->data);
-      g_free (chunk);
+      if (w->jobs.length == 0)
+        {
+          if (w->closing)
+            break;
+          g_cond_wait (&w->wake, &w->lock);
+          continue;
+        }
+      /* After a failure: wait a little before the next try (a new job does not hurry it). */
+      if (retry_at > 0 && g_get_monotonic_time () < retry_at)
+        {
+          g_cond_wait_until (&w->wake, &w->lock, retry_at);
+          continue;
+        }
+      if (w->closing && w->failing && give_up_at > 0 && g_get_monotonic_time () > give_up_at)
+        {
+          g_warning ("Session %" G_GINT64_FORMAT ": %u records could not be written: %s",
+                     w->session_id, w->jobs.length,
+                     w->write_error ? w->write_error->message : "");
+          g_queue_clear_full (&w->jobs, (GDestroyNotify) job_free);
+          break;
+        }
+
+      job = g_queue_peek_head (&w->jobs);
+      g_mutex_unlock (&w->lock);
+      ok = write_job (w, job, &error);
+      g_mutex_lock (&w->lock);
+
+      if (ok)
+        {
+          g_queue_pop_head (&w->jobs);
+          if (job->kind == JOB_CHUNK)
+            w->flushed_ms = MAX (w->flushed_ms, job->end_ms);
+          job_free (job);
+          retry_at = 0;
+          if (w->failing && w->jobs.length == 0)
+            {
+              /* Everything held back is in: the record is complete again. */
+              w->failing = FALSE;
+              give_up_at = 0;
+              writer_notify (w);
+            }
+        }
+      else
+        {
+          job->failed = TRUE;
+          w->failing = TRUE;
+          w->n_failures++;
+          if (w->write_error == NULL)
+            w->write_error = g_steal_pointer (&error);
+          retry_at = g_get_monotonic_time () + RETRY_MS * G_TIME_SPAN_MILLISECOND;
+          if (w->closing && give_up_at == 0)
+            give_up_at = g_get_monotonic_time () + GIVE_UP_US;
+          writer_notify (w);
+        }
+      g_cond_broadcast (&w->idle);
     }
+  g_cond_broadcast (&w->idle);
+  g_mutex_unlock (&w->lock);
+
+  g_clear_pointer (&w->wdb, sqlite3_close);
+  writer_unref (w);
+  return NULL;
 }
 
-/* Hands the chunks that failed back to the writer, oldest first. */
+/* Hands a job to the writer (main thread). */
 static void
-retry_failed (PressoTraceRecorder *self)
+push_job (PressoTraceRecorder *self,
+          Job                 *job)
 {
-  Chunk *chunk;
+  Writer *w = self->writer;
 
-  g_mutex_lock (&self->lock);
-  while ((chunk = g_queue_pop_head (&self->failed)))
-    {
-      self->pending++;
-      g_thread_pool_push (self->writer, chunk, NULL);
-    }
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&w->lock);
+  g_queue_push_tail (&w->jobs, job);
+  g_cond_signal (&w->wake);
+  g_mutex_unlock (&w->lock);
 }
 
 /**
  * presso_trace_recorder_get_unwritten:
  * @self: a recorder
  *
- * Returns: the chunks that failed and are not written yet, retries in flight included (they
- *   are tried again at each flush)
+ * Returns: the records (trace chunks, events, the outcome) held back since a write failed,
+ *   0 once everything is written again
  */
 guint
 presso_trace_recorder_get_unwritten (PressoTraceRecorder *self)
 {
+  Writer *w;
   guint n;
 
   g_return_val_if_fail (self != NULL, 0);
-  g_mutex_lock (&self->lock);
-  n = self->unwritten;
-  g_mutex_unlock (&self->lock);
+  w = self->writer;
+  g_mutex_lock (&w->lock);
+  n = w->failing ? w->jobs.length : 0;
+  g_mutex_unlock (&w->lock);
   return n;
 }
 
@@ -1187,15 +1362,88 @@ static gboolean
 take_write_error (PressoTraceRecorder  *self,
                   GError              **error)
 {
+  Writer *w = self->writer;
   GError *failure;
 
-  g_mutex_lock (&self->lock);
-  failure = g_steal_pointer (&self->write_error);
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&w->lock);
+  failure = g_steal_pointer (&w->write_error);
+  g_mutex_unlock (&w->lock);
   if (failure == NULL)
     return TRUE;
   g_propagate_error (error, failure);
   return FALSE;
+}
+
+/**
+ * presso_trace_recorder_check:
+ * @self: a recorder
+ * @error: a #GError
+ *
+ * Returns: %FALSE with the first write failure since the last report (by this function,
+ *   presso_trace_recorder_flush() or presso_trace_recorder_sync())
+ */
+gboolean
+presso_trace_recorder_check (PressoTraceRecorder  *self,
+                             GError              **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return take_write_error (self, error);
+}
+
+static gboolean
+notify_dispatch (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+  if (callback != NULL)
+    callback (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs notify_funcs = {
+  .dispatch = notify_dispatch,
+};
+
+/**
+ * presso_trace_recorder_set_notify:
+ * @self: a recorder
+ * @func: (nullable): called on the thread-default main context of the caller when a write
+ *   fails and when everything is written again after a failure (its return value is ignored)
+ * @user_data: for @func
+ * @destroy: (nullable): frees @user_data when the recorder is freed or @func replaced
+ */
+void
+presso_trace_recorder_set_notify (PressoTraceRecorder *self,
+                                  GSourceFunc          func,
+                                  gpointer             user_data,
+                                  GDestroyNotify       destroy)
+{
+  Writer *w;
+  GSource *old, *source = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  w = self->writer;
+  if (func != NULL)
+    {
+      source = g_source_new (&notify_funcs, sizeof (GSource));
+      g_source_set_static_name (source, "[presso] session record");
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (source, func, user_data, destroy);
+      g_source_attach (source, g_main_context_get_thread_default ());
+    }
+  g_mutex_lock (&w->lock);
+  old = w->notify;
+  w->notify = source;
+  if (source != NULL && (w->failing || w->write_error != NULL))
+    writer_notify (w);
+  g_mutex_unlock (&w->lock);
+  if (old != NULL)
+    {
+      g_source_destroy (old);
+      g_source_unref (old);
+    }
 }
 
 PressoTraceRecorder *
@@ -1204,6 +1452,7 @@ presso_trace_recorder_new (PressoStore *store,
                            guint        n_chambers)
 {
   PressoTraceRecorder *self;
+  Writer *w;
 
   g_return_val_if_fail (PRESSO_IS_STORE (store), NULL);
   g_return_val_if_fail (n_chambers >= 1 && n_chambers <= PRESSO_PROTO_MAX_CHAMBERS, NULL);
@@ -1217,10 +1466,18 @@ presso_trace_recorder_new (PressoStore *store,
   self->time_ms = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->meta = g_array_new (FALSE, FALSE, sizeof (guint16));
   self->values = g_array_new (FALSE, FALSE, sizeof (gint16));
-  self->db_path = g_strdup (presso_store_get_path (store));
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->idle);
-  self->writer = g_thread_pool_new (writer_func, self, 1, TRUE, NULL);
+
+  w = g_new0 (Writer, 1);
+  w->ref_count = 2;             /* the recorder's and the thread's */
+  w->db_path = g_strdup (presso_store_get_path (store));
+  w->session_id = session_id;
+  w->n_chambers = n_chambers;
+  g_mutex_init (&w->lock);
+  g_cond_init (&w->wake);
+  g_cond_init (&w->idle);
+  g_queue_init (&w->jobs);
+  w->thread = g_thread_new ("presso-record", writer_thread, w);
+  self->writer = w;
   return self;
 }
 
@@ -1229,47 +1486,70 @@ presso_trace_recorder_new (PressoStore *store,
  * @self: a recorder
  * @error: a #GError
  *
- * Waits until every chunk handed over by presso_trace_recorder_flush() is committed.
+ * Waits until everything handed over (chunks, events, the outcome) is committed, or until a
+ * write fails.  Blocks: for the end of a command-line run and for tests.
  *
- * Returns: %FALSE when a chunk could not be written
+ * Returns: %FALSE when a record could not be written (it is tried again later)
  */
 gboolean
 presso_trace_recorder_sync (PressoTraceRecorder  *self,
                             GError              **error)
 {
+  Writer *w;
+  guint64 failures;
+
   g_return_val_if_fail (self != NULL, FALSE);
 
-  g_mutex_lock (&self->lock);
-  while (self->pending > 0)
-    g_cond_wait (&self->idle, &self->lock);
-  g_mutex_unlock (&self->lock);
+  w = self->writer;
+  g_mutex_lock (&w->lock);
+  failures = w->n_failures;
+  while (w->jobs.length > 0 && w->n_failures == failures)
+    g_cond_wait (&w->idle, &w->lock);
+  g_mutex_unlock (&w->lock);
   return take_write_error (self, error);
 }
 
+/* Frees the recorder; what is still queued is written first.  A healthy writer gets a moment
+ * to finish (the session's last rows land before anyone reads them); one that cannot write
+ * (a database locked by another program) goes on in the background, so that the main thread
+ * does not wait for it, and gives up after GIVE_UP_US (the record then stays "running" and a
+ * later start closes it as interrupted). */
 void
 presso_trace_recorder_free (PressoTraceRecorder *self)
 {
+  Writer *w;
+  GSource *notify;
+  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  guint left;
+
   if (self == NULL)
     return;
-  /* Whatever was handed over is written before the recorder goes. */
-  g_thread_pool_free (self->writer, FALSE, TRUE);
-  g_clear_pointer (&self->wdb, sqlite3_close);
-  if (self->failed.length > 0)
-    g_warning ("Session %" G_GINT64_FORMAT ": %u chunks of the pressure trace could not be written",
-               self->session_id, self->failed.length);
-  while (self->failed.length > 0)
-    {
-      Chunk *chunk = g_queue_pop_head (&self->failed);
 
-      g_bytes_unref (chunk->data);
-      g_free (chunk);
+  w = self->writer;
+  g_mutex_lock (&w->lock);
+  w->closing = TRUE;
+  notify = g_steal_pointer (&w->notify);
+  g_cond_signal (&w->wake);
+  while (w->jobs.length > 0 && !w->failing && g_get_monotonic_time () < deadline)
+    g_cond_wait_until (&w->idle, &w->lock, deadline);
+  left = w->jobs.length;
+  g_mutex_unlock (&w->lock);
+
+  if (notify != NULL)
+    {
+      g_source_destroy (notify);
+      g_source_unref (notify);
     }
-  if (self->write_error)
-    g_warning ("Session %" G_GINT64_FORMAT ": %s", self->session_id, self->write_error->message);
-  g_clear_error (&self->write_error);
-  g_mutex_clear (&self->lock);
-  g_cond_clear (&self->idle);
-  g_free (self->db_path);
+  if (left == 0)
+    g_thread_join (w->thread);
+  else
+    {
+      g_message ("Session %" G_GINT64_FORMAT ": %u records still to write, in the background",
+                 self->session_id, left);
+      g_thread_unref (w->thread);
+    }
+  writer_unref (w);
+
   g_clear_object (&self->store);
   g_array_unref (self->time_ms);
   g_array_unref (self->meta);
@@ -1381,44 +1661,116 @@ encode_chunk (PressoTraceRecorder  *self,
 }
 
 /* Hands the samples gathered since the last flush to the writer as one chunk (one
- * transaction); returns at once.  FALSE reports an earlier chunk that could not be written. */
+ * transaction).  FALSE only when the chunk could not be made. */
+static gboolean
+queue_chunk (PressoTraceRecorder  *self,
+             GError              **error)
+{
+  Job *job;
+  guint n;
+
+  close_bin (self);
+  n = self->time_ms->len;
+  if (n == 0)
+    return TRUE;
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_CHUNK;
+  job->seq = self->seq++;
+  job->n_samples = n;
+  job->start_ms = g_array_index (self->time_ms, guint32, 0);
+  job->end_ms = g_array_index (self->time_ms, guint32, n - 1) + TRACE_BIN_MS;
+  job->data = encode_chunk (self, job->start_ms, error);
+  g_array_set_size (self->time_ms, 0);
+  g_array_set_size (self->meta, 0);
+  g_array_set_size (self->values, 0);
+  if (job->data == NULL)
+    {
+      job_free (job);
+      return FALSE;
+    }
+  self->bytes += g_bytes_get_size (job->data);
+  push_job (self, job);
+  return TRUE;
+}
+
+/* Hands the samples gathered since the last flush to the writer as one chunk (one
+ * transaction); returns at once.  FALSE reports an earlier record that could not be written. */
 gboolean
 presso_trace_recorder_flush (PressoTraceRecorder  *self,
                              GError              **error)
 {
-  Chunk *chunk;
-  guint n;
-
   g_return_val_if_fail (self != NULL, FALSE);
 
-  close_bin (self);
-  retry_failed (self);
-  n = self->time_ms->len;
-  if (n == 0)
-    return take_write_error (self, error);
-
-  chunk = g_new0 (Chunk, 1);
-  chunk->seq = self->seq++;
-  chunk->n_samples = n;
-  chunk->start_ms = g_array_index (self->time_ms, guint32, 0);
-  chunk->end_ms = g_array_index (self->time_ms, guint32, n - 1) + TRACE_BIN_MS;
-  chunk->data = encode_chunk (self, chunk->start_ms, error);
-  g_array_set_size (self->time_ms, 0);
-  g_array_set_size (self->meta, 0);
-  g_array_set_size (self->values, 0);
-  if (chunk->data == NULL)
-    {
-      g_free (chunk);
-      return FALSE;
-    }
-  self->bytes += g_bytes_get_size (chunk->data);
-
-  g_mutex_lock (&self->lock);
-  self->pending++;
-  g_mutex_unlock (&self->lock);
-  g_thread_pool_push (self->writer, chunk, NULL);
-
+  if (!queue_chunk (self, error))
+    return FALSE;
   return take_write_error (self, error);
+}
+
+/**
+ * presso_trace_recorder_add_event:
+ * @self: a recorder
+ * @event: the event (copied); its @wall_time, or now when %NULL, is when it happened
+ *
+ * Hands one event row to the writer: it is committed after everything handed over before it
+ * (trace chunks included), on the writer's connection.  Returns at once; a failure is
+ * reported as presso_trace_recorder_flush()'s are, and the row is tried again.
+ */
+void
+presso_trace_recorder_add_event (PressoTraceRecorder      *self,
+                                 const PressoSessionEvent *event)
+{
+  Job *job;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (event != NULL);
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_EVENT;
+  job->event_kind = event->kind;
+  job->at_ms = event->at_ms;
+  job->when = event->wall_time ? g_date_time_format_iso8601 (event->wall_time) : _presso_store_now_text ();
+  job->code = event->code;
+  job->priority = event->priority;
+  job->chamber = event->chamber;
+  job->value_mmhg = event->value_mmhg;
+  job->text = g_strdup (event->text);
+  push_job (self, job);
+}
+
+/**
+ * presso_trace_recorder_end:
+ * @self: a recorder
+ * @outcome: how the session ended (not %PRESSO_SESSION_OUTCOME_RUNNING)
+ * @duration_ms: its length
+ *
+ * Hands the session's outcome (with its duration and the end time, now) to the writer: it is
+ * written after every chunk and event handed over before it, so that whoever reads an ended
+ * record sees all of it.  Samples not yet flushed are flushed first.  Once only.
+ */
+void
+presso_trace_recorder_end (PressoTraceRecorder  *self,
+                           PressoSessionOutcome  outcome,
+                           gint64                duration_ms)
+{
+  g_autoptr(GError) error = NULL;
+  Job *job;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (outcome != PRESSO_SESSION_OUTCOME_RUNNING);
+
+  if (self->ended)
+    return;
+  self->ended = TRUE;
+  if (!queue_chunk (self, &error))
+    g_message ("Session %" G_GINT64_FORMAT ": %s", self->session_id, error->message);
+
+  job = g_new0 (Job, 1);
+  job->kind = JOB_END;
+  job->outcome = outcome;
+  job->at_ms = duration_ms;
+  job->when = _presso_store_now_text ();
+  push_job (self, job);
 }
 
 guint64
@@ -1441,9 +1793,9 @@ presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *self)
   gint64 ms;
 
   g_return_val_if_fail (self != NULL, 0);
-  g_mutex_lock (&self->lock);
-  ms = self->flushed_ms;
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&self->writer->lock);
+  ms = self->writer->flushed_ms;
+  g_mutex_unlock (&self->writer->lock);
   return ms;
 }
 

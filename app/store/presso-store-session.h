@@ -215,11 +215,16 @@ gboolean      presso_store_update_session_details (PressoStore          *self,
 GPtrArray    *presso_store_close_interrupted_sessions (PressoStore      *self,
                                                        GError          **error);
 
-/* ---- the pressure trace recorder */
+/* ---- the session recorder */
 
 /* The recorder is used from the main thread; its writer thread only touches the database.
- * Telemetry is averaged into bins of 1000 / PRESSO_TRACE_RATE_HZ ms, quantised to
- * PRESSO_TRACE_STEP_MMHG, delta-encoded per chamber and zlib-compressed per chunk. */
+ * Everything a running session writes goes through it, in order: the pressure trace (telemetry
+ * averaged into bins of 1000 / PRESSO_TRACE_RATE_HZ ms, quantised to PRESSO_TRACE_STEP_MMHG,
+ * delta-encoded per chamber and zlib-compressed per chunk), its event and alarm rows, and its
+ * outcome.  The writer commits each on its own connection, one transaction each, so that the
+ * main loop never waits for the disk or for a database locked by another program; a record
+ * that cannot be written is kept, the ones after it wait behind it, and it is tried again
+ * every second. */
 #define PRESSO_TRACE_RATE_HZ    10
 #define PRESSO_TRACE_STEP_MMHG  1.0
 
@@ -228,6 +233,8 @@ typedef struct _PressoTraceRecorder PressoTraceRecorder;
 PressoTraceRecorder *presso_trace_recorder_new        (PressoStore          *store,
                                                        gint64                session_id,
                                                        guint                 n_chambers);
+/* Frees the recorder; what was handed over is still written (in the background when the
+ * database cannot be written just then). */
 void                 presso_trace_recorder_free       (PressoTraceRecorder  *recorder);
 /* One telemetry frame at @at_ms since the session started.  @pressure_mmhg has
  * n_chambers entries (NAN: invalid reading). */
@@ -236,20 +243,38 @@ void                 presso_trace_recorder_add        (PressoTraceRecorder  *rec
                                                        const double         *pressure_mmhg,
                                                        guint                 phase,
                                                        guint                 active_chamber);
-/* Hands the samples gathered since the last flush to the recorder's writer thread, which
- * commits them as one chunk in one transaction (with the session's duration so far) on its own
- * connection, so that the main loop never waits for the disk.  Returns at once; FALSE reports a
- * chunk that could not be written since the last call.  Nothing to write is success. */
+/* Hands the samples gathered since the last flush to the writer thread, which commits them as
+ * one chunk in one transaction (with the session's duration so far).  Returns at once; FALSE
+ * reports a record that could not be written since the last report.  Nothing to write is
+ * success. */
 gboolean             presso_trace_recorder_flush      (PressoTraceRecorder  *recorder,
                                                        GError              **error);
-/* Waits until every chunk handed over is committed (end of a session, tests). */
+/* Hands one event row to the writer (after everything handed over before it).  Returns at
+ * once; a failure is reported like a chunk's. */
+void                 presso_trace_recorder_add_event  (PressoTraceRecorder      *recorder,
+                                                       const PressoSessionEvent *event);
+/* Hands the outcome to the writer, after the last samples and every event before it (once). */
+void                 presso_trace_recorder_end        (PressoTraceRecorder  *recorder,
+                                                       PressoSessionOutcome  outcome,
+                                                       gint64                duration_ms);
+/* FALSE with the first write failure since the last report. */
+gboolean             presso_trace_recorder_check      (PressoTraceRecorder  *recorder,
+                                                       GError              **error);
+/* @func runs on the caller's thread-default main context when a write fails and when
+ * everything is written again after a failure. */
+void                 presso_trace_recorder_set_notify (PressoTraceRecorder  *recorder,
+                                                       GSourceFunc           func,
+                                                       gpointer              user_data,
+                                                       GDestroyNotify        destroy);
+/* Waits until everything handed over is committed, or a write fails (blocks: for the end of a
+ * command-line run and for tests). */
 gboolean             presso_trace_recorder_sync       (PressoTraceRecorder  *recorder,
                                                        GError              **error);
 /* Bytes of compressed chunks handed over so far, and samples (per chamber). */
 guint64              presso_trace_recorder_get_bytes  (PressoTraceRecorder  *recorder);
 guint64              presso_trace_recorder_get_samples (PressoTraceRecorder *recorder);
-/* Chunks that could not be written yet: each flush tries them again (the record is written
- * late, not lost, when the disk was full or the database locked for a while). */
+/* Records held back since a write failed (the record is written late, not lost, when the
+ * disk was full or the database locked for a while); 0 once all is written again. */
 guint                presso_trace_recorder_get_unwritten (PressoTraceRecorder *recorder);
 /* The end of the last committed chunk, ms since the start. */
 gint64               presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *recorder);

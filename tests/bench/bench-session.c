@@ -11,6 +11,12 @@
  *                  recorder into a real database, flushed as a session does (goal ≤ 200 KB); baselines:
  *                  the raw telemetry (int16 per chamber per frame) and the same decimated to
  *                  10 Hz without compression.
+ *   session-events: how long the main loop is held per event or alarm row a session writes
+ *                  (200 rows into a real database), and per row while another program holds
+ *                  the database locked; baseline: the same rows written on the main thread
+ *                  (presso_store_add_session_event), as sessions did before their rows went to
+ *                  the recorder's writer thread (not run under the lock: each row would hold
+ *                  the loop for the whole 5 s busy timeout).
  *   session-cpu:   CPU time of this process (device link + session + recorder; presso-sim runs
  *                  out of process on a pty, so its CPU is not counted) per minute of a running
  *                  32-chamber session, in % of one core (goal ≤ 5 %); baseline: the bare device
@@ -228,6 +234,116 @@ bench_trace_bytes (const char *dir,
   g_unlink (wal);
 }
 
+/* ---------------------------------------------------------------- events */
+
+#define N_EVENTS 200
+
+static double
+event_row_ms (PressoStore         *store,
+              PressoTraceRecorder *recorder,
+              gint64               id,
+              guint                i)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GError) error = NULL;
+  PressoSessionEvent event = {
+    .kind = PRESSO_SESSION_EVENT_COMMAND, .at_ms = i * 100, .wall_time = now,
+    .code = PRESSO_PROTO_MSG_PAUSE, .priority = PRESSO_PROTO_PRIORITY_INFO,
+    .chamber = PRESSO_PROTO_NO_CHAMBER, .text = (char *) "Pause",
+  };
+  gint64 t0 = g_get_monotonic_time ();
+
+  if (recorder != NULL)
+    presso_trace_recorder_add_event (recorder, &event);
+  else if (!presso_store_add_session_event (store, id, &event, &error))
+    g_error ("%s", error->message);
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+static void
+bench_events (const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "events.db", NULL);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoStore) store = presso_store_open (path, &error);
+  g_autoptr(PressoProgram) program = presso_program_new_from_preset ("anti-cellulite", 16, NULL);
+  g_autoptr(PressoClient) client = presso_client_new ();
+  g_autoptr(PressoTraceRecorder) recorder = NULL;
+  g_autoptr(GArray) base_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) queued_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) locked_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  sqlite3 *other = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 id, written = 0;
+
+  g_assert_no_error (error);
+  presso_client_set_first_name (client, "Bench");
+  presso_client_set_last_name (client, "Client");
+  presso_store_insert_client (store, client, &error);
+  g_assert_no_error (error);
+  id = presso_store_begin_session (store, presso_client_get_id (client), 0, program,
+                                   "Presso Simulator", "SIM-0001", "", 0, 0, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < N_EVENTS; i++)
+    {
+      double ms = event_row_ms (store, NULL, id, i);
+      g_array_append_val (base_ms, ms);
+    }
+
+  recorder = presso_trace_recorder_new (store, id, 4);
+  for (guint i = 0; i < N_EVENTS; i++)
+    {
+      double ms = event_row_ms (store, recorder, id, i);
+      g_array_append_val (queued_ms, ms);
+      g_usleep (1000);
+    }
+  if (!presso_trace_recorder_sync (recorder, &error))
+    g_error ("%s", error->message);
+
+  /* Another program holds the database for 2 s: the rows wait in the queue, not the loop. */
+  if (sqlite3_open_v2 (path, &other, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+      sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL) != SQLITE_OK)
+    g_error ("cannot lock the database");
+  for (guint i = 0; i < N_EVENTS; i++)
+    {
+      double ms = event_row_ms (store, recorder, id, i);
+      g_array_append_val (locked_ms, ms);
+      g_usleep (10000);
+    }
+  sqlite3_exec (other, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (other);
+  if (!presso_trace_recorder_sync (recorder, &error))
+    g_error ("%s", error->message);
+  g_clear_pointer (&recorder, presso_trace_recorder_free);
+
+  if (sqlite3_prepare_v2 (_presso_store_get_db (store),
+                          "SELECT count (*) FROM session_events WHERE session_id = ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        written = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+
+  g_print ("{\"bench\": \"session-events\", \"rows\": %d, "
+           "\"baseline_main_thread_median_ms\": %.3f, \"baseline_main_thread_max_ms\": %.3f, "
+           "\"queued_median_ms\": %.3f, \"queued_max_ms\": %.3f, "
+           "\"locked_2s_median_ms\": %.3f, \"locked_2s_max_ms\": %.3f, "
+           "\"rows_written\": %" G_GINT64_FORMAT ", \"ok\": %s}\n",
+           N_EVENTS, percentile (base_ms, 0.5), percentile (base_ms, 1.0),
+           percentile (queued_ms, 0.5), percentile (queued_ms, 1.0),
+           percentile (locked_ms, 0.5), percentile (locked_ms, 1.0),
+           written, written == 3 * N_EVENTS && percentile (locked_ms, 1.0) < 5 ? "true" : "false");
+
+  g_clear_object (&store);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+}
+
 /* ---------------------------------------------------------------- CPU */
 
 static PressoDevice *
@@ -407,6 +523,7 @@ main (int   argc,
   /* A quiet sensor, and a noisy one (σ 1 mmHg), the worst case for delta coding. */
   bench_trace_bytes (dir, 0.3);
   bench_trace_bytes (dir, 1.0);
+  bench_events (dir);
   if (*sim != '\0' && g_file_test (sim, G_FILE_TEST_IS_EXECUTABLE))
     bench_cpu (dir, sim);
   else

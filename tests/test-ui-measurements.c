@@ -20,6 +20,7 @@
 #include <adwaita.h>
 
 #include "presso-application.h"
+#include "presso-demo.h"
 #include "presso-history-chart.h"
 #include "presso-history-page.h"
 #include "presso-measurements-group.h"
@@ -400,6 +401,11 @@ fixture_tear_down (Fixture       *f,
       g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
       g_remove (file);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (f->dir, "/demo.db", suffixes[i], NULL);
+      g_remove (file);
+    }
   g_rmdir (f->dir);
   g_free (f->path);
   g_free (f->dir);
@@ -674,6 +680,76 @@ test_session_measurements (Fixture       *f,
   save_screenshot (f, "ui-measurements-history-empty.png");
 }
 
+/* The demo clinic comes with courses: Anh Nguyễn's left calf goes down over eight sessions. */
+static void
+test_demo_course (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "demo.db", NULL);
+  g_autoptr(PressoStore) demo = NULL;
+  g_autoptr(GListModel) staff = NULL;
+  g_autoptr(PressoStaff) practitioner = NULL;
+  g_autoptr(PressoClient) anh = NULL;
+  g_autoptr(GError) error = NULL;
+  PressoWindow *window;
+  PressoHistoryPage *history;
+  PressoHistoryChart *chart;
+  GtkDropDown *dropdown;
+  GtkListBoxRow *row;
+  g_autoptr(GPtrArray) series = NULL;
+
+  demo = presso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_demo_fill (demo, 60, PRESSO_DEMO_SEED, &error));
+  g_assert_no_error (error);
+  staff = presso_store_list_staff (demo);
+  for (guint i = 0; i < g_list_model_get_n_items (staff) && practitioner == NULL; i++)
+    {
+      g_autoptr(PressoStaff) member = g_list_model_get_item (staff, i);
+
+      if (presso_staff_get_role (member) == PRESSO_ROLE_PRACTITIONER)
+        practitioner = g_steal_pointer (&member);
+    }
+  g_assert_nonnull (practitioner);
+  /* The fourth fixed client. */
+  anh = presso_store_get_client (demo, 4, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (presso_client_get_last_name (anh), ==, "Nguyễn");
+  series = presso_store_list_measurement_series (demo, 4, "left-calf-max", &error);
+  g_assert_cmpuint (series->len, ==, 16);
+  g_assert_cmpfloat (((PressoMeasurement *) series->pdata[0])->value, ==, 41.5);
+  g_assert_cmpfloat (((PressoMeasurement *) series->pdata[14])->value, <, 38.5);
+
+  window = PRESSO_WINDOW (presso_window_new (NULL, demo));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  presso_window_sign_in (window, practitioner);
+  history = PRESSO_HISTORY_PAGE (presso_window_get_page (window, "history"));
+  presso_window_show_page (window, "history");
+  presso_history_page_set_client (history, anh);
+  g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 8);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_in (GTK_WIDGET (history), "sessions_list")), 0);
+  g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+  dropdown = GTK_DROP_DOWN (find_in (GTK_WIDGET (history), "course_point_dropdown"));
+  chart = PRESSO_HISTORY_CHART (find_in (GTK_WIDGET (history), "course_chart"));
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dropdown)), ==, "Left calf");
+  g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 8);
+  g_assert_cmpuint (presso_history_chart_get_n_values (chart), ==, 16);
+  {
+    GtkWidget *saved = GTK_WIDGET (f->window);
+
+    f->window = window;
+    scroll_to (GTK_WIDGET (chart));
+    save_screenshot (f, "ui-measurements-demo.png");
+    set_dark (TRUE);
+    save_screenshot (f, "ui-measurements-demo-dark.png");
+    set_dark (FALSE);
+    f->window = PRESSO_WINDOW (saved);
+  }
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -696,5 +772,7 @@ main (int   argc,
               fixture_set_up, test_points_follow_garments, fixture_tear_down);
   g_test_add ("/presso/ui/measurements/session", Fixture, NULL,
               fixture_set_up, test_session_measurements, fixture_tear_down);
+  g_test_add ("/presso/ui/measurements/demo-course", Fixture, NULL,
+              fixture_set_up, test_demo_course, fixture_tear_down);
   return g_test_run ();
 }

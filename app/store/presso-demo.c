@@ -11,10 +11,13 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "presso-demo.h"
+#include "presso-store-session.h"
 #include "presso-store-private.h"
 #include "presso-store-screening-private.h"
 
@@ -164,6 +167,134 @@ static const FixedClient fixed_clients[] = {
   { "Geneviève", "Rousseau", "1949-09-30", PRESSO_SEX_FEMALE, "04 78 12 34 56",
     "", TRUE, "A déménagé à Bordeaux (2025)." },
 };
+
+/* Courses of past sessions, so that History shows a real curve: measurements before and after
+ * each session of a few fixed clients, twice a week up to yesterday. */
+typedef struct
+{
+  const char *point;
+  double      first;    /* before the first session */
+  double      last;     /* before the last one */
+  double      drop;     /* after − before at each session (the session's own effect) */
+} DemoCurve;
+
+typedef struct
+{
+  guint          client;       /* index in fixed_clients */
+  guint          practitioner; /* index in the staff list */
+  const char    *program;
+  guint          garments;
+  guint          pressure;
+  guint          n_sessions;
+  DemoCurve      curves[5];
+} DemoCourse;
+
+#define BOOT_L PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT)
+#define BOOTS  PRESSO_PROGRAM_GARMENTS_LEGS
+#define BELT   PRESSO_PROGRAM_GARMENTS_BELT
+
+static const DemoCourse demo_courses[] = {
+  /* Anh Nguyễn: lymphoedema of the left leg, eight sessions of drainage. */
+  { 3, 1, "Drainage lymphatique – jambe gauche", BOOT_L, 35, 8,
+    { { "left-calf-max", 41.5, 38.4, -0.4 }, { "left-ankle", 27.0, 24.6, -0.3 },
+      { "left-below-knee", 38.0, 36.2, -0.3 }, { "right-calf-max", 35.5, 35.4, -0.1 },
+      { "weight", 64.8, 64.1, -0.2 } } },
+  /* Zoë Müller: an aesthetic course, legs and belt, ten sessions. */
+  { 1, 2, "Affinement silhouette", BOOTS | BELT, 50, 10,
+    { { "waist", 78.0, 75.2, -0.5 }, { "hips", 101.0, 98.4, -0.4 },
+      { "abdomen", 86.0, 83.1, -0.6 }, { "weight", 61.5, 60.6, -0.3 } } },
+  /* Hélène Dupont: heavy legs, four sessions so far. */
+  { 0, 3, "Jambes lourdes", BOOTS, 40, 4,
+    { { "left-calf-max", 37.0, 36.3, -0.3 }, { "right-calf-max", 37.4, 36.6, -0.3 } } },
+};
+
+static gboolean
+fill_course (PressoStore       *store,
+             const DemoCourse  *course,
+             gint64             client_id,
+             gint64             practitioner_id,
+             GDateTime         *today,
+             GError           **error)
+{
+  g_autoptr(PressoProgram) program = presso_program_new ();
+
+  presso_program_set_name (program, course->program);
+  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
+  presso_program_set_garments (program, course->garments);
+  presso_program_set_n_chambers (program, 6);
+  presso_program_set_base_pressure (program, course->pressure);
+  presso_program_set_duration_min (program, 30);
+
+  for (guint i = 0; i < course->n_sessions; i++)
+    {
+      /* Twice a week (Monday and Thursday rhythm), the last one three days ago. */
+      g_autoptr(GDateTime) day = g_date_time_add_days (today, -3 - (int) ((course->n_sessions - 1 - i) * 7 + 1) / 2);
+      g_autoptr(GDateTime) start = g_date_time_add_hours (day, 9 + course->practitioner);
+      g_autoptr(GDateTime) end = g_date_time_add_minutes (start, 30);
+      g_autoptr(GDateTime) start_utc = g_date_time_to_utc (start);
+      g_autoptr(GDateTime) end_utc = g_date_time_to_utc (end);
+      g_autofree char *started_at = g_date_time_format_iso8601 (start_utc);
+      g_autofree char *ended_at = g_date_time_format_iso8601 (end_utc);
+      sqlite3_stmt *stmt;
+      gint64 id;
+
+      id = presso_store_begin_session (store, client_id, practitioner_id, program,
+                                       "Presso 8", "PR8-2024-0117", "1.4.2", 0, 0, error);
+      if (id == 0 || !presso_store_end_session (store, id, PRESSO_SESSION_OUTCOME_COMPLETED,
+                                                30 * 60 * 1000, error))
+        return FALSE;
+      stmt = _presso_store_statement (store, "UPDATE sessions SET started_at = ?, ended_at = ? WHERE id = ?",
+                                      error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, started_at, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, ended_at, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, id);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          sqlite3_reset (stmt);
+          return _presso_store_fail (store, error, "Could not date a demo session");
+        }
+      sqlite3_reset (stmt);
+
+      for (guint c = 0; c < G_N_ELEMENTS (course->curves) && course->curves[c].point != NULL; c++)
+        {
+          const DemoCurve *curve = &course->curves[c];
+          double t = course->n_sessions > 1 ? (double) i / (course->n_sessions - 1) : 0;
+          /* A course levels off: most of the gain comes early.  Rounded as a tape reads. */
+          double before = round ((curve->first + (curve->last - curve->first) * (1 - pow (1 - t, 1.6))) * 10) / 10;
+          double after = round ((before + curve->drop) * 10) / 10;
+
+          if (presso_store_add_measurement (store, id, curve->point, FALSE, before, error) == 0 ||
+              presso_store_add_measurement (store, id, curve->point, TRUE, after, error) == 0)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+fill_courses (PressoStore  *store,
+              GPtrArray    *staff_ids,
+              GPtrArray    *fixed_ids,
+              GError      **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now), 0, 0, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_courses); i++)
+    {
+      const DemoCourse *course = &demo_courses[i];
+
+      if (course->client >= fixed_ids->len)
+        continue;
+      if (!fill_course (store, course, *(gint64 *) g_ptr_array_index (fixed_ids, course->client),
+                        *(gint64 *) g_ptr_array_index (staff_ids, course->practitioner), today, error))
+        return FALSE;
+    }
+  return TRUE;
+}
 
 static const char *
 pick (GRand              *rand,
@@ -321,6 +452,8 @@ fill (PressoStore  *store,
   static const char * const rooms[] = { "Cabine 1", "Cabine 2", "Cabine 3" };
   g_autoptr(PressoStaff) receptionist = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
+  g_autoptr(GPtrArray) staff_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) fixed_ids = g_ptr_array_new_with_free_func (g_free);
   gint64 room_ids[G_N_ELEMENTS (rooms)];
 
   for (guint i = 0; i < G_N_ELEMENTS (staff); i++)
@@ -329,6 +462,7 @@ fill (PressoStore  *store,
 
       if (!presso_store_insert_staff (store, member, error))
         return FALSE;
+      g_ptr_array_add (staff_ids, g_memdup2 (&(gint64) { presso_staff_get_id (member) }, sizeof (gint64)));
       if (i == 0)
         receptionist = g_object_ref (member);
     }
@@ -361,8 +495,11 @@ fill (PressoStore  *store,
                           presso_client_get_last_name (client));
           return FALSE;
         }
+      if (i < G_N_ELEMENTS (fixed_clients))
+        g_ptr_array_add (fixed_ids, g_memdup2 (&(gint64) { presso_client_get_id (client) }, sizeof (gint64)));
     }
-  return _presso_store_fill_demo_screenings (store, seed, error);
+  return _presso_store_fill_demo_screenings (store, seed, error) &&
+         fill_courses (store, staff_ids, fixed_ids, error);
 }
 
 gboolean

@@ -305,11 +305,13 @@ load_course_chart (PressoHistoryPage *self)
 }
 
 /* The points this client has values for, in the catalogue's order; the one shown first is the
- * circumference measured at the most sessions (the one the course follows), else the weight. */
+ * circumference measured at the most sessions (the one the course follows), of those the one
+ * that changed most over the course, else the weight. */
 static void
 load_course_points (PressoHistoryPage *self)
 {
   guint best = G_MAXUINT, best_count = 0, weight = G_MAXUINT;
+  double best_change = 0;
 
   g_ptr_array_set_size (self->course_points, 0);
   for (guint i = 0; self->store != NULL && self->client != NULL && i < presso_measure_points_get_n (); i++)
@@ -320,6 +322,7 @@ load_course_points (PressoHistoryPage *self)
                                                                          point->id, NULL);
       guint count = 0;
       gint64 session = 0;
+      double change;
 
       for (guint j = 0; series && j < series->len; j++)
         {
@@ -330,10 +333,14 @@ load_course_points (PressoHistoryPage *self)
         }
       if (count == 0)
         continue;
-      if (point->unit == PRESSO_MEASURE_UNIT_CM && count > best_count)
+      change = fabs (((PressoMeasurement *) g_ptr_array_index (series, series->len - 1))->value -
+                     ((PressoMeasurement *) g_ptr_array_index (series, 0))->value);
+      if (point->unit == PRESSO_MEASURE_UNIT_CM &&
+          (count > best_count || (count == best_count && change > best_change)))
         {
           best = self->course_points->len;
           best_count = count;
+          best_change = change;
         }
       else if (point->unit == PRESSO_MEASURE_UNIT_KG)
         weight = self->course_points->len;
@@ -709,7 +716,8 @@ ensure_content (PressoHistoryPage *self)
   gtk_drop_down_set_model (self->course_point_dropdown, G_LIST_MODEL (self->course_point_names));
   self->updating = FALSE;
   gtk_list_box_bind_model (self->sessions_list, G_LIST_MODEL (self->shown), create_session_row, NULL, NULL);
-  presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_SESSION);
+  /* A finished record: the time axis fits its length, short or long. */
+  presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_RECORD);
   bind_client_results (self);
   update_client_row (self);
   load_sessions (self);
@@ -1000,6 +1008,7 @@ presso_history_page_open_session (PressoHistoryPage  *self,
   const PressoSessionTrace *trace;
   PressoProgram *program;
   GPtrArray *record_events;
+  guint32 used;
 
   g_return_val_if_fail (PRESSO_IS_HISTORY_PAGE (self), FALSE);
   g_return_val_if_fail (self->store != NULL, FALSE);
@@ -1029,8 +1038,11 @@ presso_history_page_open_session (PressoHistoryPage  *self,
                                ? presso_session_record_get_device_serial (record) : "");
   gtk_label_set_label (self->detail_summary, summary);
 
-  /* The replay: the decoded trace, chamber-major, into a row-major buffer. */
+  /* The replay: the decoded trace, chamber-major, into a row-major buffer.  Only the
+   * chambers the session used are drawn and labelled: those that held pressure or were
+   * inflated (the chambers of garments not worn stay at 0 and would only clutter it). */
   g_clear_object (&self->replay);
+  used = 0;
   trace = presso_session_record_get_trace (record);
   if (trace != NULL && trace->n_samples > 0 && trace->n_chambers > 0)
     {
@@ -1046,11 +1058,16 @@ presso_history_page_open_session (PressoHistoryPage  *self,
               float p = trace->pressure_mmhg[(gsize) c * trace->n_samples + i];
 
               pressure[(gsize) i * nc + c] = isfinite (p) ? (gint16) lroundf (p * 10) : 0;
+              if (isfinite (p) && p >= 2)
+                used |= 1u << c;
             }
+          if (trace->active_chamber[i] < nc)
+            used |= 1u << trace->active_chamber[i];
         }
       self->replay = presso_sample_buffer_new_from_trace (nc, PRESSO_TRACE_RATE_HZ, trace->n_samples,
                                                           time_ms, pressure, NULL, trace->active_chamber);
     }
+  presso_pressure_graph_set_visible_chambers (self->graph, used != 0 ? used : G_MAXUINT32);
   presso_pressure_graph_set_buffer (self->graph, self->replay);
 
   record_events = presso_session_record_get_events (record);

@@ -722,14 +722,18 @@ test_garment_patterns (void)
     { PRESSO_PROTO_GARMENT_BELT, 4, 1 },
     { PRESSO_PROTO_GARMENT_SLEEVE_LEFT, 5, 3 },
   };
-  /* chamber → outlet's pattern: gaps expected (fraction of columns, longest gap in px) */
+  /* pattern (by rank among the chambers shown) → gaps expected (fraction of columns,
+   * longest gap in px) */
   static const struct { double gaps_min, gaps_max; int longest_gap; } expect[] = {
     { 0, 0.02, 1 },        /* solid */
     { 0.25, 0.42, 3 },     /* dashed 6 on, 3 off */
     { 0.4, 0.6, 2 },       /* dotted 2 on, 2 off */
     { 0.25, 0.42, 2 },     /* dash-dot 6 on, 2 off, 2 on, 2 off */
   };
-  const guint outlet_of[N_CH] = { 0, 0, 1, 1, 2, 3, 3, 3 };
+  /* chambers 1, 3, 4, 5, 6 and 8 shown: each takes the next pattern, whatever its garment, so
+   * that neighbours in one garment (3, 4: the right boot) differ */
+  const guint32 shown = 0xBD;
+  int rank_of[N_CH];
   g_autoptr(PressoSampleBuffer) buf = presso_sample_buffer_new (N_CH, RATE, 60);
   GtkWidget *window = gtk_window_new ();
   GtkWidget *graph = presso_pressure_graph_new ();
@@ -751,6 +755,9 @@ test_garment_patterns (void)
   presso_pressure_graph_set_buffer (PRESSO_PRESSURE_GRAPH (graph), buf);
   presso_pressure_graph_set_max_pressure (PRESSO_PRESSURE_GRAPH (graph), 60);
   presso_pressure_graph_set_outlets (PRESSO_PRESSURE_GRAPH (graph), four, G_N_ELEMENTS (four));
+  presso_pressure_graph_set_visible_chambers (PRESSO_PRESSURE_GRAPH (graph), shown);
+  for (guint c = 0, r = 0; c < N_CH; c++)
+    rank_of[c] = (shown & (1u << c)) ? (int) r++ : -1;
 
   cr = cairo_create (img);
   _presso_pressure_graph_draw (PRESSO_PRESSURE_GRAPH (graph), cr, 900, 300);
@@ -784,6 +791,12 @@ test_garment_patterns (void)
               break;
             last = x;
           }
+      if (rank_of[c] < 0)
+        {
+          /* not shown: neither its curve nor its number */
+          g_assert_cmpint (first, <, 0);
+          continue;
+        }
       g_assert_cmpint (first, >=, 0);
       g_assert_cmpint (last - first, >, 200);
       for (int x = first; x <= last; x++)
@@ -792,18 +805,218 @@ test_garment_patterns (void)
           gaps += !has[x];
           longest = MAX (longest, gap);
         }
-      g_test_message ("chamber %u (outlet %u): curve over %d px, %d without it, longest gap %d",
-                      c + 1, outlet_of[c] + 1, last - first + 1, gaps, longest);
-      g_assert_cmpfloat ((double) gaps / (last - first + 1), >=, expect[outlet_of[c]].gaps_min);
-      g_assert_cmpfloat ((double) gaps / (last - first + 1), <=, expect[outlet_of[c]].gaps_max);
-      if (outlet_of[c] == 0)
+      g_test_message ("chamber %u (pattern %d): curve over %d px, %d without it, longest gap %d",
+                      c + 1, rank_of[c] % 4, last - first + 1, gaps, longest);
+      g_assert_cmpfloat ((double) gaps / (last - first + 1), >=, expect[rank_of[c] % 4].gaps_min);
+      g_assert_cmpfloat ((double) gaps / (last - first + 1), <=, expect[rank_of[c] % 4].gaps_max);
+      if (rank_of[c] % 4 == 0)
         g_assert_cmpint (longest, ==, 0);
       else
-        g_assert_cmpint (longest, ==, expect[outlet_of[c]].longest_gap);
+        g_assert_cmpint (longest, ==, expect[rank_of[c] % 4].longest_gap);
     }
 
   _presso_graph_style_clear (&style);
   cairo_surface_destroy (img);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* presso-sim's device: two boots of 6 chambers. */
+static const presso_proto_outlet two_boots[] = {
+  { PRESSO_PROTO_GARMENT_BOOT_LEFT, 0, 6 },
+  { PRESSO_PROTO_GARMENT_BOOT_RIGHT, 6, 6 },
+};
+
+/* 12 chambers for @seconds at 10 Hz: the first four (a four-chamber program on the left boot)
+ * fill in turn to 40 mmHg and hold, the others stay at 0. */
+static PressoSampleBuffer *
+make_left_boot_buffer (double seconds)
+{
+  PressoSampleBuffer *buf = presso_sample_buffer_new (12, 10, 600);
+
+  for (guint i = 0; i <= seconds * 10; i++)
+    {
+      gint16 m[12] = { 0 }, g[12] = { 0 };
+
+      for (guint c = 0; c < 4; c++)
+        {
+          m[c] = (gint16) CLAMP ((i - 5.0 * c) * 40, 0, 400);
+          g[c] = 400;
+        }
+      presso_sample_buffer_append (buf, 500000 + i * 100, m, g, (guint8) MIN (i / 5, 3));
+    }
+  return buf;
+}
+
+/* Checks the numbers at the curves' ends: @want chambers (mask), none overlapping, each
+ * within the plot's height. */
+static void
+check_end_labels (PressoPressureGraph *graph,
+                  guint32              want,
+                  int                  height)
+{
+  guint chambers[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  double y[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS], h[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  double curve_y[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  guint n = _presso_pressure_graph_get_end_labels (graph, chambers, y, h, curve_y);
+  guint32 got = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_test_message ("label %u at y %.1f (height %.1f), its curve ends at %.1f",
+                      chambers[i] + 1, y[i], h[i], curve_y[i]);
+      got |= 1u << chambers[i];
+      g_assert_cmpfloat (h[i], >=, 10);
+      g_assert_cmpfloat (y[i], >=, 0);
+      g_assert_cmpfloat (y[i] + h[i], <=, height);
+      if (i > 0)
+        g_assert_cmpfloat (y[i], >=, y[i - 1] + h[i - 1] - 0.01);
+    }
+  g_assert_cmphex (got, ==, want);
+  g_assert_cmpuint (n, ==, __builtin_popcount (want));
+}
+
+/* A four-chamber program on the left boot of a two-boot device: only its four chambers are
+ * drawn and numbered; four chambers holding the same pressure get their numbers spread apart
+ * (proximal above, leaders to the curves), never stacked on top of each other.  With every
+ * chamber shown the graph asks for the height their twelve numbers need, and they do not
+ * overlap there either. */
+static void
+test_end_labels_in_use (void)
+{
+  g_autoptr(PressoSampleBuffer) buf = make_left_boot_buffer (30);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *graph = presso_pressure_graph_new ();
+  PressoPressureGraph *pg = PRESSO_PRESSURE_GRAPH (graph);
+  guint chambers[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  double y[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS], h[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  double curve_y[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 700, 400);
+  int min_h, nat_h;
+  cairo_t *cr;
+
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  presso_pressure_graph_set_buffer (pg, buf);
+  presso_pressure_graph_set_outlets (pg, two_boots, G_N_ELEMENTS (two_boots));
+
+  presso_pressure_graph_set_visible_chambers (pg, 0xF);
+  cr = cairo_create (img);
+  _presso_pressure_graph_draw (pg, cr, 700, 260);
+  cairo_destroy (cr);
+  check_end_labels (pg, 0xF, 260);
+  /* all four at 40 mmHg: spread, chamber 4 on top, each leader from the same curve end */
+  g_assert_cmpuint (_presso_pressure_graph_get_end_labels (pg, chambers, y, h, curve_y), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpuint (chambers[i], ==, 3 - i);
+      g_assert_cmpfloat (fabs (curve_y[i] - curve_y[0]), <, 0.5);
+    }
+  g_assert_cmpfloat (y[3] - y[0], >=, 3 * h[0] - 0.1);
+  g_assert_null (strstr (_presso_pressure_graph_get_description (pg), "Chamber 5"));
+
+  /* every chamber: the eight at 0 mmHg too, in the height the widget asks for */
+  presso_pressure_graph_set_visible_chambers (pg, 0xFFF);
+  gtk_widget_measure (graph, GTK_ORIENTATION_VERTICAL, -1, &min_h, &nat_h, NULL, NULL);
+  g_test_message ("twelve chambers: at least %d px high", min_h);
+  cr = cairo_create (img);
+  _presso_pressure_graph_draw (pg, cr, 700, MIN (min_h, 400));
+  cairo_destroy (cr);
+  check_end_labels (pg, 0xFFF, min_h);
+
+  cairo_surface_destroy (img);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A finished record of 3.6 s: its time axis spans 3.6 s, not the 10 s at least of a live
+ * session's view. */
+static void
+test_record_window (void)
+{
+  g_autoptr(PressoSampleBuffer) buf = make_left_boot_buffer (3.6);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *graph = presso_pressure_graph_new ();
+  PressoPressureGraph *pg = PRESSO_PRESSURE_GRAPH (graph);
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 700, 300);
+  gint64 first, last, t0, t1, t_first;
+  cairo_t *cr;
+
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  presso_pressure_graph_set_buffer (pg, buf);
+  g_assert_true (presso_sample_buffer_get_time_range (buf, &first, &last));
+
+  presso_pressure_graph_set_window (pg, PRESSO_GRAPH_WINDOW_SESSION);
+  cr = cairo_create (img);
+  _presso_pressure_graph_draw (pg, cr, 700, 300);
+  cairo_destroy (cr);
+  _presso_pressure_graph_get_time_range (pg, &t0, &t1, &t_first);
+  g_test_message ("session view: %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " ms", t0 - t_first, t1 - t_first);
+  g_assert_cmpint (t1 - t0, >=, 10000);
+
+  presso_pressure_graph_set_window (pg, PRESSO_GRAPH_WINDOW_RECORD);
+  cr = cairo_create (img);
+  _presso_pressure_graph_draw (pg, cr, 700, 300);
+  cairo_destroy (cr);
+  _presso_pressure_graph_get_time_range (pg, &t0, &t1, &t_first);
+  g_test_message ("record view: %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " ms", t0 - t_first, t1 - t_first);
+  g_assert_cmpint (t0, ==, first);
+  g_assert_cmpint (t1, >=, last);
+  g_assert_cmpint (t1 - t0, <=, last - first + 100);
+  /* the last sample is drawn and numbered */
+  check_end_labels (pg, 0xFFF, 300);
+
+  cairo_surface_destroy (img);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Only the left boot is worn: the right boot is left out of the garment view (its bands are
+ * nowhere, the description does not mention it), the left boot gets the room, and the boot's
+ * chambers the program does not use are hatched. */
+static void
+test_garments_in_use (void)
+{
+  g_autoptr(PressoSampleBuffer) buf = make_left_boot_buffer (5);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *view = presso_garment_view_new ();
+  PressoGarmentView *gv = PRESSO_GARMENT_VIEW (view);
+  graphene_rect_t both, alone;
+  int nat_both, nat_alone;
+  const char *desc;
+
+  presso_garment_view_set_buffer (gv, buf);
+  presso_garment_view_set_outlets (gv, two_boots, G_N_ELEMENTS (two_boots));
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_set_default_size (GTK_WINDOW (window), 140, 400);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_frames (view, 5);
+
+  g_assert_true (_presso_garment_view_get_band (gv, 0, &both));
+  g_assert_true (_presso_garment_view_get_band (gv, 6, &alone));
+  gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat_both, NULL, NULL);
+
+  presso_garment_view_set_skipped_chambers (gv, 0xFF0);
+  wait_frames (view, 5);
+  gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat_alone, NULL, NULL);
+  g_assert_cmpint (nat_alone, <, nat_both);
+  for (guint c = 6; c < 12; c++)
+    g_assert_false (_presso_garment_view_get_band (gv, c, &alone));
+  g_assert_true (_presso_garment_view_get_band (gv, 0, &alone));
+  g_test_message ("chamber 1's band: %.0f px wide with both boots, %.0f with the left one",
+                  both.size.width, alone.size.width);
+  /* room for "1: 40 mmHg" at 140 px */
+  g_assert_cmpfloat (alone.size.width, >, 1.5 * both.size.width);
+  g_assert_cmpfloat (alone.size.width, >=, 90);
+
+  _presso_garment_view_update_description (gv);
+  desc = _presso_garment_view_get_description (gv);
+  g_test_message ("garments: %s", desc);
+  g_assert_nonnull (strstr (desc, "Left boot"));
+  g_assert_null (strstr (desc, "Right boot"));
+  g_assert_nonnull (strstr (desc, "chamber 5 skipped"));
+
+  /* nothing skipped: both boots again */
+  presso_garment_view_set_skipped_chambers (gv, 0);
+  wait_frames (view, 5);
+  g_assert_true (_presso_garment_view_get_band (gv, 6, &alone));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -820,7 +1033,10 @@ main (int   argc,
   g_test_add_func ("/presso/graph/widget/redraw-coalesced", test_redraw_coalesced);
   g_test_add_func ("/presso/graph/widget/accessible-description", test_accessible_description);
   g_test_add_func ("/presso/graph/widget/cached-frame", test_cached_frame_equals_scratch);
-  g_test_add_func ("/presso/graph/widget/garment-patterns", test_garment_patterns);
+  g_test_add_func ("/presso/graph/widget/chamber-patterns", test_garment_patterns);
+  g_test_add_func ("/presso/graph/widget/end-labels-in-use", test_end_labels_in_use);
+  g_test_add_func ("/presso/graph/widget/record-window", test_record_window);
+  g_test_add_func ("/presso/graph/widget/garments-in-use", test_garments_in_use);
 
   return g_test_run ();
 }

@@ -17,10 +17,11 @@
 
 #include "presso-application.h"
 #include "presso-clients-page.h"
+#include "presso-garment-view-private.h"
 #include "presso-history-chart.h"
 #include "presso-history-page.h"
 #include "presso-measurements-group.h"
-#include "presso-pressure-graph.h"
+#include "presso-pressure-graph-private.h"
 #include "presso-sim.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
@@ -1118,6 +1119,72 @@ test_treatment_vent_status (Fixture       *f,
   g_assert_cmpstr (label_text (f, "phase_label"), ==, "–");
 }
 
+/* A four-chamber program on the left boot of presso-sim's two boots: the live graph draws and
+ * numbers those four chambers only, the garment view leaves the right boot out and hatches
+ * the boot's two chambers the program does not reach; in History the replay keeps to the
+ * chambers used and its time axis to the session's length. */
+static void
+test_treatment_graph_in_use (Fixture       *f,
+                             gconstpointer  data)
+{
+  PressoPressureGraph *graph;
+  PressoGarmentView *garments;
+  PressoHistoryPage *history;
+  PressoPressureGraph *replay;
+  GtkListBoxRow *row;
+  graphene_rect_t band;
+  guint chambers[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  double y[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS], h[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  double curve_y[PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS];
+  gint64 t0, t1, t_first, first, last;
+  guint n;
+
+  open_area (f);
+  presso_treatment_page_set_duration_limit (f->page, 3);
+  pick_client (f, "Durand");
+  click (f, "start_button");
+  g_assert_true (spin_until (f, session_running, 3000));
+  g_assert_true (spin_until (f, graph_has_samples, 4000));
+  spin (300);
+
+  graph = PRESSO_PRESSURE_GRAPH (find (f, "graph"));
+  garments = PRESSO_GARMENT_VIEW (find (f, "garment_view"));
+  g_assert_cmphex (presso_pressure_graph_get_visible_chambers (graph), ==, 0xF);
+  n = _presso_pressure_graph_get_end_labels (graph, chambers, y, h, curve_y);
+  g_assert_cmpuint (n, ==, 4);
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (chambers[i], <, 4);
+      if (i > 0)
+        g_assert_cmpfloat (y[i], >=, y[i - 1] + h[i - 1] - 0.01);
+    }
+  g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments), ==, 0xFF0);
+  g_assert_true (_presso_garment_view_get_band (garments, 0, &band));
+  g_assert_false (_presso_garment_view_get_band (garments, 6, &band));
+  _presso_garment_view_update_description (garments);
+  g_assert_null (strstr (_presso_garment_view_get_description (garments), "Right boot"));
+
+  g_assert_true (spin_until (f, session_finished, 15000));
+  history = PRESSO_HISTORY_PAGE (presso_window_get_page (f->window, "history"));
+  presso_window_show_page (f->window, "history");
+  presso_history_page_set_client (history, f->anne);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (presso_find_child_by_id (GTK_WIDGET (history),
+                                                                              "sessions_list")), 0);
+  g_assert_nonnull (row);
+  g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+  spin (300);
+  save_screenshot (f, "ui-history-in-use.png");
+  replay = PRESSO_PRESSURE_GRAPH (presso_find_child_by_id (GTK_WIDGET (history), "graph"));
+  g_assert_cmpint (presso_pressure_graph_get_window (replay), ==, PRESSO_GRAPH_WINDOW_RECORD);
+  g_assert_cmphex (presso_pressure_graph_get_visible_chambers (replay) & ~0xFu, ==, 0);
+  g_assert_cmphex (presso_pressure_graph_get_visible_chambers (replay) & 0x3u, ==, 0x3);
+  g_assert_true (presso_sample_buffer_get_time_range (presso_pressure_graph_get_buffer (replay), &first, &last));
+  _presso_pressure_graph_get_time_range (replay, &t0, &t1, &t_first);
+  g_test_message ("record of %.1f s, time axis %.1f s", (last - first) / 1000.0, (t1 - t0) / 1000.0);
+  g_assert_cmpint (t1 - t0, <=, last - first + 100);
+  g_assert_cmpint (t1, >=, last);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1155,6 +1222,8 @@ main (int   argc,
               fixture_set_up, test_treatment_lazy_content, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/vent-status", Fixture, NULL,
               fixture_set_up, test_treatment_vent_status, fixture_tear_down);
+  g_test_add ("/presso/ui/treatment/graph-in-use", Fixture, NULL,
+              fixture_set_up, test_treatment_graph_in_use, fixture_tear_down);
 
   return g_test_run ();
 }

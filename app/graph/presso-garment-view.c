@@ -58,13 +58,32 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (PressoGarmentView, presso_garment_view, GTK_TYPE_WIDGET)
 
-/* The garments shown: the outlets given, or one unnamed garment with every chamber. */
+static gboolean
+outlet_in_use (PressoGarmentView         *self,
+               const presso_proto_outlet *outlet)
+{
+  for (guint k = 0; k < outlet->n_chambers; k++)
+    if (!(self->skipped & (1u << (outlet->first_chamber + k))))
+      return TRUE;
+  return FALSE;
+}
+
+/* The garments shown: the outlets given that the program uses (a garment all of whose
+ * chambers are skipped is not worn: it is left out), or one unnamed garment with every
+ * chamber. */
 static guint
 get_garments (PressoGarmentView   *self,
               presso_proto_outlet *out)
 {
   if (self->n_outlets > 0)
     {
+      guint n = 0;
+
+      for (guint i = 0; i < self->n_outlets; i++)
+        if (outlet_in_use (self, &self->outlets[i]))
+          out[n++] = self->outlets[i];
+      if (n > 0)
+        return n;
       memcpy (out, self->outlets, self->n_outlets * sizeof out[0]);
       return self->n_outlets;
     }
@@ -604,7 +623,9 @@ presso_garment_view_class_init (PressoGarmentViewClass *klass)
   /**
    * PressoGarmentView:skipped-chambers:
    *
-   * Bit i set: chamber i is not used by the program (zone skip) and is drawn hatched.
+   * Bit i set: chamber i is not used by the program (zone skip, or a chamber past the
+   * program's count) and is drawn hatched; garments none of whose chambers are used are
+   * left out.
    */
   properties[PROP_SKIPPED_CHAMBERS] =
     g_param_spec_uint ("skipped-chambers", NULL, NULL,
@@ -718,6 +739,9 @@ presso_garment_view_get_skipped_chambers (PressoGarmentView *self)
 /**
  * presso_garment_view_set_skipped_chambers:
  * @mask: bit i set when chamber i is skipped by the program (its chamber_mask bit is clear)
+ *
+ * A skipped chamber is drawn hatched; a garment whose chambers are all skipped is not worn
+ * and is left out (unless no garment is left).
  */
 void
 presso_garment_view_set_skipped_chambers (PressoGarmentView *self,
@@ -730,7 +754,8 @@ presso_garment_view_set_skipped_chambers (PressoGarmentView *self,
 
   self->skipped = mask;
   update_description (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* garments may come or go */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SKIPPED_CHAMBERS]);
 }
 

@@ -45,4 +45,18 @@ guint       _presso_pressure_graph_get_n_frames       (PressoPressureGraph *self
 const char *_presso_pressure_graph_get_description    (PressoPressureGraph *self);
 void        _presso_pressure_graph_update_description (PressoPressureGraph *self);
 
+/* The chambers' numbers at the curves' ends, as the last frame placed them, top first: the
+ * chamber (0-based), the top and height of its number, and where its curve ends (the leader
+ * joins the two).  Arrays of PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS; returns how many. */
+guint       _presso_pressure_graph_get_end_labels     (PressoPressureGraph *self,
+                                                       guint               *chambers,
+                                                       double              *y,
+                                                       double              *height,
+                                                       double              *curve_y);
+/* The time span the last frame showed, and the session's first row (ms, buffer clock). */
+void        _presso_pressure_graph_get_time_range     (PressoPressureGraph *self,
+                                                       gint64              *t0,
+                                                       gint64              *t1,
+                                                       gint64              *t_first);
+
 G_END_DECLS

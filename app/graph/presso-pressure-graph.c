@@ -31,6 +31,7 @@
 /* Columns further apart than this are not joined: the telemetry stopped in between. */
 #define MAX_GAP_MS     500
 #define PAD            6.0
+#define GUTTER         16.0     /* room for the end labels' leaders */
 
 typedef struct {
   /* plot rectangle, in widget coordinates */
@@ -44,7 +45,14 @@ typedef struct {
   gint64  k0;            /* absolute index of column 0: column k spans [edge (k), edge (k + 1)) */
   guint   n_cols;
   gboolean has_data;
+  gboolean has_targets;  /* a target is drawn (a replayed record has none) */
 } Layout;
+
+typedef struct {
+  guint  chamber;
+  double y, height;      /* the number's box, widget coordinates */
+  double curve_y;        /* where its curve ends */
+} PlacedLabel;
 
 struct _PressoPressureGraph
 {
@@ -104,9 +112,12 @@ struct _PressoPressureGraph
   GskRenderNode      *grid_node;
   int                 grid_w, grid_h;
   double              grid_y_max, grid_y_step;
+  gboolean            grid_has_targets;
 
   gboolean            redraw_pending;
   guint               n_frames;
+  PlacedLabel         placed[MAX_CHAMBERS];   /* the end labels of the last frame */
+  guint               n_placed;
   double              hover_x, hover_y;
 
   guint               description_id;
@@ -128,7 +139,8 @@ static GParamSpec *properties[N_PROPS];
 G_DEFINE_ENUM_TYPE (PressoGraphWindow, presso_graph_window,
   G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_10S, "10s"),
   G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_60S, "60s"),
-  G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_SESSION, "session"))
+  G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_SESSION, "session"),
+  G_DEFINE_ENUM_VALUE (PRESSO_GRAPH_WINDOW_RECORD, "record"))
 
 G_DEFINE_FINAL_TYPE (PressoPressureGraph, presso_pressure_graph, GTK_TYPE_WIDGET)
 
@@ -183,6 +195,7 @@ window_ms (PressoPressureGraph *self)
     case PRESSO_GRAPH_WINDOW_60S:
       return 60000;
     case PRESSO_GRAPH_WINDOW_SESSION:
+    case PRESSO_GRAPH_WINDOW_RECORD:
     default:
       return 0;
     }
@@ -338,10 +351,12 @@ prepare (PressoPressureGraph *self,
   text_size (self, "32", &tw, &th);
   lay->x = lw + 2 * PAD;
   lay->y = th + 2 * PAD;                         /* legend */
-  lay->w = MAX (0, floor (width - lay->x - tw - 3 * PAD));
+  /* right of the plot: the leaders' gutter, then the chambers' numbers */
+  lay->w = MAX (0, floor (width - lay->x - tw - GUTTER - 2 * PAD));
   lay->h = MAX (0, floor (height - lay->y - th - 1.5 * PAD));   /* time labels */
   lay->n_cols = (guint) lay->w * scale;
   lay->has_data = FALSE;
+  lay->has_targets = FALSE;
 
   self->plot_scale = scale;
 
@@ -359,7 +374,10 @@ prepare (PressoPressureGraph *self,
           /* The session view's columns grow in steps of an eighth of a power of two of
            * milliseconds (the data then fills between 7/8 of the width and all of it), so that
            * they stay put, and cached, for minutes of a long session. */
-          if (span == 0)
+          if (self->window == PRESSO_GRAPH_WINDOW_RECORD)
+            /* a finished record: its own length, its first sample at the left edge */
+            span = MAX (last - lay->t_first + 1, 1000);
+          else if (span == 0)
             {
               gint64 ms = MAX ((last - first + n) / n, (10000 + n - 1) / n), q = 1;
 
@@ -402,7 +420,10 @@ prepare (PressoPressureGraph *self,
             continue;
           for (guint c = 0; c < nc; c++)
             if (chamber_shown (self, c))
-              data_max = MAX (data_max, MAX (col[c].max_dmmhg, col[c].target_dmmhg) / 10.0);
+              {
+                data_max = MAX (data_max, MAX (col[c].max_dmmhg, col[c].target_dmmhg) / 10.0);
+                lay->has_targets |= col[c].target_dmmhg > 0;
+              }
         }
     }
 
@@ -516,8 +537,10 @@ typedef struct {
   int      pattern_px;   /* device pixels per pattern unit */
 } Raster;
 
-/* Chambers are told apart without colour by their garment's line: the outlets in the
- * device's order are drawn solid, dashed, dotted, dash-dotted (then again). */
+/* Chambers are told apart without colour by their line: the chambers shown, in order, are
+ * drawn solid, dashed, dotted, dash-dotted (then again), so that the chambers of one garment
+ * (the ones that sit side by side and hold at the same pressure) never share a pattern with
+ * their neighbours. */
 typedef enum {
   PATTERN_SOLID,
   PATTERN_DASHED,
@@ -539,12 +562,9 @@ static LinePattern
 chamber_pattern (PressoPressureGraph *self,
                  guint                c)
 {
-  for (guint i = 0; i < self->n_outlets; i++)
-    if (c >= self->outlets[i].first_chamber &&
-        c < (guint) self->outlets[i].first_chamber + self->outlets[i].n_chambers)
-      return (LinePattern) (i % N_PATTERNS);
+  guint below = c > 0 ? self->visible & ((1u << c) - 1) : 0;
 
-  return PATTERN_SOLID;
+  return (LinePattern) (__builtin_popcount (below) % N_PATTERNS);
 }
 
 /* Whether absolute pixel column k is drawn by the pattern: dashes follow absolute time, so
@@ -1061,7 +1081,11 @@ compare_end_labels (gconstpointer a,
 {
   const EndLabel *la = a, *lb = b;
 
-  return la->y < lb->y ? -1 : la->y > lb->y;
+  /* at the same pressure, the proximal chamber above (as on the garment), and the same order
+   * from frame to frame */
+  if (la->y != lb->y)
+    return la->y < lb->y ? -1 : 1;
+  return la->chamber > lb->chamber ? -1 : la->chamber < lb->chamber;
 }
 
 /* The chamber's number at the right end of its curve, moved apart so that none overlap
@@ -1094,6 +1118,7 @@ draw_end_labels (PressoPressureGraph *self,
             break;
           }
     }
+  self->n_placed = 0;
   if (n == 0)
     return;
 
@@ -1116,7 +1141,7 @@ draw_end_labels (PressoPressureGraph *self,
 
   /* the leaders, as runs of pixels in the gutter between the plot and the numbers (a cairo
    * stroke each cost as much as all the curves' new columns) */
-  gutter.width = (int) round ((PAD - 1) * self->plot_scale);
+  gutter.width = (int) round ((GUTTER - 1) * self->plot_scale);
   gutter.height = (int) lay->h * self->plot_scale;
   gutter.ring = 0;
   gutter.x_min = 0;
@@ -1137,10 +1162,14 @@ draw_end_labels (PressoPressureGraph *self,
       guint32 px = premultiplied (color);
       char num[8];
       int tw, th;
-      double lx = lay->x + lay->w + PAD, ya, yb;
+      double lx = lay->x + lay->w + GUTTER, ya, yb;
 
       g_snprintf (num, sizeof num, "%u", labels[i].chamber + 1);
       text_size (self, num, &tw, &th);
+      self->placed[i].chamber = labels[i].chamber;
+      self->placed[i].y = labels[i].y;
+      self->placed[i].height = MIN (th, lh);
+      self->placed[i].curve_y = labels[i].curve_y;
       ya = (labels[i].curve_y - lay->y) * self->plot_scale;
       yb = (labels[i].y + th / 2.0 - lay->y) * self->plot_scale;
       for (int x = 0; x < gutter.width; x++)
@@ -1149,6 +1178,7 @@ draw_end_labels (PressoPressureGraph *self,
                      0.5, px);
       show_text (self, cr, num, lx, labels[i].y, color);
     }
+  self->n_placed = n;
   draw_raster (self, cr, &gutter, &self->gutter, lay->x + lay->w, lay->y);
 }
 
@@ -1415,7 +1445,8 @@ presso_pressure_graph_snapshot (GtkWidget   *widget,
   prepare (self, width, height, gtk_widget_get_scale_factor (widget));
 
   if (self->grid_node == NULL || self->grid_w != width || self->grid_h != height ||
-      self->grid_y_max != self->lay.y_max || self->grid_y_step != self->lay.y_step)
+      self->grid_y_max != self->lay.y_max || self->grid_y_step != self->lay.y_step ||
+      self->grid_has_targets != self->lay.has_targets)
     {
       GtkSnapshot *grid = gtk_snapshot_new ();
 
@@ -1428,6 +1459,7 @@ presso_pressure_graph_snapshot (GtkWidget   *widget,
       self->grid_h = height;
       self->grid_y_max = self->lay.y_max;
       self->grid_y_step = self->lay.y_step;
+      self->grid_has_targets = self->lay.has_targets;
     }
   if (self->grid_node != NULL)
     gtk_snapshot_append_node (snapshot, self->grid_node);
@@ -1446,6 +1478,8 @@ presso_pressure_graph_measure (GtkWidget      *widget,
                                int            *minimum_baseline,
                                int            *natural_baseline)
 {
+  PressoPressureGraph *self = PRESSO_PRESSURE_GRAPH (widget);
+
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = 200;
@@ -1453,8 +1487,14 @@ presso_pressure_graph_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = 140;
-      *natural = 320;
+      guint n = self->buffer != NULL ? presso_sample_buffer_get_n_chambers (self->buffer) : 0;
+      guint32 shown = self->visible & (n >= 32 ? G_MAXUINT32 : (1u << n) - 1);
+      int lw, lh;
+
+      /* tall enough for every chamber's number at the curves' ends, one above the other */
+      text_size (self, "150", &lw, &lh);
+      *minimum = MAX (140, (int) ceil (__builtin_popcount (shown) * lh * 0.9 + 3 * lh + 3 * PAD));
+      *natural = MAX (320, *minimum);
     }
 }
 
@@ -1711,6 +1751,7 @@ presso_pressure_graph_set_buffer (PressoPressureGraph *self,
                                                  G_CALLBACK (on_buffer_changed_cb), self);
   self->description_rows = 0;
   update_description (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   queue_redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUFFER]);
 }
@@ -1728,7 +1769,7 @@ presso_pressure_graph_set_window (PressoPressureGraph *self,
                                   PressoGraphWindow    window)
 {
   g_return_if_fail (PRESSO_IS_PRESSURE_GRAPH (self));
-  g_return_if_fail (window <= PRESSO_GRAPH_WINDOW_SESSION);
+  g_return_if_fail (window <= PRESSO_GRAPH_WINDOW_RECORD);
 
   if (self->window == window)
     return;
@@ -1766,6 +1807,8 @@ presso_pressure_graph_set_visible_chambers (PressoPressureGraph *self,
 
   self->visible = mask;
   update_description (self);
+  invalidate_grid (self);      /* the legend names the garments shown */
+  gtk_widget_queue_resize (GTK_WIDGET (self));   /* room for the numbers of the chambers shown */
   queue_redraw (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VISIBLE_CHAMBERS]);
 }
@@ -1891,6 +1934,9 @@ _presso_pressure_graph_draw_grid (PressoPressureGraph *self,
       const char *text = i == 0 ? _("measured") : _("target");
       double ly = PAD / 2 + th / 2.0;
 
+      if (i == 1 && !lay->has_targets)
+        break;     /* no dashed target line to explain */
+
       text_size (self, text, &tw, &th);
       if (x + 22 + tw > width)
         break;
@@ -1905,7 +1951,8 @@ _presso_pressure_graph_draw_grid (PressoPressureGraph *self,
       x += 22 + tw + 3 * PAD;
     }
 
-  /* the garments and their chambers: all of them, or none when they do not fit */
+  /* the garments in use and their chambers shown: all of them, or none when they do not fit
+   * (the chambers' own lines are in the hover readout and at the curves' ends) */
   {
     g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
     double needed = 0;
@@ -1913,36 +1960,34 @@ _presso_pressure_graph_draw_grid (PressoPressureGraph *self,
     for (guint i = 0; i < self->n_outlets; i++)
       {
         const presso_proto_outlet *o = &self->outlets[i];
+        guint lo = G_MAXUINT, hi = 0;
         char *text;
 
-        if (o->n_chambers == 1)
-          text = g_strdup_printf ("%s %u", _presso_graph_garment_name (o->garment),
-                                  o->first_chamber + 1);
+        for (guint k = 0; k < o->n_chambers; k++)
+          if (chamber_shown (self, o->first_chamber + k))
+            {
+              lo = MIN (lo, o->first_chamber + k);
+              hi = MAX (hi, o->first_chamber + k);
+            }
+        if (lo == G_MAXUINT)
+          continue;
+        if (lo == hi)
+          text = g_strdup_printf ("%s %u", _presso_graph_garment_name (o->garment), lo + 1);
         else
           /* Translators: garment name and the numbers of its first and last chambers */
           text = g_strdup_printf (_("%s %u–%u"), _presso_graph_garment_name (o->garment),
-                                  o->first_chamber + 1, o->first_chamber + o->n_chambers);
+                                  lo + 1, hi + 1);
         text_size (self, text, &tw, &th);
-        needed += 22 + tw + 3 * PAD;
+        needed += tw + 3 * PAD;
         g_ptr_array_add (texts, text);
       }
 
-    /* each garment after a sample of its chambers' line */
     if (x + needed - 3 * PAD <= width)
       for (guint i = 0; i < texts->len; i++)
         {
-          double ly = PAD / 2 + th / 2.0;
-
-          gdk_cairo_set_source_rgba (cr, &self->style.fg);
-          cairo_set_line_width (cr, self->style.line_width);
-          set_pattern (cr, chamber_pattern (self, self->outlets[i].first_chamber));
-          cairo_move_to (cr, x, ly);
-          cairo_line_to (cr, x + 18, ly);
-          cairo_stroke (cr);
-          cairo_set_dash (cr, NULL, 0, 0);
           text_size (self, g_ptr_array_index (texts, i), &tw, &th);
-          show_text (self, cr, g_ptr_array_index (texts, i), x + 22, PAD / 2, &self->style.dim);
-          x += 22 + tw + 3 * PAD;
+          show_text (self, cr, g_ptr_array_index (texts, i), x, PAD / 2, &self->style.dim);
+          x += tw + 3 * PAD;
         }
   }
 }
@@ -2014,4 +2059,32 @@ void
 _presso_pressure_graph_update_description (PressoPressureGraph *self)
 {
   update_description (self);
+}
+
+guint
+_presso_pressure_graph_get_end_labels (PressoPressureGraph *self,
+                                       guint               *chambers,
+                                       double              *y,
+                                       double              *height,
+                                       double              *curve_y)
+{
+  for (guint i = 0; i < self->n_placed; i++)
+    {
+      chambers[i] = self->placed[i].chamber;
+      y[i] = self->placed[i].y;
+      height[i] = self->placed[i].height;
+      curve_y[i] = self->placed[i].curve_y;
+    }
+  return self->n_placed;
+}
+
+void
+_presso_pressure_graph_get_time_range (PressoPressureGraph *self,
+                                       gint64              *t0,
+                                       gint64              *t1,
+                                       gint64              *t_first)
+{
+  *t0 = self->lay.t0;
+  *t1 = self->lay.t1;
+  *t_first = self->lay.t_first;
 }

@@ -19,12 +19,16 @@ G_BEGIN_DECLS
  * PressoGraphWindow:
  * @PRESSO_GRAPH_WINDOW_10S: the last 10 seconds
  * @PRESSO_GRAPH_WINDOW_60S: the last minute
- * @PRESSO_GRAPH_WINDOW_SESSION: everything the buffer holds
+ * @PRESSO_GRAPH_WINDOW_SESSION: everything the buffer holds, in a span that grows by steps
+ *   as a live session goes on (at least 10 s)
+ * @PRESSO_GRAPH_WINDOW_RECORD: a finished session's record: exactly its first to its last
+ *   sample, however short
  */
 typedef enum {
   PRESSO_GRAPH_WINDOW_10S,
   PRESSO_GRAPH_WINDOW_60S,
   PRESSO_GRAPH_WINDOW_SESSION,
+  PRESSO_GRAPH_WINDOW_RECORD,
 } PressoGraphWindow;
 
 #define PRESSO_TYPE_GRAPH_WINDOW (presso_graph_window_get_type ())

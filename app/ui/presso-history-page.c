@@ -716,7 +716,8 @@ ensure_content (PressoHistoryPage *self)
   gtk_drop_down_set_model (self->course_point_dropdown, G_LIST_MODEL (self->course_point_names));
   self->updating = FALSE;
   gtk_list_box_bind_model (self->sessions_list, G_LIST_MODEL (self->shown), create_session_row, NULL, NULL);
-  presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_SESSION);
+  /* A finished record: the time axis fits its length, short or long. */
+  presso_pressure_graph_set_window (self->graph, PRESSO_GRAPH_WINDOW_RECORD);
   bind_client_results (self);
   update_client_row (self);
   load_sessions (self);
@@ -1007,6 +1008,7 @@ presso_history_page_open_session (PressoHistoryPage  *self,
   const PressoSessionTrace *trace;
   PressoProgram *program;
   GPtrArray *record_events;
+  guint32 used;
 
   g_return_val_if_fail (PRESSO_IS_HISTORY_PAGE (self), FALSE);
   g_return_val_if_fail (self->store != NULL, FALSE);
@@ -1036,8 +1038,11 @@ presso_history_page_open_session (PressoHistoryPage  *self,
                                ? presso_session_record_get_device_serial (record) : "");
   gtk_label_set_label (self->detail_summary, summary);
 
-  /* The replay: the decoded trace, chamber-major, into a row-major buffer. */
+  /* The replay: the decoded trace, chamber-major, into a row-major buffer.  Only the
+   * chambers the session used are drawn and labelled: those that held pressure or were
+   * inflated (the chambers of garments not worn stay at 0 and would only clutter it). */
   g_clear_object (&self->replay);
+  used = 0;
   trace = presso_session_record_get_trace (record);
   if (trace != NULL && trace->n_samples > 0 && trace->n_chambers > 0)
     {
@@ -1053,11 +1058,16 @@ presso_history_page_open_session (PressoHistoryPage  *self,
               float p = trace->pressure_mmhg[(gsize) c * trace->n_samples + i];
 
               pressure[(gsize) i * nc + c] = isfinite (p) ? (gint16) lroundf (p * 10) : 0;
+              if (isfinite (p) && p >= 2)
+                used |= 1u << c;
             }
+          if (trace->active_chamber[i] < nc)
+            used |= 1u << trace->active_chamber[i];
         }
       self->replay = presso_sample_buffer_new_from_trace (nc, PRESSO_TRACE_RATE_HZ, trace->n_samples,
                                                           time_ms, pressure, NULL, trace->active_chamber);
     }
+  presso_pressure_graph_set_visible_chambers (self->graph, used != 0 ? used : G_MAXUINT32);
   presso_pressure_graph_set_buffer (self->graph, self->replay);
 
   record_events = presso_session_record_get_events (record);

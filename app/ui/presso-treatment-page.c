@@ -1191,6 +1191,35 @@ clear_session (PressoTreatmentPage *self)
     gtk_revealer_set_reveal_child (self->alarm_revealer, FALSE);
 }
 
+/* The device chambers the session's program inflates (its chamber mask), 0 when unknown. */
+static guint32
+session_chambers (PressoTreatmentPage *self)
+{
+  const presso_proto_identity *identity;
+  presso_proto_program wire;
+
+  if (self->session == NULL || self->device == NULL ||
+      (identity = presso_device_get_identity (self->device)) == NULL)
+    return 0;
+  if (!presso_program_to_proto (presso_session_get_program (self->session), identity, &wire, NULL))
+    return 0;
+  return wire.chamber_mask;
+}
+
+/* The graph and the garments show what this session uses: the chambers of garments not worn,
+ * and those the program skips or does not reach, are neither drawn nor labelled (the garments
+ * not worn are left out, the chambers not used in a garment worn are hatched). */
+static void
+setup_graphs (PressoTreatmentPage *self)
+{
+  guint32 used = session_chambers (self);
+  guint n = MIN (presso_device_get_n_chambers (self->device), PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS);
+  guint32 all = n >= 32 ? G_MAXUINT32 : (1u << n) - 1;
+
+  presso_pressure_graph_set_visible_chambers (self->graph, used != 0 ? used : G_MAXUINT32);
+  presso_garment_view_set_skipped_chambers (self->garment_view, used != 0 ? all & ~used : 0);
+}
+
 static void
 take_session (PressoTreatmentPage *self,
               PressoSession       *session)
@@ -1214,6 +1243,7 @@ take_session (PressoTreatmentPage *self,
   self->buffer = presso_sample_buffer_new (MIN (n_chambers, PRESSO_SAMPLE_BUFFER_MAX_CHAMBERS),
                                            rate, duration_s);
   self->first_sample_us = 0;
+  setup_graphs (self);
   presso_pressure_graph_set_buffer (self->graph, self->buffer);
   presso_garment_view_set_buffer (self->garment_view, self->buffer);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);

@@ -663,15 +663,31 @@ number_entry_new (Question *q,
   GtkWidget *entry = gtk_entry_new ();
   g_autofree char *what = g_strdup_printf ("entry-%u", part);
   g_autofree char *name = widget_name (q->item, what);
-  const char *label = presso_screening_item_get_part_label (q->item, part);
+  const char *part_label = presso_screening_item_get_part_label (q->item, part);
+  const char *question = presso_screening_item_get_question (q->item);
+  const char *unit = presso_screening_item_get_unit (q->item);
+  g_autofree char *label = NULL;
+
+  /* A screen reader reads the field alone ("Systolic"): name it with its question and unit. */
+  if (part_label != NULL && unit != NULL)
+    /* Translators: a number field's name for screen readers: question, part, unit,
+     * e.g. "Blood pressure measured today: Systolic, in mmHg" */
+    label = g_strdup_printf (_("%1$s: %2$s, in %3$s"), question, part_label, unit);
+  else if (part_label != NULL)
+    /* Translators: a number field's name for screen readers: question, part */
+    label = g_strdup_printf (_("%1$s: %2$s"), question, part_label);
+  else if (unit != NULL)
+    /* Translators: a number field's name for screen readers: question, unit */
+    label = g_strdup_printf (_("%1$s, in %2$s"), question, unit);
+  else
+    label = g_strdup (question);
 
   gtk_widget_set_name (entry, name);
   gtk_editable_set_width_chars (GTK_EDITABLE (entry), 6);
   gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), 6);
   gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
   gtk_widget_set_valign (entry, GTK_ALIGN_CENTER);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  label ? label : presso_screening_item_get_question (q->item), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
   g_signal_connect (entry, "changed", G_CALLBACK (on_entry_changed_cb), q);
   q->entries[part] = entry;
   return entry;
@@ -793,8 +809,16 @@ controls_new (Question *q)
         gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (q->calendar_button), "x-office-calendar-symbolic");
         gtk_menu_button_set_popover (GTK_MENU_BUTTON (q->calendar_button), popover);
         gtk_widget_set_tooltip_text (q->calendar_button, _("Pick the Date"));
-        gtk_accessible_update_property (GTK_ACCESSIBLE (q->calendar_button),
-                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pick the Date"), -1);
+        {
+          /* Each date question has its button: a screen reader tells them apart by the
+           * question. */
+          /* Translators: the name a screen reader gives a date question's calendar button */
+          g_autofree char *accessible = g_strdup_printf (_("Pick the date: %s"),
+                                                         presso_screening_item_get_question (item));
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (q->calendar_button),
+                                          GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+        }
         gtk_widget_set_valign (q->calendar_button, GTK_ALIGN_CENTER);
 
         gtk_box_append (GTK_BOX (box), entry);

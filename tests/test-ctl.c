@@ -25,12 +25,14 @@
 #include "presso-device-private.h"
 #include "presso-presets.h"
 #include "presso-store-screening.h"
+#include "presso-store-session.h"
 
 /* presso-ctl's exit codes (presso-ctl --help) */
 #define EXIT_USAGE       2
 #define EXIT_NO_PORT     3
 #define EXIT_SILENT      4
 #define EXIT_MISMATCH    5
+#define EXIT_FAULT       6
 #define EXIT_REFUSED     7
 #define EXIT_INTERRUPTED 130
 
@@ -670,7 +672,26 @@ typedef struct
   PressoStore          *store;
   PressoScreeningRules *rules;
   char                 *path;
+  char                 *staff_id;    /* a practitioner of the clinic, for --staff */
 } Clinic;
+
+/* The id of someone of the clinic with @role, for --staff.  (transfer full) */
+static char *
+staff_with_role (PressoStore *store,
+                 PressoRole   role)
+{
+  g_autoptr(GListModel) staff = presso_store_list_staff (store);
+
+  for (guint i = 0; i < g_list_model_get_n_items (staff); i++)
+    {
+      g_autoptr(PressoStaff) member = g_list_model_get_item (staff, i);
+
+      if (presso_staff_get_role (member) == role)
+        return g_strdup_printf ("%" G_GINT64_FORMAT, presso_staff_get_id (member));
+    }
+  g_error ("No staff member of role %d in the clinic", role);
+  return NULL;
+}
 
 /* A real demo clinic (its fixed clients and their screenings) in the fixture's folder. */
 static void
@@ -686,6 +707,7 @@ clinic_open (Fixture *f,
   g_assert_no_error (error);
   clinic->rules = presso_screening_rules_load_default (&error);
   g_assert_no_error (error);
+  clinic->staff_id = staff_with_role (clinic->store, PRESSO_ROLE_PRACTITIONER);
 }
 
 static void
@@ -693,6 +715,7 @@ clinic_close (Clinic *clinic)
 {
   g_clear_object (&clinic->rules);
   g_clear_object (&clinic->store);
+  g_clear_pointer (&clinic->staff_id, g_free);
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *side = g_strconcat (clinic->path, (const char *[]) { "-wal", "-shm", "-journal" }[i], NULL);
@@ -752,7 +775,8 @@ run_client (Fixture    *f,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, client_id);
 
   return run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", preset, "--seconds", "1",
-                                     "--database", clinic->path, "--client", id, NULL },
+                                     "--database", clinic->path, "--client", id,
+                                     "--staff", clinic->staff_id, NULL },
                   15000, out, err);
 }
 
@@ -768,20 +792,30 @@ assert_device_untouched (Fixture *f)
 }
 
 static void
-assert_refused (Fixture    *f,
-                Clinic     *clinic,
-                gint64      client_id,
-                const char *why)
+assert_refused_preset (Fixture    *f,
+                       Clinic     *clinic,
+                       gint64      client_id,
+                       const char *preset,
+                       const char *why)
 {
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (run_client (f, clinic, client_id, "anti-cellulite", &out, &err), ==, EXIT_REFUSED);
+  g_assert_cmpint (run_client (f, clinic, client_id, preset, &out, &err), ==, EXIT_REFUSED);
   /* Not a line of telemetry: nothing ran. */
   g_assert_cmpstr (out, ==, "");
   g_assert_nonnull (strstr (err, "Refused by the screening"));
   g_assert_nonnull (strstr (err, why));
   assert_device_untouched (f);
+}
+
+static void
+assert_refused (Fixture    *f,
+                Clinic     *clinic,
+                gint64      client_id,
+                const char *why)
+{
+  assert_refused_preset (f, clinic, client_id, "anti-cellulite", why);
 }
 
 static void
@@ -882,8 +916,14 @@ test_gate_zones (Fixture       *f,
     }
   else
     {
-      /* ... but not with the belt connected too: the abdomen is contraindicated. */
-      assert_refused (f, &clinic, zoe, "Contraindicated on the zone “Abdomen”");
+      /* With the belt connected too, a program for the legs leaves it alone and runs (as
+       * from the window, the zones are those of the program's garments)... */
+      g_assert_cmpint (run_client (f, &clinic, zoe, "anti-cellulite", &out, NULL), ==, 0);
+      parse_csv (out, &csv);
+      g_assert_cmpuint (csv.n_running, >=, 2);
+      /* ... but one that inflates the belt does not: the abdomen is contraindicated. */
+      assert_refused_preset (f, &clinic, zoe, "leg-lymphoedema-pretherapy",
+                             "Contraindicated on the zone “Abdomen”");
     }
   clinic_close (&clinic);
 }
@@ -980,14 +1020,16 @@ test_gate_usage (Fixture       *f,
   g_clear_pointer (&err, g_free);
   /* A database that does not exist is not created. */
   g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
-                                               "--seconds", "1", "--database", missing, "--client", "1", NULL },
+                                               "--seconds", "1", "--database", missing, "--client", "1",
+                                               "--staff", "1", NULL },
                             5000, NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, missing));
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
   g_clear_pointer (&err, g_free);
   /* No such client. */
   g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
-                                               "--seconds", "1", "--database", clinic.path, "--client", "999999", NULL },
+                                               "--seconds", "1", "--database", clinic.path, "--client", "999999",
+                                               "--staff", clinic.staff_id, NULL },
                             5000, NULL, &err), ==, 1);
   g_clear_pointer (&err, g_free);
 
@@ -1022,15 +1064,373 @@ test_gate_usage (Fixture       *f,
     g_assert_nonnull (strstr (out, "Screening: Screening expired\n"));
     if (f->sim_pid != 0)
       {
+        g_autofree char *practitioner = staff_with_role (demo, PRESSO_ROLE_PRACTITIONER);
+
         g_clear_pointer (&err, g_free);
         g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
-                                                     "--seconds", "1", "--demo", "--client", bjorn, NULL },
+                                                     "--seconds", "1", "--demo", "--client", bjorn,
+                                                     "--staff", practitioner, NULL },
                                   15000, NULL, &err), ==, EXIT_REFUSED);
         g_assert_nonnull (strstr (err, "has expired"));
         assert_device_untouched (f);
       }
   }
 }
+
+/* ------------------------------------------------------------------ a client's run: the session record
+ *
+ * A client's run goes through PressoSession, as a treatment from the window: it leaves the
+ * same record in the client's history (the start row, the program copy, events, the trace
+ * and the outcome), read back here through presso_store_get_session(). */
+
+/* Starts presso-sim with the fault switches in data (NULL-terminated). */
+static void
+fixture_setup_args (Fixture       *f,
+                    gconstpointer  data)
+{
+  const char * const *extra = data;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("presso-ctl-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->link = g_build_filename (f->dir, "sim.tty", NULL);
+  if (sim_path () == NULL)
+    {
+      g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
+      return;
+    }
+  g_ptr_array_add (argv, (gpointer) sim_path ());
+  g_ptr_array_add (argv, (gpointer) "--link");
+  g_ptr_array_add (argv, f->link);
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) extra[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                                die_with_parent, NULL, &f->sim_pid, &error));
+  g_assert_no_error (error);
+  g_assert_true (iterate_until (path_exists_cond, f->link, 5000));
+}
+
+/* The client's newest session record, read back in full, after @n_before others. */
+static PressoSessionRecord *
+new_session (Clinic *clinic,
+             gint64  client_id,
+             guint   n_before)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) sessions = presso_store_list_client_sessions (clinic->store, client_id, &error);
+  g_autoptr(PressoSessionRecord) listed = NULL;
+  PressoSessionRecord *record;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (sessions), ==, n_before + 1);
+  listed = g_list_model_get_item (sessions, 0);
+  record = presso_store_get_session (clinic->store, presso_session_record_get_id (listed), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (record);
+  return record;
+}
+
+static guint
+n_sessions (Clinic *clinic,
+            gint64  client_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) sessions = presso_store_list_client_sessions (clinic->store, client_id, &error);
+
+  g_assert_no_error (error);
+  return g_list_model_get_n_items (sessions);
+}
+
+static const PressoSessionEvent *
+find_event (PressoSessionRecord    *record,
+            PressoSessionEventKind  kind,
+            guint                   code)
+{
+  GPtrArray *events = presso_session_record_get_events (record);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      const PressoSessionEvent *event = g_ptr_array_index (events, i);
+
+      if (event->kind == kind && event->code == code)
+        return event;
+    }
+  return NULL;
+}
+
+static double
+trace_peak (const PressoSessionTrace *trace,
+            guint                     chamber)
+{
+  double peak = 0;
+
+  for (guint i = 0; i < trace->n_samples; i++)
+    peak = MAX (peak, trace->pressure_mmhg[chamber * trace->n_samples + i]);
+  return peak;
+}
+
+static void
+test_session_completed (Fixture       *f,
+                        gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(PressoProgram) preset = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *recorded = NULL;
+  const PressoSessionTrace *trace;
+  PressoProgram *copy;
+  gint64 helene;
+  guint n_before;
+  Csv csv;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+  confirm_unchanged (&clinic, helene);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
+  /* The demo clinic has a few sessions of hers already. */
+  n_before = n_sessions (&clinic, helene);
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "4", "--database", clinic.path,
+                                               "--client", id, "--staff", clinic.staff_id, NULL },
+                            20000, &out, &err), ==, 0);
+  parse_csv (out, &csv);
+  g_assert_cmpuint (csv.n_running, >=, 200);
+
+  /* The record the window would have written, with the outcome presso-ctl reported. */
+  record = new_session (&clinic, helene, n_before);
+  recorded = g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded: %s", presso_session_record_get_id (record),
+                              presso_session_outcome_to_label (PRESSO_SESSION_OUTCOME_COMPLETED));
+  g_assert_nonnull (strstr (err, recorded));
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpint (presso_session_record_get_client_id (record), ==, helene);
+  g_clear_pointer (&id, g_free);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, presso_session_record_get_practitioner_id (record));
+  g_assert_cmpstr (id, ==, clinic.staff_id);
+  g_assert_cmpstr (presso_session_record_get_device_model (record), ==, "Presso Simulator");
+  g_assert_cmpstr (presso_session_record_get_device_serial (record), ==, "SIM-0001");
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 4000);
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), <, 15000);
+  g_assert_nonnull (presso_session_record_get_ended_at (record));
+
+  /* The program copy: the preset for the simulator's boots (six chambers each). */
+  copy = presso_session_record_get_program (record);
+  g_assert_nonnull (copy);
+  preset = presso_program_new_from_preset ("anti-cellulite", 6, NULL);
+  g_assert_cmpstr (presso_program_get_name (copy), ==, presso_program_get_name (preset));
+  g_assert_cmpuint (presso_program_get_garments (copy), ==, PRESSO_PROGRAM_GARMENTS_LEGS);
+  g_assert_cmpuint (presso_program_get_n_chambers (copy), ==, 6);
+  g_assert_cmpuint (presso_program_get_base_pressure (copy), ==, 60);
+
+  /* Events: the start, the shortened run, the device's end of program. */
+  g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_START));
+  g_assert_nonnull (strstr (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_LOAD_PROGRAM)->text,
+                            "4 s"));
+  g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_DEVICE, PRESSO_PROTO_EVENT_PROGRAM_FINISHED));
+  g_assert_null (find_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_PROTO_EVENT_EMERGENCY_VENT));
+
+  /* The pressures, as they were measured: chamber 1 filled towards its 60 mmHg. */
+  trace = presso_session_record_get_trace (record);
+  g_assert_nonnull (trace);
+  g_assert_cmpuint (trace->n_chambers, ==, 12);
+  g_assert_cmpuint (trace->n_samples, >=, 35);
+  g_test_message ("%u samples, chamber 1 peaked at %.1f mmHg (CSV: %.1f)", trace->n_samples,
+                  trace_peak (trace, 0), csv.max_p0);
+  g_assert_cmpfloat (trace_peak (trace, 0), >, csv.first_p0 + 0.5);
+  g_assert_cmpfloat (trace_peak (trace, 0), <, 60.0 + 15.0);
+  clinic_close (&clinic);
+}
+
+static void
+test_session_sigint_stopped (Fixture       *f,
+                             gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  Background bg = { 0 };
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(PressoDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  const PressoTelemetry *t;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
+  gint64 helene;
+  guint n_before;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+  confirm_unchanged (&clinic, helene);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
+  n_before = n_sessions (&clinic, helene);
+
+  bg.proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, ctl_path (),
+                              "--port", f->link, "run", "--preset", "venous-return", "--seconds", "60",
+                              "--database", clinic.path, "--client", id, "--staff", clinic.staff_id, NULL);
+  g_assert_no_error (error);
+  bg.in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bg.proc));
+  while (bg.p0 <= 10.0)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (bg.in, NULL, NULL, &error);
+      g_auto(GStrv) cols = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      cols = g_strsplit (line, ",", -1);
+      if (bg.rows++ > 0 && g_strv_length (cols) > 5)
+        bg.p0 = g_ascii_strtod (cols[5], NULL);
+    }
+  /* Mid-run, the record is there and running. */
+  record = new_session (&clinic, helene, n_before);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_RUNNING);
+  g_clear_object (&record);
+
+  g_subprocess_send_signal (bg.proc, SIGINT);
+  g_subprocess_wait (bg.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (bg.proc), ==, EXIT_INTERRUPTED);
+  g_clear_object (&bg.in);
+  g_clear_object (&bg.proc);
+
+  /* Stopped, as the practitioner's Stop: a controlled deflation, recorded as such. */
+  record = new_session (&clinic, helene, n_before);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_STOPPED);
+  g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_STOP));
+  g_assert_nonnull (presso_session_record_get_trace (record));
+  g_assert_cmpfloat (trace_peak (presso_session_record_get_trace (record), 0), >, 5.0);
+
+  /* ... and the device is vented: every chamber open to air, idle, no alarm. */
+  device = inspect_device (f);
+  g_assert_true (iterate_until (device_vented, device, 2000));
+  t = presso_device_get_last_telemetry (device);
+  g_assert_cmpuint (t->device_state, ==, PRESSO_PROTO_STATE_IDLE);
+  g_assert_cmpuint (t->alarm_flags, ==, 0);
+  clinic_close (&clinic);
+}
+
+static void
+test_session_refused_no_record (Fixture       *f,
+                                gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  gint64 siobhan, elodie;
+  guint siobhan_before, elodie_before;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  siobhan = find_client (&clinic, "Siobhan", "O'Brien");
+  elodie = find_client (&clinic, "Élodie", "Lefèvre");
+  confirm_unchanged (&clinic, siobhan);
+  siobhan_before = n_sessions (&clinic, siobhan);
+  elodie_before = n_sessions (&clinic, elodie);
+
+  /* Refused by the gate: exit 7, nothing sent, and no record in the client's history. */
+  assert_refused (f, &clinic, siobhan, "Contraindicated on the zone “Legs”");
+  g_assert_cmpuint (n_sessions (&clinic, siobhan), ==, siobhan_before);
+  assert_refused (f, &clinic, elodie, "no screening");
+  g_assert_cmpuint (n_sessions (&clinic, elodie), ==, elodie_before);
+  clinic_close (&clinic);
+}
+
+static void
+test_session_staff_needed (Fixture       *f,
+                           gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autofree char *helene = NULL;
+  g_autofree char *front_desk = NULL;
+  g_autofree char *err = NULL;
+  guint n_before;
+
+  clinic_open (f, &clinic);
+  helene = g_strdup_printf ("%" G_GINT64_FORMAT, find_client (&clinic, "Hélène", "Dupont"));
+  confirm_unchanged (&clinic, atoll (helene));
+  n_before = n_sessions (&clinic, atoll (helene));
+  front_desk = staff_with_role (clinic.store, PRESSO_ROLE_RECEPTIONIST);
+
+  /* No practitioner, no session: said before anything is opened. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--database", clinic.path, "--client", helene,
+                                               NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "--staff"));
+  g_clear_pointer (&err, g_free);
+  /* The front desk runs no treatment. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--database", clinic.path, "--client", helene,
+                                               "--staff", front_desk, NULL }, 5000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "front desk"));
+  g_clear_pointer (&err, g_free);
+  /* Nobody of that id. */
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "1", "--database", clinic.path, "--client", helene,
+                                               "--staff", "999999", NULL }, 5000, NULL, &err), ==, 1);
+  g_assert_cmpuint (n_sessions (&clinic, atoll (helene)), ==, n_before);
+  /* --help says so. */
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (run_ctl ((const char *[]) { "--help", NULL }, 5000, &out, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "--client ID --staff ID"));
+  }
+  if (f->sim_pid != 0)
+    assert_device_untouched (f);
+  clinic_close (&clinic);
+}
+
+/* The device refuses START: the session ends interrupted, recorded with the device's reason. */
+static void
+test_session_device_fault (Fixture       *f,
+                           gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(PressoDevice) device = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  const PressoSessionEvent *alarm;
+  gint64 helene;
+  guint n_before;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+  confirm_unchanged (&clinic, helene);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
+  n_before = n_sessions (&clinic, helene);
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "4", "--database", clinic.path,
+                                               "--client", id, "--staff", clinic.staff_id, NULL },
+                            15000, NULL, &err), ==, EXIT_FAULT);
+  g_assert_nonnull (strstr (err, "The device refused a value outside its range"));
+  g_assert_nonnull (strstr (err, presso_session_outcome_to_label (PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT)));
+
+  record = new_session (&clinic, helene, n_before);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  alarm = find_event (record, PRESSO_SESSION_EVENT_ALARM, PRESSO_DEVICE_ALARM_NO_REPLY);
+  g_assert_nonnull (alarm);
+  g_assert_nonnull (strstr (alarm->text, "The device refused a value outside its range"));
+  g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+
+  /* Vented, the alarm latched on the device for the next person to see. */
+  device = inspect_device (f);
+  g_assert_true (iterate_until (device_vented, device, 2000));
+  g_assert_cmpuint (presso_device_get_last_telemetry (device)->alarm_flags &
+                    (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
+  clinic_close (&clinic);
+}
+
+static const char *nak_start[] = { "--nak-always", "start", "--nak-code", "bad-value", NULL };
 
 #define SIM_TEST(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
@@ -1057,8 +1457,16 @@ main (int   argc,
   g_test_add ("/presso/ctl/sim/gate/boots-and-belt", Fixture, "boots+belt", fixture_setup, test_gate_zones,
               fixture_teardown);
   SIM_TEST ("/presso/ctl/sim/gate/cap", test_gate_cap);
-  SIM_TEST ("/presso/ctl/sim/gate/pretherapy", test_gate_pretherapy);
+  /* The pre-therapy clears the abdomen first: it needs the belt. */
+  g_test_add ("/presso/ctl/sim/gate/pretherapy", Fixture, "boots+belt", fixture_setup,
+              test_gate_pretherapy, fixture_teardown);
   SIM_TEST ("/presso/ctl/sim/gate/usage", test_gate_usage);
+  SIM_TEST ("/presso/ctl/sim/session/completed", test_session_completed);
+  SIM_TEST ("/presso/ctl/sim/session/sigint-stopped", test_session_sigint_stopped);
+  SIM_TEST ("/presso/ctl/sim/session/refused-no-record", test_session_refused_no_record);
+  SIM_TEST ("/presso/ctl/sim/session/staff-needed", test_session_staff_needed);
+  g_test_add ("/presso/ctl/sim/session/device-fault", Fixture, nak_start, fixture_setup_args,
+              test_session_device_fault, fixture_teardown);
 
   return g_test_run ();
 }

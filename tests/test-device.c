@@ -1620,6 +1620,9 @@ assert_record_outcome (Clinic               *c,
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* The record is written on the recorder's thread: wait for it. */
+  g_assert_true (presso_session_sync_record (session, &error));
+  g_assert_no_error (error);
   record = presso_store_get_session (c->store, presso_session_get_session_id (session), &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, outcome);

@@ -3,7 +3,9 @@
  * Copyright 2026 The Presso developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * presso-ctl: the device layer from a terminal, for technicians and tests.
+ * presso-ctl: the device layer from a terminal, for technicians and tests.  A run for a client
+ * (--client) goes through PressoSession, as a treatment from the window does: the screening
+ * gate, the client's cap, and the session record in the client's history.
  */
 #define G_LOG_DOMAIN "presso-ctl"
 #include "config.h"
@@ -19,7 +21,9 @@
 
 #include "presso-device.h"
 #include "presso-presets.h"
+#include "presso-program.h"
 #include "presso-serial-port.h"
+#include "presso-session.h"
 #include "presso-store.h"
 #include "presso-store-screening.h"
 
@@ -38,6 +42,8 @@ enum {
 
 /* How long a controlled stop may take before presso-ctl vents instead. */
 #define STOP_TIMEOUT_S 30
+/* How many seconds the end of a client's session waits for a locked database. */
+#define RECORD_ATTEMPTS 10
 /* How long "vent" waits for the device to confirm. */
 #define VENT_CONFIRM_MS 2000
 /* The screening validity when the settings schema is not installed (its default). */
@@ -76,9 +82,12 @@ typedef struct
    * NULL for a technician's run. */
   PressoStore          *store;
   PressoClient         *client;
+  PressoStaff          *staff;
   PressoScreeningRules *rules;
   PressoZones           zones;
   PressoStartPermit    *permit;
+  /* The client's session, from the screening check on. */
+  PressoSession        *session;
 } Ctl;
 
 static char *opt_port;
@@ -107,7 +116,7 @@ static const GOptionEntry entries[] = {
   { "client", 0, 0, G_OPTION_ARG_INT64, &opt_client,
     N_("The client treated: the run passes the screening gate first"), N_("ID") },
   { "staff", 0, 0, G_OPTION_ARG_INT64, &opt_staff,
-    N_("The practitioner running the session"), N_("ID") },
+    N_("The practitioner running the session (needed with --client)"), N_("ID") },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
     N_("Print the device layer's messages on stderr"), NULL },
   { NULL }
@@ -235,8 +244,7 @@ on_info_timeout_cb (gpointer user_data)
 
 static guint screening_validity_days (void);
 static void refuse (Ctl        *ctl,
-                    const char *why,
-                    gboolean    loaded);
+                    const char *why);
 
 static void
 print_header (Ctl *ctl)
@@ -288,11 +296,22 @@ on_telemetry_cb (PressoDevice          *device,
   fflush (stdout);
 }
 
+static gboolean
+session_on (Ctl *ctl)
+{
+  return ctl->session != NULL &&
+         presso_session_get_state (ctl->session) != PRESSO_SESSION_STATE_FINISHED;
+}
+
 static void
 on_alarm_cb (PressoDevice            *device,
              const PressoDeviceEvent *event,
              Ctl                     *ctl)
 {
+  /* A client's session vents, shows and records its alarms itself. */
+  if (session_on (ctl))
+    return;
+
   if (event->chamber != PRESSO_PROTO_NO_CHAMBER)
     g_printerr ("presso-ctl: %s: %s (%s %u, %.1f mmHg)\n", _("alarm"),
                 presso_device_event_describe (event->code), _("chamber"), event->chamber,
@@ -318,7 +337,7 @@ on_state_changed_cb (PressoDevice *device,
   if (opt_verbose)
     g_printerr ("presso-ctl: %s: %s\n", _("state"), presso_device_state_to_string (state));
 
-  if (!g_str_equal (ctl->command, "run") || ctl->step == STEP_DONE)
+  if (!g_str_equal (ctl->command, "run") || ctl->step == STEP_DONE || ctl->session != NULL)
     return;
 
   if (state == PRESSO_DEVICE_STATE_FAULT || state == PRESSO_DEVICE_STATE_DISCONNECTED)
@@ -422,20 +441,6 @@ on_load_cb (GObject      *object,
       return;
     }
 
-  if (ctl->permit != NULL)
-    {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-
-      if (!presso_start_permit_check (ctl->permit, presso_client_get_id (ctl->client), ctl->zones,
-                                      now, &error))
-        {
-          /* The program is loaded but never started: unload it by venting. */
-          vent (ctl);
-          refuse (ctl, error->message, TRUE);
-          return;
-        }
-    }
-
   ctl->step = STEP_START;
   presso_device_start_async (ctl->device, NULL, on_start_cb, ctl);
 }
@@ -466,75 +471,312 @@ on_limits_cb (GObject      *object,
     load_program (ctl);
 }
 
-/* The zones the garments on the device's outlets cover: a preset runs every chamber. */
-static PressoZones
-device_zones (PressoDevice *device)
-{
-  const presso_proto_identity *id = presso_device_get_identity (device);
-  PressoZones zones = PRESSO_ZONE_NONE;
-
-  for (guint i = 0; i < id->n_outlets && i < PRESSO_PROTO_MAX_OUTLETS; i++)
-    zones |= presso_zones_for_garment (id->outlets[i].garment);
-  return zones;
-}
-
 static void
 refuse (Ctl        *ctl,
-        const char *why,
-        gboolean    loaded)
+        const char *why)
 {
   g_autofree char *line = g_strdup_printf (_("Refused by the screening for %s: %s"),
                                            presso_client_get_display_name (ctl->client), why);
 
   g_printerr ("presso-ctl: %s\n", line);
-  g_printerr ("presso-ctl: %s\n", loaded ? _("The program was loaded but not started: the device was vented.")
-                                         : _("Nothing was sent to the device."));
+  g_printerr ("presso-ctl: %s\n", _("Nothing was sent to the device."));
   quit (ctl, EXIT_REFUSED);
 }
 
-/* The screening gate, as the app's session passes it: the store loads the client's current
- * screening, its decisions, today's confirmation and the health-change marker itself.  Nothing
- * reaches the device unless it lets the client's zones through. */
-static gboolean
-check_screening (Ctl *ctl)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  guint cap;
+/* ------------------------------------------------------------------ a client's session */
 
-  ctl->zones = device_zones (ctl->device);
-  if (ctl->zones == PRESSO_ZONE_NONE)
+/* Chambers per limb garment: the first boot's or sleeve's outlet. */
+static guint
+limb_chambers (const presso_proto_identity *id)
+{
+  for (guint i = 0; i < id->n_outlets && i < PRESSO_PROTO_MAX_OUTLETS; i++)
+    if (id->outlets[i].garment != PRESSO_PROTO_GARMENT_BELT && id->outlets[i].n_chambers > 0)
+      return id->outlets[i].n_chambers;
+  return id->n_chambers;
+}
+
+static guint
+device_garments (const presso_proto_identity *id)
+{
+  guint garments = 0;
+
+  for (guint i = 0; i < id->n_outlets && i < PRESSO_PROTO_MAX_OUTLETS; i++)
+    if (id->outlets[i].garment != PRESSO_PROTO_GARMENT_NONE)
+      garments |= PRESSO_PROGRAM_GARMENT_BIT (id->outlets[i].garment);
+  return garments;
+}
+
+static PressoZones
+program_zones (PressoProgram *program)
+{
+  guint garments = presso_program_get_garments (program);
+  PressoZones zones = PRESSO_ZONE_NONE;
+
+  for (guint g = 0; g < 32; g++)
+    if (garments & (1u << g))
+      zones |= presso_zones_for_garment (g);
+  return zones;
+}
+
+/* The highest (or, with @lowest, the lowest) target of the limb chambers used. */
+static int
+limb_target (PressoProgram *program,
+             gboolean       lowest)
+{
+  int result = lowest ? G_MAXINT : 0;
+
+  for (guint k = 1; k <= presso_program_get_n_chambers (program); k++)
     {
-      refuse (ctl, _("the device reports no garment connected"), FALSE);
-      return FALSE;
+      int target = presso_program_get_target (program, k);
+
+      if (presso_program_get_skip_mask (program) & (1u << (k - 1)))
+        continue;
+      result = lowest ? MIN (result, target) : MAX (result, target);
+    }
+  return result;
+}
+
+/* Lowers the program's pressures to @limit: the belt to the limit, every limb chamber by the
+ * same amount (the gradient kept while the last chamber stays in the envelope).  Returns
+ * whether anything changed. */
+static gboolean
+hold_program_to (PressoProgram *program,
+                 guint          limit)
+{
+  gboolean changed = FALSE;
+
+  if ((presso_program_get_garments (program) & PRESSO_PROGRAM_GARMENTS_BELT) &&
+      presso_program_get_belt_pressure (program) > limit)
+    {
+      presso_program_set_belt_pressure (program, limit);
+      changed = TRUE;
+    }
+  while (limb_target (program, FALSE) > (int) limit &&
+         presso_program_get_base_pressure (program) > PRESSO_PROGRAM_MIN_MMHG)
+    {
+      presso_program_set_base_pressure (program, presso_program_get_base_pressure (program) - 1);
+      changed = TRUE;
+    }
+  while (presso_program_get_gradient (program) > 0 &&
+         limb_target (program, TRUE) < PRESSO_PROGRAM_MIN_MMHG)
+    presso_program_set_gradient (program, presso_program_get_gradient (program) - 1);
+  if (limb_target (program, FALSE) > (int) limit)
+    presso_program_set_boost_mask (program, 0);
+  return changed;
+}
+
+static void
+on_session_alarm_cb (PressoSession      *session,
+                     PressoSessionAlarm *alarm,
+                     Ctl                *ctl)
+{
+  g_printerr ("presso-ctl: %s: %s\n", _("alarm"), presso_session_alarm_get_text (alarm));
+}
+
+static void
+finish_client_run (Ctl *ctl)
+{
+  PressoSessionOutcome outcome = presso_session_get_outcome (ctl->session);
+  const char *why = presso_session_get_status_message (ctl->session);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, presso_session_get_session_id (ctl->session));
+  g_autoptr(GError) error = NULL;
+  int exit_code;
+
+  /* The record is written on the session's writer thread: all of it must be in the database
+   * before this process ends.  A locked database is tried again for a while. */
+  for (guint attempt = 0; !presso_session_sync_record (ctl->session, &error); attempt++)
+    {
+      if (attempt == RECORD_ATTEMPTS)
+        {
+          g_printerr ("presso-ctl: %s: %s\n", _("The session record could not be written completely"),
+                      error->message);
+          quit (ctl, EXIT_FAILED);
+          return;
+        }
+      g_clear_error (&error);
+      g_usleep (G_USEC_PER_SEC);
     }
 
+  g_printerr ("presso-ctl: ");
+  /* Translators: "Session 12 recorded: Completed"; the outcome as History shows it */
+  g_printerr (_("Session %s recorded: %s"), id, presso_session_outcome_to_label (outcome));
+  if (why != NULL && outcome != PRESSO_SESSION_OUTCOME_COMPLETED && outcome != PRESSO_SESSION_OUTCOME_STOPPED)
+    g_printerr (" (%s)", why);
+  g_printerr ("\n");
+
+  switch (outcome)
+    {
+    case PRESSO_SESSION_OUTCOME_COMPLETED:
+      exit_code = EXIT_OK;
+      break;
+    case PRESSO_SESSION_OUTCOME_STOPPED:
+      exit_code = ctl->interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+      break;
+    case PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED:
+      ctl->vented = TRUE;
+      exit_code = ctl->interrupted ? EXIT_INTERRUPTED : EXIT_FAULT;
+      break;
+    default:
+      ctl->vented = TRUE;
+      exit_code = EXIT_FAULT;
+      break;
+    }
+  quit (ctl, exit_code);
+}
+
+static void
+on_session_state_cb (PressoSession *session,
+                     GParamSpec    *pspec,
+                     Ctl           *ctl)
+{
+  PressoSessionState state = presso_session_get_state (session);
+
+  if (ctl->step == STEP_DONE)
+    return;
+  if (state == PRESSO_SESSION_STATE_RUNNING && ctl->step == STEP_START)
+    {
+      const presso_proto_program *program = presso_device_get_program (ctl->device);
+
+      /* The CSV shows the targets the device was given. */
+      if (program != NULL)
+        ctl->program = *program;
+      ctl->step = STEP_STREAM;
+      print_header (ctl);
+    }
+  else if (state == PRESSO_SESSION_STATE_FINISHED)
+    finish_client_run (ctl);
+}
+
+/* A client's run is a session, as from the window: the screening gate loaded by the store,
+ * the program as the Treatment page makes it from the preset for the garments connected,
+ * held to the client's cap (and --limit), and the record written as it runs.  Nothing reaches
+ * the device before the gate lets the client's zones through. */
+static void
+begin_client_run (Ctl *ctl)
+{
+  const presso_proto_identity *id = presso_device_get_identity (ctl->device);
+  g_autoptr(PressoProgram) program = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  guint available = device_garments (id);
+  guint garments, cap, limit, seconds;
+
+  if (available == 0)
+    {
+      refuse (ctl, _("the device reports no garment connected"));
+      return;
+    }
+  program = presso_program_new_from_preset (ctl->preset->name, limb_chambers (id), &error);
+  if (program == NULL)
+    {
+      g_printerr ("presso-ctl: %s\n", error->message);
+      quit (ctl, EXIT_FAILED);
+      return;
+    }
+  /* A program for legs on a device with boots only keeps the garments the device has. */
+  garments = presso_program_get_garments (program);
+  if ((garments & available) != 0)
+    presso_program_set_garments (program, garments & available);
+
+  ctl->zones = program_zones (program);
   ctl->permit = presso_store_check_screening_gate (ctl->store, ctl->rules,
                                                    presso_client_get_id (ctl->client),
                                                    ctl->zones, now, screening_validity_days (), &error);
   if (ctl->permit == NULL)
     {
-      refuse (ctl, error->message, FALSE);
-      return FALSE;
+      refuse (ctl, error->message);
+      return;
     }
-
   if ((presso_start_permit_get_requirements (ctl->permit) & PRESSO_SCREENING_REQUIRE_PRE_THERAPY) &&
-      ctl->program.pretherapy_mask == 0)
+      !presso_program_get_pretherapy (program))
     {
-      refuse (ctl, _("the screening requires a pre-therapy phase, and this program has none"), FALSE);
-      return FALSE;
+      refuse (ctl, _("the screening requires a pre-therapy phase, and this program has none"));
+      return;
     }
 
-  /* The client's cap: sent to the device and applied to every target. */
+  /* The client's cap, and --limit below it: every target is held to them. */
   cap = presso_start_permit_get_pressure_cap (ctl->permit);
-  if (cap > 0)
+  limit = cap;
+  if (ctl->limit_mmhg >= 1 && (limit == 0 || ctl->limit_mmhg < limit))
+    limit = (guint) floor (ctl->limit_mmhg);
+  if (cap > 0 && opt_verbose)
+    g_printerr ("presso-ctl: %s: %u mmHg\n", _("Client's pressure cap"), cap);
+  if (limit > 0 && hold_program_to (program, limit))
+    g_printerr ("presso-ctl: %s: %u mmHg\n", _("Pressures lowered to"), limit);
+
+  ctl->session = presso_session_new (ctl->store, ctl->device, ctl->client, ctl->staff, program);
+  g_signal_connect (ctl->session, "notify::state", G_CALLBACK (on_session_state_cb), ctl);
+  g_signal_connect (ctl->session, "alarm", G_CALLBACK (on_session_alarm_cb), ctl);
+  /* The session's own gate check is the one its start honours. */
+  g_clear_object (&ctl->permit);
+  ctl->permit = presso_session_check_screening_from_store (ctl->session, ctl->rules,
+                                                           screening_validity_days (), &error);
+  if (ctl->permit == NULL)
     {
-      if (ctl->limit_mmhg <= 0 || ctl->limit_mmhg > cap)
-        ctl->limit_mmhg = cap;
-      if (opt_verbose)
-        g_printerr ("presso-ctl: %s: %u mmHg\n", _("Client's pressure cap"), cap);
+      refuse (ctl, error->message);
+      return;
     }
-  return TRUE;
+
+  /* --seconds shortens the program; the record notes it. */
+  seconds = (guint) ceil (ctl->seconds);
+  if (seconds < presso_program_get_duration_min (program) * 60)
+    presso_session_set_duration_limit (ctl->session, seconds);
+
+  ctl->step = STEP_START;
+  if (!presso_session_start (ctl->session, ctl->permit, &error))
+    {
+      if (error->domain == PRESSO_SCREENING_ERROR)
+        refuse (ctl, error->message);
+      else if (presso_device_get_state (ctl->device) == PRESSO_DEVICE_STATE_FAULT)
+        {
+          g_printerr ("presso-ctl: %s\n", _("The device is in fault: see its alarm, then “presso-ctl ack”"));
+          quit (ctl, EXIT_FAULT);
+        }
+      else
+        {
+          g_printerr ("presso-ctl: %s: %s\n", _("Cannot start the session"), error->message);
+          quit (ctl, EXIT_FAILED);
+        }
+      return;
+    }
+}
+
+/* The first Ctrl+C stops a client's session in a controlled way (recorded as stopped); the
+ * next one, or a stop that does not finish in time, vents. */
+static gboolean
+on_client_stop_timeout_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->guard_timer = 0;
+  if (session_on (ctl))
+    {
+      g_printerr ("presso-ctl: %s\n", _("The device did not finish stopping in time, venting"));
+      presso_session_emergency_vent (ctl->session);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+interrupt_client_run (Ctl *ctl)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!ctl->interrupted)
+    {
+      ctl->interrupted = TRUE;
+      g_printerr ("presso-ctl: %s\n", _("Interrupted: stopping the session (Ctrl+C again vents at once)"));
+      if (ctl->step == STEP_STREAM)
+        ctl->step = STEP_STOP;
+      if (presso_session_stop (ctl->session, &error))
+        {
+          if (session_on (ctl))
+            ctl->guard_timer = g_timeout_add_seconds (STOP_TIMEOUT_S, on_client_stop_timeout_cb, ctl);
+          return;
+        }
+    }
+  g_printerr ("presso-ctl: %s\n", _("Interrupted: venting the device"));
+  presso_session_emergency_vent (ctl->session);
 }
 
 static void
@@ -542,6 +784,12 @@ begin_run (Ctl *ctl)
 {
   g_autoptr(GError) error = NULL;
   guint n = presso_device_get_n_chambers (ctl->device);
+
+  if (ctl->client != NULL)
+    {
+      begin_client_run (ctl);
+      return;
+    }
 
   if (!presso_preset_build_program (ctl->preset, n, &ctl->program, &error))
     {
@@ -552,9 +800,6 @@ begin_run (Ctl *ctl)
   /* The device ends the program by itself a little after we mean to stop it. */
   ctl->program.duration_s = (guint16) CLAMP (ceil (ctl->seconds) + 5, 1, 7200);
 
-  if (ctl->client != NULL && !check_screening (ctl))
-    return;
-
   if (presso_device_get_state (ctl->device) == PRESSO_DEVICE_STATE_FAULT)
     {
       g_printerr ("presso-ctl: %s\n", _("The device is in fault: see its alarm, then “presso-ctl ack”"));
@@ -564,13 +809,8 @@ begin_run (Ctl *ctl)
 
   if (ctl->limit_mmhg > 0)
     {
-      gint16 max = (gint16) floor (ctl->limit_mmhg * 10);
-
-      /* A client's program is held to the cap here; a technician's --limit is left for the
-       * device to enforce (and report), as a check of the device itself. */
-      for (guint i = 0; ctl->client != NULL && i < ctl->program.n_chambers &&
-                        i < G_N_ELEMENTS (ctl->program.target_dmmhg); i++)
-        ctl->program.target_dmmhg[i] = MIN (ctl->program.target_dmmhg[i], max);
+      /* A technician's --limit is left for the device to enforce (and report), as a check of
+       * the device itself. */
       ctl->step = STEP_LIMITS;
       presso_device_set_limits_async (ctl->device, ctl->limit_mmhg, NULL, on_limits_cb, ctl);
     }
@@ -716,6 +956,11 @@ on_signal_cb (gpointer user_data)
 {
   Ctl *ctl = user_data;
 
+  if (session_on (ctl))
+    {
+      interrupt_client_run (ctl);
+      return G_SOURCE_CONTINUE;
+    }
   g_printerr ("presso-ctl: %s\n", _("Interrupted: venting the device"));
   ctl->interrupted = TRUE;
   vent (ctl);
@@ -819,7 +1064,7 @@ open_clinic (Ctl *ctl)
 
   if (opt_staff != 0)
     {
-      g_autoptr(PressoStaff) staff = presso_store_get_staff (ctl->store, opt_staff, &error);
+      PressoStaff *staff = ctl->staff = presso_store_get_staff (ctl->store, opt_staff, &error);
 
       if (staff == NULL)
         {
@@ -829,6 +1074,13 @@ open_clinic (Ctl *ctl)
           g_printerr (_("Cannot load staff member %s: %s"), id, error->message);
           g_printerr ("\n");
           return EXIT_FAILED;
+        }
+      /* As in the window: the front desk sees no treatment and runs none. */
+      if (g_str_equal (ctl->command, "run") && presso_staff_get_role (staff) == PRESSO_ROLE_RECEPTIONIST)
+        {
+          g_printerr ("presso-ctl: %s: %s\n", presso_staff_get_display_name (staff),
+                      _("the front desk cannot run a session: --staff must be a practitioner or a manager"));
+          return EXIT_USAGE;
         }
       presso_store_set_actor (ctl->store, staff);
     }
@@ -848,6 +1100,7 @@ close_clinic (Ctl *ctl)
 {
   g_clear_object (&ctl->permit);
   g_clear_object (&ctl->rules);
+  g_clear_object (&ctl->staff);
   g_clear_object (&ctl->client);
   g_clear_object (&ctl->store);
 }
@@ -922,10 +1175,14 @@ main (int   argc,
       "                                    run a program, telemetry as CSV on stdout, then stop;\n"
       "                                    without --client: a technician's run to service the\n"
       "                                    device, no client on it and no screening check\n"
-      "  --port PATH run --preset NAME --seconds S --database DB --client ID [--staff ID]\n"
+      "  --port PATH run --preset NAME --seconds S --database DB --client ID --staff ID\n"
       "                                    a session for a client: refused, the device untouched,\n"
       "                                    unless the client's screening clears the zones of the\n"
-      "                                    garments connected; the client's pressure cap applies\n"
+      "                                    program's garments; the client's pressure cap applies;\n"
+      "                                    the session (program, events, pressures, outcome) is\n"
+      "                                    recorded in the client's history under the practitioner\n"
+      "                                    --staff; --seconds shortens the program; Ctrl+C stops it\n"
+      "                                    (recorded as stopped), a second Ctrl+C vents\n"
       "  screening --database DB --client ID\n"
       "                                    the client's screening status (valid, expired, needs\n"
       "                                    review, none)\n"
@@ -992,6 +1249,12 @@ main (int   argc,
       g_printerr ("presso-ctl: %s\n", _("--client needs either --database DB or --demo"));
       return EXIT_USAGE;
     }
+  if (g_str_equal (ctl.command, "run") && opt_client != 0 && opt_staff <= 0)
+    {
+      g_printerr ("presso-ctl: %s\n",
+                  _("A run for a client needs --staff ID: the practitioner its session record names"));
+      return EXIT_USAGE;
+    }
   if (g_str_equal (ctl.command, "screening"))
     {
       int status = open_clinic (&ctl);
@@ -1055,8 +1318,18 @@ main (int   argc,
   g_source_remove (sigint);
   g_source_remove (sigterm);
 
+  /* A session still on (the loop left early) is vented and recorded as interrupted. */
+  if (ctl.session != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (ctl.session, &ctl);
+      if (presso_session_get_state (ctl.session) != PRESSO_SESSION_STATE_READY &&
+          presso_session_get_state (ctl.session) != PRESSO_SESSION_STATE_FINISHED)
+        ctl.vented = TRUE;
+      g_clear_object (&ctl.session);
+    }
+
   /* A vent just sent needs a moment to leave and be confirmed before the port closes. */
-  if (ctl.vented)
+  if (ctl.vented || presso_device_get_vent_pending (ctl.device))
     {
       gint64 deadline = g_get_monotonic_time () + 300 * G_TIME_SPAN_MILLISECOND;
 

@@ -952,6 +952,9 @@ test_session_completed (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (presso_session_get_alarms (session)), ==, 0);
   g_assert_cmpuint (counts.n_telemetry, >, 300);
   g_assert_cmpuint (presso_session_get_elapsed_s (session), >=, 5);
+  /* Over: the cycle it reached, not the device's count back at 0; no phase any more. */
+  g_assert_cmpuint (presso_session_get_cycle (session), >=, 1);
+  g_assert_cmpuint (presso_session_get_phase (session), ==, PRESSO_PROTO_PHASE_NONE);
 
   record = read_record (f, session, &error);
   g_assert_no_error (error);

@@ -559,7 +559,10 @@ on_telemetry_cb (PressoDevice          *device,
     {
       set_uint_prop (self, &self->elapsed_s, t->elapsed_s, PROP_ELAPSED_S);
       set_uint_prop (self, &self->remaining_s, t->remaining_s, PROP_REMAINING_S);
-      set_uint_prop (self, &self->cycle, t->cycle, PROP_CYCLE);
+      /* The device counts 0 again once its program is over: the session keeps the cycle it
+       * reached. */
+      if (t->cycle > 0)
+        set_uint_prop (self, &self->cycle, t->cycle, PROP_CYCLE);
     }
   set_uint_prop (self, &self->phase, t->phase, PROP_PHASE);
   set_uint_prop (self, &self->active_chamber, t->active_chamber, PROP_ACTIVE_CHAMBER);

@@ -1285,6 +1285,15 @@ save_before_scores (PressoTreatmentPage *self)
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Measurements are rows of their own: written whatever becomes of the scores. */
+  if (!save_measurements (self, self->before_measurements, FALSE, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The measurements before the session were not saved: %s"),
+                                               error->message);
+
+      show_toast (self, text);
+      g_clear_error (&error);
+    }
   record = presso_store_get_session (self->store, presso_session_get_session_id (self->session), &error);
   if (record != NULL)
     {
@@ -1293,8 +1302,7 @@ save_before_scores (PressoTreatmentPage *self)
                                         PRESSO_SESSION_SCORE_UNSET,
                                         gtk_spin_button_get_value_as_int (self->pain_before_spin),
                                         PRESSO_SESSION_SCORE_UNSET);
-      if (presso_store_update_session_details (self->store, record, &error))
-        save_measurements (self, self->before_measurements, FALSE, &error);
+      presso_store_update_session_details (self->store, record, &error);
     }
   if (error != NULL)
     {
@@ -1601,6 +1609,16 @@ save_action (GtkWidget  *widget,
 
   if (self->session == NULL || self->store == NULL)
     return;
+  /* Measurements are rows of their own: written whatever becomes of the notes (a second save
+   * tries the notes again without writing the measurements twice). */
+  if (!save_measurements (self, self->after_measurements, TRUE, &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("The measurements after the session were not saved: %s"),
+                                               error->message);
+
+      show_toast (self, text);
+      return;
+    }
   record = presso_store_get_session (self->store, presso_session_get_session_id (self->session), &error);
   if (record != NULL)
     {
@@ -1613,8 +1631,7 @@ save_action (GtkWidget  *widget,
                                         gtk_spin_button_get_value_as_int (self->heaviness_after_spin),
                                         gtk_spin_button_get_value_as_int (self->pain_before_spin),
                                         gtk_spin_button_get_value_as_int (self->pain_after_spin));
-      if (presso_store_update_session_details (self->store, record, &error))
-        save_measurements (self, self->after_measurements, TRUE, &error);
+      presso_store_update_session_details (self->store, record, &error);
     }
   if (error != NULL)
     {

@@ -748,6 +748,20 @@ test_demo_course (Fixture       *f,
     set_dark (TRUE);
     save_screenshot (f, "ui-measurements-demo-dark.png");
     set_dark (FALSE);
+
+    /* Zoë Müller's ten sessions in a small window: the dates that fit, no overlap. */
+    {
+      g_autoptr(PressoClient) zoe = presso_store_get_client (demo, 2, &error);
+
+      g_assert_cmpstr (presso_client_get_first_name (zoe), ==, "Zoë");
+      presso_history_page_set_client (history, zoe);
+      row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_in (GTK_WIDGET (history), "sessions_list")), 0);
+      g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
+      g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 10);
+      resize (f, 800, 600);
+      scroll_to (GTK_WIDGET (chart));
+      save_screenshot (f, "ui-measurements-demo-800x600.png");
+    }
     f->window = PRESSO_WINDOW (saved);
   }
   gtk_window_destroy (GTK_WINDOW (window));

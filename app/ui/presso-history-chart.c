@@ -218,7 +218,9 @@ presso_history_chart_snapshot (GtkWidget   *widget,
     }
 
   left = MAX (max_label_w + GAP, 28);
-  right = MAX (12, date_w / 2.0 - SIDE_PAD + 4);
+  /* Room for the latest values beside the last session, and for its date. */
+  text_size (layout, "000.0", &label_w, NULL);
+  right = MAX (label_w + MARKER + 8 - SIDE_PAD, date_w / 2.0 - SIDE_PAD + 4);
   top = 2 * line_h + 2 * GAP;          /* legend, then the unit above the axis */
   bottom = line_h + GAP + 2;
   if (width - left - right < 60 || height - top - bottom < 40)
@@ -328,28 +330,31 @@ presso_history_chart_snapshot (GtkWidget   *widget,
         }
     }
 
-  /* The latest value, written beside its point. */
+  /* The latest values, written to the right of their points, pushed apart when close. */
   {
     Session *last = &g_array_index (self->sessions, Session, n - 1);
-    gboolean after = isfinite (last->after);
-    double v = after ? last->after : last->before;
+    double ys[2] = { NAN, NAN };
 
-    if (isfinite (v))
+    for (int a = 0; a < 2; a++)
+      if (isfinite (session_value (last, a)))
+        ys[a] = Y (session_value (last, a)) - line_h / 2.0;
+    if (isfinite (ys[0]) && isfinite (ys[1]) && fabs (ys[0] - ys[1]) < line_h)
       {
-        g_autofree char *text = g_strdup_printf ("%.1f", v);
-        double x = X (n - 1), y = Y (v);
+        double mid = (ys[0] + ys[1]) / 2;
+        int sign = ys[0] <= ys[1] ? -1 : 1;
 
-        /* On the side away from the other series, so that neither hides the other. */
-        gboolean below = after && isfinite (last->before) && last->before > last->after;
-        double ty;
+        ys[0] = mid + sign * line_h / 2.0;
+        ys[1] = mid - sign * line_h / 2.0;
+      }
+    for (int a = 0; a < 2; a++)
+      {
+        g_autofree char *text = NULL;
 
-        text_size (layout, text, &label_w, &label_h);
-        ty = below ? y + MARKER + 3 : y - MARKER - 3 - label_h;
-        if (ty + label_h > height - bottom)
-          ty = y - MARKER - 3 - label_h;
-        set_color (cr, &fg, 1);
-        show_text (cr, layout, text, CLAMP (x - label_w - MARKER - 4, 0, width - label_w),
-                   MAX (ty, top - line_h));
+        if (!isfinite (ys[a]))
+          continue;
+        text = g_strdup_printf ("%.1f", session_value (last, a));
+        set_color (cr, a ? &accent : &fg, 1);
+        show_text (cr, layout, text, X (n - 1) + MARKER + 5, ys[a]);
       }
   }
 #undef X

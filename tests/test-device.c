@@ -1743,6 +1743,47 @@ test_session_nak_storm_vent (Fixture       *f,
   clinic_close (&c);
 }
 
+/* The emergency vent lost on the way: sent again every 100 ms, the fourth copy vents. */
+static void
+test_drop_vent_resent (Fixture       *f,
+                       gconstpointer  data)
+{
+  gint64 t0;
+
+  if (f->device == NULL)
+    return;
+
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+  t0 = g_get_monotonic_time ();
+  g_assert_true (presso_device_emergency_vent (f->device));
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1500));
+  g_test_message ("vent confirmed after %d ms", (int) ((g_get_monotonic_time () - t0) / 1000));
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 3 * 100 * 1000 - 20000);
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 2000));
+  g_assert_false (presso_device_get_vent_pending (f->device));
+  g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED));
+}
+
+/* Every copy of the vent lost: the host says so, and the device must still end vented (its
+ * own watchdog, once the host stops proving itself alive), never left inflated. */
+static void
+test_drop_vent_never_arrives (Fixture       *f,
+                              gconstpointer  data)
+{
+  if (f->device == NULL)
+    return;
+
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 25.0, 6000));
+  g_assert_true (presso_device_emergency_vent (f->device));
+  g_assert_true (wait_alarm (f, PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED, 2500));
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_FAULT);
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_WATCHDOG_VENT, 2500));
+  g_assert_true (wait_vented (f, 4000));
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const char *no_faults[] = { NULL };
@@ -1761,6 +1802,8 @@ static const char *nak_next_start[] = { "--fault-commands", "start", "--nak-next
 static const char *drop_two_loads[] = { "--fault-commands", "load-program", "--drop-next", "2", NULL };
 static const char *drop_starts[] = { "--fault-commands", "start", "--drop-next", "4", NULL };
 static const char *drop_pauses[] = { "--fault-commands", "pause", "--drop-next", "4", NULL };
+static const char *drop_three_vents[] = { "--fault-commands", "vent", "--drop-next", "3", NULL };
+static const char *drop_every_vent[] = { "--fault-commands", "vent", "--drop-next", "1000", NULL };
 static const char *nak_storm[] = { "--nak-always", "stop,pause,resume,vent,heartbeat,ack-alarm", NULL };
 
 #define SIM_TEST(path, args, func) \
@@ -1810,6 +1853,8 @@ main (int   argc,
   SIM_TEST ("/presso/device/session/drop-pause", drop_pauses, test_session_drop);
   SIM_TEST ("/presso/device/session/nak-stop", nak_storm, test_session_nak_storm);
   SIM_TEST ("/presso/device/session/nak-storm-vent", nak_storm, test_session_nak_storm_vent);
+  SIM_TEST ("/presso/device/drop/vent-resent", drop_three_vents, test_drop_vent_resent);
+  SIM_TEST ("/presso/device/drop/vent-never-arrives", drop_every_vent, test_drop_vent_never_arrives);
 
   return g_test_run ();
 }

@@ -91,6 +91,10 @@ struct _PressoDevice
   guint                 vent_attempts;
   guint                 vent_source;
   gint64                vent_written_us;
+  /* Every copy of the vent went unconfirmed while a program ran: the heartbeat is held back
+   * so that the device's own watchdog vents (PROTOCOL.md, section 10), until it reports a
+   * state without a program. */
+  gboolean              vent_unconfirmed;
 
   /* Reconnection */
   gboolean              auto_reconnect;
@@ -623,6 +627,7 @@ teardown_link (PressoDevice *self,
   self->have_telemetry = FALSE;
   self->fault_latched = FALSE;
   self->vent_pending = FALSE;
+  self->vent_unconfirmed = FALSE;
   self->handshaking = FALSE;
   self->device_state = PRESSO_PROTO_STATE_IDLE;
   update_state (self);
@@ -660,6 +665,7 @@ on_vent_retry_cb (gpointer user_data)
       self->vent_source = 0;
       self->vent_pending = FALSE;
       self->fault_latched = TRUE;
+      self->vent_unconfirmed = TRUE;
       update_state (self);
       raise_host_alarm (self, PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED, PRESSO_PROTO_PRIORITY_HIGH);
       return G_SOURCE_REMOVE;
@@ -786,6 +792,8 @@ handle_telemetry (PressoDevice                 *self,
   self->have_telemetry = TRUE;
   self->last_telemetry_us = out->host_time_us;
   self->device_state = t->state;
+  if (t->state != PRESSO_PROTO_STATE_RUNNING && t->state != PRESSO_PROTO_STATE_PAUSED)
+    self->vent_unconfirmed = FALSE;
 
   if (self->orphan_check)
     {
@@ -953,7 +961,7 @@ on_heartbeat_cb (gpointer user_data)
   PressoDevice *self = PRESSO_DEVICE (user_data);
   presso_proto_msg msg = { .type = PRESSO_PROTO_MSG_HEARTBEAT };
 
-  if (self->link == NULL || self->heartbeat_suspended)
+  if (self->link == NULL || self->heartbeat_suspended || self->vent_unconfirmed)
     return G_SOURCE_CONTINUE;
 
   msg.seq = take_seq (self);

@@ -1158,6 +1158,18 @@ respond (GtkWindow  *dialog,
   spin (50);
 }
 
+static gboolean
+refused (Fixture *f)
+{
+  return presso_treatment_page_get_refusal (treatment_page (f)) != NULL;
+}
+
+static gboolean
+refused_or_asked (Fixture *f)
+{
+  return refused (f) || toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
 /* The gate's refusal on screen, the question asked before treating on an older screening, and
  * the one asked before stopping. */
 static void
@@ -1187,11 +1199,11 @@ test_a11y_treatment_dialogs (Fixture       *f,
   /* The demo clinic's thrombosis: refused, with the reason. */
   pick_client (f, "O'Brien");
   g_signal_emit_by_name (find (f, "start_button"), "clicked");
-  spin (100);
   /* Screened before today: asked first whether anything changed. */
+  g_assert_true (spin_until (f, refused_or_asked, 3000));
   if ((dialog = toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
     respond (dialog, "unchanged");
-  g_assert_nonnull (presso_treatment_page_get_refusal (treatment_page (f)));
+  g_assert_true (spin_until (f, refused, 3000));
   g_assert_true (gtk_widget_get_visible (find (f, "refusal_box")));
   sweep (f->sweeps, "treatment, refused", GTK_WIDGET (f->window));
 

@@ -623,6 +623,13 @@ test_session_measurements (Fixture       *f,
   g_assert_cmpfloat (stored (f, session_id, "left-ankle", TRUE), ==, 23.8);
   g_assert_cmpuint (n_stored (f, session_id), ==, 6);
 
+  /* The next session is measured afresh: nothing of this one is saved again unseen. */
+  click (f, "new_session_button");
+  g_assert_cmpstr (typed (f, "before_measurements", "left-calf-max"), ==, "");
+  g_assert_cmpstr (typed (f, "before_measurements", "weight"), ==, "");
+  g_assert_cmpstr (typed (f, "after_measurements", "left-ankle"), ==, "");
+  g_assert_false (gtk_widget_get_visible (problem_label (f, "before_measurements")));
+
   /* History: the session's table, before → after and the difference. */
   history = PRESSO_HISTORY_PAGE (presso_window_get_page (f->window, "history"));
   presso_window_show_page (f->window, "history");

@@ -1667,6 +1667,9 @@ new_session_action (GtkWidget  *widget,
   gtk_spin_button_set_value (self->heaviness_after_spin, PRESSO_SESSION_SCORE_UNSET);
   gtk_spin_button_set_value (self->pain_after_spin, PRESSO_SESSION_SCORE_UNSET);
   presso_measurements_group_clear (self->after_measurements);
+  /* Those of the last session are in its record: the next one is measured afresh, never
+   * saved again unseen. */
+  presso_measurements_group_clear (self->before_measurements);
   set_refusal (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
   update_all (self);

@@ -677,6 +677,20 @@ test_session_measurements (Fixture       *f,
   g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 1);
   g_assert_cmpuint (presso_history_chart_get_n_values (chart), ==, 2);
 
+  /* The CSV export: two columns per point the client has, in the catalogue's order. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *csv = presso_store_export_client_sessions_csv (f->store, presso_client_get_id (f->anne),
+                                                                    &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (csv, ",Weight before (kg),Weight after (kg),Left ankle before (cm),"
+                                   "Left ankle after (cm),Left calf before (cm),Left calf after (cm),Notes\r\n"));
+    g_assert_nonnull (strstr (csv, ",72.4,72.0,24.0,23.8,41.5,40.8,Calf softer.\r\n"));
+    g_assert_nonnull (strstr (csv, ",,,,,43.0,42.4,\r\n"));
+    g_assert_nonnull (strstr (csv, ",,,,,42.0,,\r\n"));
+  }
+
   /* A client with a session and nothing measured: the empty state, no chart. */
   add_past_session (f, f->paul, NAN, NAN);
   presso_history_page_set_client (history, f->paul);

@@ -167,6 +167,19 @@ mode (PressoWindow *window)
   return gtk_stack_get_visible_child_name (GTK_STACK (stack));
 }
 
+/* The page saying why the clinic database could not be opened, under the error page's header
+ * bar (both built when shown). */
+static AdwStatusPage *
+error_page_of (PressoWindow *window)
+{
+  GtkWidget *box = presso_find_child_by_id (GTK_WIDGET (window), "error_box");
+  GtkWidget *page = box != NULL ? gtk_widget_get_last_child (box) : NULL;
+
+  g_assert_true (ADW_IS_STATUS_PAGE (page));
+  g_assert_true (gtk_widget_is_visible (page));
+  return ADW_STATUS_PAGE (page);
+}
+
 static gboolean
 action_enabled (PressoWindow *window,
                 const char   *name)
@@ -191,7 +204,7 @@ test_window_not_a_database (void)
   window = run_presso (args);
   g_assert_cmpstr (mode (window), ==, "error");
   g_assert_null (presso_window_get_store (window));
-  error_page = ADW_STATUS_PAGE (presso_find_child_by_id (GTK_WIDGET (window), "error_page"));
+  error_page = error_page_of (window);
   g_assert_cmpstr (adw_status_page_get_description (error_page), !=, "");
   /* Nothing to act on. */
   g_assert_false (action_enabled (window, "new-client"));
@@ -219,7 +232,7 @@ test_window_missing_folder (void)
   window = run_presso (args);
   g_assert_cmpstr (mode (window), ==, "error");
   g_assert_null (presso_window_get_store (window));
-  error_page = ADW_STATUS_PAGE (presso_find_child_by_id (GTK_WIDGET (window), "error_page"));
+  error_page = error_page_of (window);
   g_test_message ("%s", adw_status_page_get_description (error_page));
   g_assert_nonnull (strstr (adw_status_page_get_description (error_page), "does not exist"));
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
@@ -303,6 +316,91 @@ test_window_first_staff (void)
   g_assert_cmpint (presso_staff_get_id (presso_store_get_actor (store)), ==,
                    presso_staff_get_id (first));
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Whether a widget of @type under @root is on screen. */
+static gboolean
+shows (GtkWidget *root,
+       GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_mapped (root))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows (child, type))
+      return TRUE;
+  return FALSE;
+}
+
+/* Lets @window draw a few frames, then until a view switcher under @root is on screen or not
+ * as @shown, for up to two seconds (a revealer takes a quarter of one); says whether it is. */
+static gboolean
+wait_switcher (GtkWidget *window,
+               GtkWidget *root,
+               gboolean   shown)
+{
+  gint64 start = g_get_monotonic_time ();
+  gint64 end = start + 2 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+  while ((shows (root, ADW_TYPE_VIEW_SWITCHER) != shown
+          || g_get_monotonic_time () < start + 100 * 1000)
+         && g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+  return shows (root, ADW_TYPE_VIEW_SWITCHER) == shown;
+}
+
+/* The front desk sees the Clients area only: the header shows the title.  A practitioner sees
+ * the three areas in the header's switcher, or in a bar at the bottom of a narrow window. */
+static void
+test_window_switchers (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "switchers.db", NULL);
+  g_autoptr(PressoStore) store = NULL;
+  g_autoptr(PressoStaff) lea = presso_staff_new ("Léa Petit", PRESSO_ROLE_RECEPTIONIST);
+  g_autoptr(PressoStaff) hugo = presso_staff_new ("Hugo Blanc", PRESSO_ROLE_PRACTITIONER);
+  g_autoptr(GError) error = NULL;
+  const int widths[] = { 1100, 360 };
+
+  store = presso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (presso_store_insert_staff (store, lea, &error));
+  g_assert_true (presso_store_insert_staff (store, hugo, &error));
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      GtkWidget *window = presso_window_new (NULL, store);
+      gboolean wide = widths[w] > 800;
+      GtkWidget *title, *bar;
+
+      g_test_message ("%d pixels wide", widths[w]);
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[w], 600);
+      gtk_window_present (GTK_WINDOW (window));
+      title = presso_find_child_by_id (window, "switcher_title");
+      bar = presso_find_child_by_id (window, "switcher_bar");
+
+      presso_window_sign_in (PRESSO_WINDOW (window), lea);
+      g_assert_true (wait_switcher (window, bar, FALSE));
+      g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (title)));
+
+      /* Switch User, then a practitioner. */
+      presso_window_switch_user (PRESSO_WINDOW (window));
+      presso_window_sign_in (PRESSO_WINDOW (window), hugo);
+      g_assert_true (wait_switcher (window, bar, !wide));
+      g_assert_true (wait_switcher (window, title, wide));
+      g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (title)) == !wide);
+
+      /* Back to the front desk: the title again. */
+      presso_window_switch_user (PRESSO_WINDOW (window));
+      presso_window_sign_in (PRESSO_WINDOW (window), lea);
+      g_assert_true (wait_switcher (window, bar, FALSE));
+      g_assert_true (wait_switcher (window, title, FALSE));
+      g_assert_true (adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (title)));
+      gtk_window_destroy (GTK_WINDOW (window));
+    }
 }
 
 static void
@@ -475,6 +573,7 @@ main (int   argc,
   g_test_add_func ("/presso/ui/window/missing-folder", test_window_missing_folder);
   g_test_add_func ("/presso/ui/window/database-and-staff", test_window_database_and_staff);
   g_test_add_func ("/presso/ui/window/first-staff", test_window_first_staff);
+  g_test_add_func ("/presso/ui/window/switchers", test_window_switchers);
   g_test_add_func ("/presso/ui/window/add-page", test_window_add_page);
   g_test_add_func ("/presso/ui/window/demo", test_window_demo);
   g_test_add_func ("/presso/ui/window/preferences", test_window_preferences);

@@ -36,17 +36,18 @@ struct _PressoClientsPage
   GtkSearchEntry     *search_entry;
   GtkStack           *list_stack;
   GtkListView        *list_view;
-  AdwStatusPage      *empty_page;
-  AdwStatusPage      *no_results_page;
   GtkCheckButton     *show_archived_check;
   GtkLabel           *count_label;
   GtkStack           *detail_stack;
+  GtkWidget          *view_page;
   GtkWidget          *archive_button;
   GtkWidget          *restore_button;
   AdwBin             *view_bin;
   AdwBin             *editor_bin;
 
   /* Created when first needed, so that starting Presso does not build them. */
+  AdwStatusPage      *empty_page;
+  AdwStatusPage      *no_results_page;
   PressoClientView   *client_view;
   PressoClientEditor *editor;
 };
@@ -115,6 +116,59 @@ update_actions (PressoClientsPage *self)
   gtk_widget_set_sensitive (self->sidebar, !self->editing);
 }
 
+/* A status page of the list's stack, in place of the list. */
+static AdwStatusPage *
+add_list_status_page (PressoClientsPage *self,
+                      const char        *name,
+                      const char        *icon_name)
+{
+  GtkWidget *page = adw_status_page_new ();
+
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon_name);
+  gtk_widget_add_css_class (page, "compact");
+  gtk_stack_add_named (self->list_stack, page, name);
+  return ADW_STATUS_PAGE (page);
+}
+
+static void
+show_no_results (PressoClientsPage *self)
+{
+  if (self->no_results_page == NULL)
+    {
+      self->no_results_page = add_list_status_page (self, "no-results", "system-search-symbolic");
+      adw_status_page_set_title (self->no_results_page, _("No Results Found"));
+      adw_status_page_set_description (self->no_results_page,
+                                       _("Try a name, a phone number or a birth date, or tick "
+                                         "Show archived."));
+    }
+  gtk_stack_set_visible_child_name (self->list_stack, "no-results");
+}
+
+static void
+show_empty (PressoClientsPage *self,
+            gboolean           all_archived)
+{
+  if (self->empty_page == NULL)
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Add Client"));
+
+      gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "clients.new");
+      gtk_widget_add_css_class (button, "pill");
+      gtk_widget_add_css_class (button, "suggested-action");
+      self->empty_page = add_list_status_page (self, "empty", "system-users-symbolic");
+      adw_status_page_set_child (self->empty_page, button);
+    }
+  adw_status_page_set_title (self->empty_page,
+                             all_archived ? _("No Active Clients") : _("No Clients Yet"));
+  adw_status_page_set_description (self->empty_page,
+                                   all_archived ? _("Every client is archived. Tick Show "
+                                                    "archived to see them.")
+                                                : _("Add the practice's first client to get "
+                                                    "started."));
+  gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
 static void
 update_list_state (PressoClientsPage *self)
 {
@@ -134,24 +188,9 @@ update_list_state (PressoClientsPage *self)
   if (n > 0)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
   else if (query[0] != '\0')
-    {
-      adw_status_page_set_icon_name (self->no_results_page, "system-search-symbolic");
-      gtk_stack_set_visible_child_name (self->list_stack, "no-results");
-    }
+    show_no_results (self);
   else
-    {
-      gboolean any = self->store && presso_store_count_clients (self->store, TRUE) > 0;
-
-      adw_status_page_set_title (self->empty_page,
-                                 any ? _("No Active Clients") : _("No Clients Yet"));
-      adw_status_page_set_description (self->empty_page,
-                                       any ? _("Every client is archived. Tick Show archived "
-                                               "to see them.")
-                                           : _("Add the practice's first client to get "
-                                               "started."));
-      adw_status_page_set_icon_name (self->empty_page, "system-users-symbolic");
-      gtk_stack_set_visible_child_name (self->list_stack, "empty");
-    }
+    show_empty (self, self->store && presso_store_count_clients (self->store, TRUE) > 0);
 
   count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u client", "%u clients", n), n);
   gtk_label_set_label (self->count_label, count);
@@ -214,6 +253,10 @@ show_detail (PressoClientsPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
 
+  /* The record's page is hidden until a record is first shown: a stack styles its hidden
+   * pages too. */
+  if (g_str_equal (name, "view"))
+    gtk_widget_set_visible (self->view_page, TRUE);
   gtk_stack_set_visible_child_name (self->detail_stack, name);
 
   /* AdwLeaflet moves the focus into the child it shows.  Side by side, the focus stays where
@@ -532,6 +575,8 @@ presso_clients_page_dispose (GObject *object)
   PressoClientsPage *self = PRESSO_CLIENTS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_CLIENTS_PAGE);
+  self->empty_page = NULL;
+  self->no_results_page = NULL;
   self->client_view = NULL;
   self->editor = NULL;
   g_clear_object (&self->selection);
@@ -626,11 +671,10 @@ presso_clients_page_class_init (PressoClientsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, list_view);
-  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, empty_page);
-  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, show_archived_check);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, view_page);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, archive_button);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, restore_button);
   gtk_widget_class_bind_template_child (widget_class, PressoClientsPage, view_bin);

@@ -45,10 +45,16 @@ struct _PressoWindow
   gboolean              session_close_confirmed;
 
   /* Template widgets */
+  GMenuModel           *primary_menu;
   GtkStack             *mode_stack;
   GtkWidget            *staff_box;
   GtkWidget            *error_box;
   AdwBin               *staff_bin;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkMenuButton        *menu_button;
+  /* The staff page's header bar, built when first shown */
+  gboolean              staff_header_built;
   /* Built when the staff list is first shown */
   PressoStaffPicker    *staff_picker;
   AdwViewStack         *view_stack;
@@ -57,6 +63,7 @@ struct _PressoWindow
   GtkLabel             *staff_label;
   GtkLabel             *staff_popover_name;
   GtkLabel             *staff_popover_role;
+  /* Built when shown */
   AdwStatusPage        *error_page;
 };
 
@@ -81,6 +88,47 @@ set_action_enabled (PressoWindow *self,
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
+/* A menu button's menu is built when it is first opened (by a click or F10), not with the
+ * window. */
+static void
+create_main_menu_cb (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  PressoWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
+/* The header bar of the staff list and of the error page: the window's title, and the main
+ * menu when there is one.  Built when the page is first shown: a window opened with --staff
+ * never shows either. */
+static void
+add_plain_header_bar (PressoWindow *self,
+                      GtkWidget    *box,
+                      gboolean      with_menu)
+{
+  GtkWidget *header = adw_header_bar_new ();
+
+  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
+                                   adw_window_title_new (_("Presso"), NULL));
+  if (with_menu)
+    {
+      GtkWidget *menu_button = gtk_menu_button_new ();
+
+      gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (menu_button), "open-menu-symbolic");
+      gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (menu_button), create_main_menu_cb,
+                                             self, NULL);
+      gtk_menu_button_set_primary (GTK_MENU_BUTTON (menu_button), TRUE);
+      gtk_widget_set_tooltip_text (menu_button, _("Main Menu"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main Menu"),
+                                      -1);
+      adw_header_bar_pack_end (ADW_HEADER_BAR (header), menu_button);
+    }
+  gtk_box_prepend (GTK_BOX (box), header);
+}
+
 static void
 update_mode (PressoWindow *self)
 {
@@ -88,6 +136,11 @@ update_mode (PressoWindow *self)
 
   /* The staff page is hidden while someone is signed in: a hidden page's header bar and
    * window buttons would still be styled and their icons loaded. */
+  if (!signed_in && !self->staff_header_built)
+    {
+      add_plain_header_bar (self, self->staff_box, TRUE);
+      self->staff_header_built = TRUE;
+    }
   if (!signed_in)
     gtk_widget_set_visible (self->staff_box, TRUE);
   gtk_stack_set_visible_child_name (self->mode_stack, signed_in ? "main" : "staff");
@@ -96,6 +149,36 @@ update_mode (PressoWindow *self)
   set_action_enabled (self, "find", signed_in);
   set_action_enabled (self, "new-client", signed_in);
   set_action_enabled (self, "switch-user", signed_in);
+}
+
+/* The header shows the areas to switch between when there is more than one (the front desk
+ * sees the Clients area only: the header shows the title then), and a narrow window shows
+ * them in a bar at the bottom instead.  AdwViewSwitcherTitle and AdwViewSwitcherBar count the
+ * areas shown when they are given the stack, not when an area is shown or hidden after: they
+ * are told here.  Each gets the stack, and builds its buttons, only when it first has them to
+ * show. */
+static void
+update_switchers (PressoWindow *self)
+{
+  g_autoptr(GtkSelectionModel) pages = adw_view_stack_get_pages (self->view_stack);
+  guint n_visible = 0;
+  gboolean several, bar;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+
+      n_visible += adw_view_stack_page_get_visible (page);
+    }
+  several = n_visible > 1;
+  if (several && adw_view_switcher_title_get_stack (self->switcher_title) == NULL)
+    adw_view_switcher_title_set_stack (self->switcher_title, self->view_stack);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, several);
+
+  bar = several && adw_view_switcher_title_get_title_visible (self->switcher_title);
+  if (bar && adw_view_switcher_bar_get_stack (self->switcher_bar) == NULL)
+    adw_view_switcher_bar_set_stack (self->switcher_bar, self->view_stack);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, bar);
 }
 
 /* Signed in with the window shown: the staff page fades out, then is hidden. */
@@ -582,8 +665,9 @@ presso_window_dispose (GObject *object)
   PressoWindow *self = PRESSO_WINDOW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), PRESSO_TYPE_WINDOW);
-  /* Went with the staff list's bin. */
+  /* Went with the staff list's bin and the error page's box. */
   self->staff_picker = NULL;
+  self->error_page = NULL;
 
   g_clear_object (&self->staff);
   g_clear_object (&self->store);
@@ -669,17 +753,20 @@ presso_window_class_init (PressoWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/presso/Presso/presso-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, mode_stack);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_box);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_bin);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, error_box);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, PressoWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_button);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_avatar);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_label);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_popover_name);
   gtk_widget_class_bind_template_child (widget_class, PressoWindow, staff_popover_role);
-  gtk_widget_class_bind_template_child (widget_class, PressoWindow, error_page);
   gtk_widget_class_bind_template_callback (widget_class, on_staff_bin_map_cb);
 }
 
@@ -689,6 +776,9 @@ presso_window_init (PressoWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect_object (self->mode_stack, "notify::transition-running",
                            G_CALLBACK (on_mode_transition_running_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->switcher_title, "notify::title-visible",
+                           G_CALLBACK (update_switchers), self, G_CONNECT_SWAPPED);
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_main_menu_cb, self, NULL);
   g_signal_connect (self, "map", G_CALLBACK (on_map_cb), NULL);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
@@ -819,6 +909,22 @@ presso_window_show_store_error (PressoWindow *self,
 
   /* The store's messages for a database from a newer Presso, or one that is not a Presso
    * database, already say what happened and that the file was left untouched. */
+  if (self->error_page == NULL)
+    {
+      GtkWidget *quit = gtk_button_new_with_mnemonic (_("_Quit"));
+
+      gtk_widget_set_halign (quit, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (quit), "app.quit");
+      gtk_widget_add_css_class (quit, "pill");
+      add_plain_header_bar (self, self->error_box, FALSE);
+      self->error_page = ADW_STATUS_PAGE (adw_status_page_new ());
+      gtk_widget_set_vexpand (GTK_WIDGET (self->error_page), TRUE);
+      adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->error_page, _("Cannot Open the Clinic Database"));
+      adw_status_page_set_child (self->error_page, quit);
+      gtk_box_append (GTK_BOX (self->error_box), GTK_WIDGET (self->error_page));
+    }
+
   escaped_message = g_markup_escape_text (error->message, -1);
   escaped_path = g_markup_escape_text (path ? path : "", -1);
   if (g_error_matches (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_OPEN))
@@ -831,8 +937,6 @@ presso_window_show_store_error (PressoWindow *self,
     description = g_strdup_printf ("%s%s%s", escaped_message,
                                    advice ? "\n" : "", advice ? advice : "");
   adw_status_page_set_description (self->error_page, description);
-  /* Set only now: an icon on a page never shown is still looked up and loaded at startup. */
-  adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
 
   set_action_enabled (self, "find", FALSE);
   set_action_enabled (self, "new-client", FALSE);
@@ -862,6 +966,7 @@ presso_window_add_page (PressoWindow *self,
                         const char   *icon_name)
 {
   GObjectClass *page_class;
+  AdwViewStackPage *stack_page;
 
   g_return_val_if_fail (PRESSO_IS_WINDOW (self), NULL);
   g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
@@ -873,7 +978,12 @@ presso_window_add_page (PressoWindow *self,
   if (g_object_class_find_property (page_class, "staff") != NULL)
     g_object_bind_property (self, "staff", page, "staff", G_BINDING_SYNC_CREATE);
 
-  return adw_view_stack_add_titled_with_icon (self->view_stack, page, name, title, icon_name);
+  stack_page = adw_view_stack_add_titled_with_icon (self->view_stack, page, name, title,
+                                                    icon_name);
+  g_signal_connect_object (stack_page, "notify::visible",
+                           G_CALLBACK (update_switchers), self, G_CONNECT_SWAPPED);
+  update_switchers (self);
+  return stack_page;
 }
 
 /**

@@ -1248,6 +1248,37 @@ test_session_completed (Fixture       *f,
   clinic_close (&clinic);
 }
 
+/* Starts a client's "presso-ctl run" for a long time and reads its CSV until chamber 0
+ * holds more than 10 mmHg. */
+static void
+start_client_background (Fixture    *f,
+                         Clinic     *clinic,
+                         const char *client_id,
+                         Background *bg)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
+
+  bg->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, ctl_path (),
+                               "--port", f->link, "run", "--preset", "venous-return", "--seconds", "60",
+                               "--database", clinic->path, "--client", client_id,
+                               "--staff", clinic->staff_id, NULL);
+  g_assert_no_error (error);
+  bg->in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bg->proc));
+  while (bg->p0 <= 10.0)
+    {
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (bg->in, NULL, NULL, &error);
+      g_auto(GStrv) cols = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (line);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      cols = g_strsplit (line, ",", -1);
+      if (bg->rows++ > 0 && g_strv_length (cols) > 5)
+        bg->p0 = g_ascii_strtod (cols[5], NULL);
+    }
+}
+
 static void
 test_session_sigint_stopped (Fixture       *f,
                              gconstpointer  data)
@@ -1259,7 +1290,6 @@ test_session_sigint_stopped (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
   const PressoTelemetry *t;
-  gint64 deadline = g_get_monotonic_time () + 15 * G_TIME_SPAN_SECOND;
   gint64 helene;
   guint n_before;
 
@@ -1271,23 +1301,7 @@ test_session_sigint_stopped (Fixture       *f,
   id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
   n_before = n_sessions (&clinic, helene);
 
-  bg.proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, ctl_path (),
-                              "--port", f->link, "run", "--preset", "venous-return", "--seconds", "60",
-                              "--database", clinic.path, "--client", id, "--staff", clinic.staff_id, NULL);
-  g_assert_no_error (error);
-  bg.in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (bg.proc));
-  while (bg.p0 <= 10.0)
-    {
-      g_autofree char *line = g_data_input_stream_read_line_utf8 (bg.in, NULL, NULL, &error);
-      g_auto(GStrv) cols = NULL;
-
-      g_assert_no_error (error);
-      g_assert_nonnull (line);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      cols = g_strsplit (line, ",", -1);
-      if (bg.rows++ > 0 && g_strv_length (cols) > 5)
-        bg.p0 = g_ascii_strtod (cols[5], NULL);
-    }
+  start_client_background (f, &clinic, id, &bg);
   /* Mid-run, the record is there and running. */
   record = new_session (&clinic, helene, n_before);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_RUNNING);
@@ -1430,6 +1444,140 @@ test_session_device_fault (Fixture       *f,
   clinic_close (&clinic);
 }
 
+/* A second Ctrl+C does not wait for the controlled stop: it vents, and the record says so. */
+static void
+test_session_sigint_twice (Fixture       *f,
+                           gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  Background bg = { 0 };
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(PressoDevice) device = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  gint64 helene;
+  guint n_before;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+  confirm_unchanged (&clinic, helene);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
+  n_before = n_sessions (&clinic, helene);
+
+  start_client_background (f, &clinic, id, &bg);
+  g_subprocess_send_signal (bg.proc, SIGINT);
+  g_usleep (50 * G_TIME_SPAN_MILLISECOND);
+  g_subprocess_send_signal (bg.proc, SIGINT);
+  g_subprocess_wait (bg.proc, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (bg.proc), ==, EXIT_INTERRUPTED);
+  g_clear_object (&bg.in);
+  g_clear_object (&bg.proc);
+
+  record = new_session (&clinic, helene, n_before);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
+  g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_STOP));
+  g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
+
+  device = inspect_device (f);
+  g_assert_true (iterate_until (device_vented, device, 3000));
+  g_assert_cmpuint (presso_device_get_last_telemetry (device)->alarm_flags &
+                    (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
+  clinic_close (&clinic);
+}
+
+/* --limit lowers the program below the client's cap, and the record keeps what ran. */
+static void
+test_session_limit (Fixture       *f,
+                    gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  gint64 helene;
+  guint n_before;
+  Csv csv;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+  confirm_unchanged (&clinic, helene);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
+  n_before = n_sessions (&clinic, helene);
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "2", "--limit", "30", "--database", clinic.path,
+                                               "--client", id, "--staff", clinic.staff_id, NULL },
+                            15000, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (err, "Pressures lowered to: 30 mmHg"));
+  parse_csv (out, &csv);
+  g_assert_cmpfloat (csv.target0, ==, 30.0);
+  g_assert_cmpfloat (csv.max_p0, <=, 30.0 + 3.0);
+  record = new_session (&clinic, helene, n_before);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  g_assert_cmpuint (presso_program_get_base_pressure (presso_session_record_get_program (record)), ==, 30);
+  for (guint k = 1; k <= presso_program_get_n_chambers (presso_session_record_get_program (record)); k++)
+    g_assert_cmpint (presso_program_get_target (presso_session_record_get_program (record), k), <=, 30);
+  clinic_close (&clinic);
+}
+
+/* The device restarts mid-program (a fault): vented, and recorded as interrupted with the
+ * pressures up to then. */
+static void
+test_session_device_reset (Fixture       *f,
+                           gconstpointer  data)
+{
+  Clinic clinic = { 0 };
+  g_autoptr(PressoSessionRecord) record = NULL;
+  g_autoptr(PressoDevice) device = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  GPtrArray *events;
+  gboolean high_alarm = FALSE;
+  gint64 helene;
+  guint n_before;
+
+  if (f->sim_pid == 0)
+    return;
+  clinic_open (f, &clinic);
+  helene = find_client (&clinic, "Hélène", "Dupont");
+  confirm_unchanged (&clinic, helene);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, helene);
+  n_before = n_sessions (&clinic, helene);
+
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "30", "--database", clinic.path,
+                                               "--client", id, "--staff", clinic.staff_id, NULL },
+                            20000, NULL, &err), ==, EXIT_FAULT);
+  g_assert_nonnull (strstr (err, presso_session_outcome_to_label (PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT)));
+
+  record = new_session (&clinic, helene, n_before);
+  g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
+  events = presso_session_record_get_events (record);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const PressoSessionEvent *event = g_ptr_array_index (events, i);
+
+      if (event->kind == PRESSO_SESSION_EVENT_ALARM && event->priority == PRESSO_PROTO_PRIORITY_HIGH)
+        high_alarm = TRUE;
+    }
+  g_assert_true (high_alarm);
+  g_assert_nonnull (presso_session_record_get_trace (record));
+  g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 15);
+  g_assert_cmpfloat (trace_peak (presso_session_record_get_trace (record), 0), >, 10.0);
+
+  device = inspect_device (f);
+  g_assert_true (iterate_until (device_vented, device, 3000));
+  clinic_close (&clinic);
+}
+
+static const char *reset_mid_run[] = { "--reset-after", "4", NULL };
+
 static const char *nak_start[] = { "--nak-always", "start", "--nak-code", "bad-value", NULL };
 
 #define SIM_TEST(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1467,6 +1615,10 @@ main (int   argc,
   SIM_TEST ("/presso/ctl/sim/session/staff-needed", test_session_staff_needed);
   g_test_add ("/presso/ctl/sim/session/device-fault", Fixture, nak_start, fixture_setup_args,
               test_session_device_fault, fixture_teardown);
+  SIM_TEST ("/presso/ctl/sim/session/sigint-twice", test_session_sigint_twice);
+  SIM_TEST ("/presso/ctl/sim/session/limit", test_session_limit);
+  g_test_add ("/presso/ctl/sim/session/device-reset", Fixture, reset_mid_run, fixture_setup_args,
+              test_session_device_reset, fixture_teardown);
 
   return g_test_run ();
 }

@@ -1784,6 +1784,37 @@ test_drop_vent_never_arrives (Fixture       *f,
   g_assert_true (wait_vented (f, 4000));
 }
 
+/* The in-process simulated device takes the same command faults (presso_sim_config). */
+static void
+test_simulated_nak_vent (void)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  presso_sim_config config;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (f, NULL);
+  presso_sim_config_init (&config);
+  config.nak_always = PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_STOP) | PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_VENT);
+  config.nak_code = PRESSO_PROTO_NAK_BAD_STATE;
+  f->device = presso_device_new_simulated (&config);
+  watch_device (f);
+  connect_device (f);
+  load_and_start (f);
+  g_assert_true (wait_pressure (f, 0, 20.0, 6000));
+
+  res = command_result (f, PRESSO_PROTO_MSG_STOP);
+  g_assert_false (presso_device_stop_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
+  g_assert_true (presso_device_emergency_vent (f->device));
+  g_assert_true (wait_alarm (f, PRESSO_PROTO_EVENT_EMERGENCY_VENT, 1000));
+  g_assert_true (wait_vented (f, 3000));
+  g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_FAULT, 2000));
+  g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_VENT_UNCONFIRMED));
+  g_clear_object (&res);
+  fixture_teardown (f, NULL);
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const char *no_faults[] = { NULL };
@@ -1855,6 +1886,7 @@ main (int   argc,
   SIM_TEST ("/presso/device/session/nak-storm-vent", nak_storm, test_session_nak_storm_vent);
   SIM_TEST ("/presso/device/drop/vent-resent", drop_three_vents, test_drop_vent_resent);
   SIM_TEST ("/presso/device/drop/vent-never-arrives", drop_every_vent, test_drop_vent_never_arrives);
+  g_test_add_func ("/presso/device/simulated/nak-vent", test_simulated_nak_vent);
 
   return g_test_run ();
 }

@@ -136,11 +136,6 @@ update_mode (PressoWindow *self)
 
   /* The staff page is hidden while someone is signed in: a hidden page's header bar and
    * window buttons would still be styled and their icons loaded. */
-  if (!signed_in && !self->staff_header_built)
-    {
-      add_plain_header_bar (self, self->staff_box, TRUE);
-      self->staff_header_built = TRUE;
-    }
   if (!signed_in)
     gtk_widget_set_visible (self->staff_box, TRUE);
   gtk_stack_set_visible_child_name (self->mode_stack, signed_in ? "main" : "staff");
@@ -408,12 +403,17 @@ on_staff_picked_cb (PressoWindow      *self,
   presso_window_sign_in (self, staff);
 }
 
-/* The staff list, its store query and its icons cost startup time a window opened with
- * --staff never shows: build it when it is first mapped. */
+/* The staff list, its header bar, its store query and its icons cost startup time a window
+ * opened with --staff never shows: build them when the list is first mapped. */
 static void
 on_staff_bin_map_cb (PressoWindow *self,
                      GtkWidget    *bin)
 {
+  if (!self->staff_header_built)
+    {
+      add_plain_header_bar (self, self->staff_box, TRUE);
+      self->staff_header_built = TRUE;
+    }
   if (self->staff_picker != NULL || self->store == NULL)
     return;
 

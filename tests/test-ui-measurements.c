@@ -580,6 +580,9 @@ test_session_measurements (Fixture       *f,
   /* Corrected: the message goes, the session starts and the values are in its record. */
   type (f, "before_measurements", "left-calf-max", "41.5");
   g_assert_false (gtk_widget_get_visible (problem));
+  /* A point of no garment worn, from "More points". */
+  g_assert_false (presso_measurements_group_is_offered (group (f, "before_measurements"), "waist"));
+  type (f, "before_measurements", "waist", "80");
   click (f, "start_button");
   g_assert_true (spin_until (f, session_finished, 15000));
   /* The outcome is written in the background: wait for it, as the seconds spent measuring do. */
@@ -588,11 +591,15 @@ test_session_measurements (Fixture       *f,
   g_assert_cmpfloat (stored (f, session_id, "weight", FALSE), ==, 72.4);
   g_assert_cmpfloat (stored (f, session_id, "left-ankle", FALSE), ==, 24.0);
   g_assert_cmpfloat (stored (f, session_id, "left-calf-max", FALSE), ==, 41.5);
-  g_assert_cmpuint (n_stored (f, session_id), ==, 3);
+  g_assert_cmpfloat (stored (f, session_id, "waist", FALSE), ==, 80.0);
+  g_assert_cmpuint (n_stored (f, session_id), ==, 4);
 
   /* After: blank to begin with (no "0 when not weighed"), offered for the same garments. */
   g_assert_cmpstr (typed (f, "after_measurements", "weight"), ==, "");
   g_assert_true (presso_measurements_group_is_offered (group (f, "after_measurements"), "left-calf-max"));
+  /* What was measured before is offered after, whatever the garments. */
+  g_assert_true (presso_measurements_group_is_offered (group (f, "after_measurements"), "waist"));
+  g_assert_false (presso_measurements_group_is_offered (group (f, "after_measurements"), "hips"));
   type (f, "after_measurements", "weight", "72.0");
   type (f, "after_measurements", "left-calf-max", "40.8");
   type (f, "after_measurements", "left-ankle", "3.8");
@@ -621,13 +628,14 @@ test_session_measurements (Fixture       *f,
   click (f, "save_button");
   click (f, "save_button");
   g_assert_cmpfloat (stored (f, session_id, "left-ankle", TRUE), ==, 23.8);
-  g_assert_cmpuint (n_stored (f, session_id), ==, 6);
+  g_assert_cmpuint (n_stored (f, session_id), ==, 7);
 
   /* The next session is measured afresh: nothing of this one is saved again unseen. */
   click (f, "new_session_button");
   g_assert_cmpstr (typed (f, "before_measurements", "left-calf-max"), ==, "");
   g_assert_cmpstr (typed (f, "before_measurements", "weight"), ==, "");
   g_assert_cmpstr (typed (f, "after_measurements", "left-ankle"), ==, "");
+  g_assert_false (presso_measurements_group_is_offered (group (f, "after_measurements"), "waist"));
   g_assert_false (gtk_widget_get_visible (problem_label (f, "before_measurements")));
 
   /* History: the session's table, before → after and the difference. */
@@ -642,6 +650,8 @@ test_session_measurements (Fixture       *f,
   g_assert_nonnull (strstr (grid_text, "Weight (kg)|72.4|→|72.0|−0.4|"));
   g_assert_nonnull (strstr (grid_text, "Left ankle (cm)|24.0|→|23.8|−0.2|"));
   g_assert_nonnull (strstr (grid_text, "Left calf (cm)|41.5|→|40.8|−0.7|"));
+  /* Not measured after: no difference made up. */
+  g_assert_nonnull (strstr (grid_text, "Waist (cm)|80.0|→|–|–|"));
   /* In the catalogue's order: the weight, then up the leg. */
   g_assert_true (strstr (grid_text, "Weight") < strstr (grid_text, "Left ankle"));
   g_assert_true (strstr (grid_text, "Left ankle") < strstr (grid_text, "Left calf"));
@@ -651,7 +661,7 @@ test_session_measurements (Fixture       *f,
    * values (one session measured before only). */
   dropdown = GTK_DROP_DOWN (find_in (GTK_WIDGET (history), "course_point_dropdown"));
   chart = PRESSO_HISTORY_CHART (find_in (GTK_WIDGET (history), "course_chart"));
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 4);
   g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dropdown)), ==, "Left calf");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chart)));
   g_assert_false (gtk_widget_get_visible (find_in (GTK_WIDGET (history), "course_empty")));
@@ -685,10 +695,11 @@ test_session_measurements (Fixture       *f,
 
     g_assert_no_error (error);
     g_assert_nonnull (strstr (csv, ",Weight before (kg),Weight after (kg),Left ankle before (cm),"
-                                   "Left ankle after (cm),Left calf before (cm),Left calf after (cm),Notes\r\n"));
-    g_assert_nonnull (strstr (csv, ",72.4,72.0,24.0,23.8,41.5,40.8,Calf softer.\r\n"));
-    g_assert_nonnull (strstr (csv, ",,,,,43.0,42.4,\r\n"));
-    g_assert_nonnull (strstr (csv, ",,,,,42.0,,\r\n"));
+                                   "Left ankle after (cm),Left calf before (cm),Left calf after (cm),"
+                                   "Waist before (cm),Waist after (cm),Notes\r\n"));
+    g_assert_nonnull (strstr (csv, ",72.4,72.0,24.0,23.8,41.5,40.8,80.0,,Calf softer.\r\n"));
+    g_assert_nonnull (strstr (csv, ",,,,,43.0,42.4,,,\r\n"));
+    g_assert_nonnull (strstr (csv, ",,,,,42.0,,,,\r\n"));
   }
 
   /* A client with a session and nothing measured: the empty state, no chart. */

@@ -25,6 +25,7 @@ typedef struct
   GtkWidget                *row;      /* AdwActionRow, owned by the list it is in */
   GtkEntry                 *entry;
   char                     *problem;  /* what is wrong with what is typed, or NULL */
+  double                    reference; /* the value before the session, or NAN */
 } Row;
 
 struct _PressoMeasurementsGroup
@@ -85,6 +86,7 @@ row_offered (PressoMeasurementsGroup *self,
 {
   return g_strcmp0 (row->point->id, PRESSO_MEASURE_POINT_WEIGHT) == 0 ||
          presso_measure_point_matches_garments (row->point, self->garments) ||
+         !isnan (row->reference) ||
          row_has_text (row);
 }
 
@@ -224,6 +226,7 @@ create_row (PressoMeasurementsGroup  *self,
 
   row->point = point;
   row->index = index;
+  row->reference = NAN;
   row->row = adw_action_row_new ();
   row->entry = GTK_ENTRY (entry);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row->row), FALSE);
@@ -416,6 +419,34 @@ presso_measurements_group_clear (PressoMeasurementsGroup *self)
 
   for (guint i = 0; i < self->rows->len; i++)
     gtk_editable_set_text (GTK_EDITABLE (((Row *) g_ptr_array_index (self->rows, i))->entry), "");
+  place_rows (self);
+}
+
+void
+presso_measurements_group_set_references (PressoMeasurementsGroup *self,
+                                          GArray                  *values)
+{
+  g_return_if_fail (PRESSO_IS_MEASUREMENTS_GROUP (self));
+
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      Row *row = g_ptr_array_index (self->rows, i);
+      g_autofree char *subtitle = NULL;
+
+      row->reference = NAN;
+      for (guint j = 0; values != NULL && j < values->len; j++)
+        if (g_array_index (values, PressoMeasuredValue, j).point == row->point)
+          row->reference = g_array_index (values, PressoMeasuredValue, j).value;
+      if (!isnan (row->reference))
+        {
+          g_autofree char *value = presso_measure_point_format (row->point, row->reference);
+
+          /* Translators: a row's subtitle after the session: the value taken before it */
+          subtitle = g_strdup_printf (_("Before: %s"), value);
+        }
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row->row),
+                                   subtitle ? subtitle : presso_measure_point_get_where (row->point));
+    }
   place_rows (self);
 }
 

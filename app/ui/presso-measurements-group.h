@@ -42,6 +42,10 @@ void         presso_measurements_group_set_garments (PressoMeasurementsGroup *se
                                                      guint                    garments);
 /* Empties every entry (a new session). */
 void         presso_measurements_group_clear        (PressoMeasurementsGroup *self);
+/* The values taken before the session, shown beside the same points after it (and those
+ * points offered first).  @values: (nullable) (element-type PressoMeasuredValue): NULL clears. */
+void         presso_measurements_group_set_references (PressoMeasurementsGroup *self,
+                                                       GArray                  *values);
 /* The entry of @point ("left-calf-max"): tests type into it.  (transfer none) (nullable) */
 GtkEditable *presso_measurements_group_get_entry    (PressoMeasurementsGroup *self,
                                                      const char              *point);

@@ -1349,6 +1349,12 @@ start_through_gate (PressoTreatmentPage *self)
   set_refusal (self, NULL);
   take_session (self, g_steal_pointer (&session));
   save_before_scores (self);
+  /* After the session, each point shows what it measured before. */
+  {
+    g_autoptr(GArray) before = presso_measurements_group_get_values (self->before_measurements);
+
+    presso_measurements_group_set_references (self->after_measurements, before);
+  }
   update_all (self);
 }
 
@@ -1667,6 +1673,7 @@ new_session_action (GtkWidget  *widget,
   gtk_spin_button_set_value (self->heaviness_after_spin, PRESSO_SESSION_SCORE_UNSET);
   gtk_spin_button_set_value (self->pain_after_spin, PRESSO_SESSION_SCORE_UNSET);
   presso_measurements_group_clear (self->after_measurements);
+  presso_measurements_group_set_references (self->after_measurements, NULL);
   /* Those of the last session are in its record: the next one is measured afresh, never
    * saved again unseen. */
   presso_measurements_group_clear (self->before_measurements);

@@ -92,8 +92,8 @@ struct _PressoDevice
   guint                 vent_source;
   gint64                vent_written_us;
   /* Every copy of the vent went unconfirmed while a program ran: the heartbeat is held back
-   * so that the device's own watchdog vents (PROTOCOL.md, section 10), until it reports a
-   * state without a program. */
+   * (as it is while a vent awaits its confirmation) so that the device's own watchdog vents
+   * (PROTOCOL.md, section 10), until it reports a state without a program. */
   gboolean              vent_unconfirmed;
 
   /* Reconnection */
@@ -961,7 +961,9 @@ on_heartbeat_cb (gpointer user_data)
   PressoDevice *self = PRESSO_DEVICE (user_data);
   presso_proto_msg msg = { .type = PRESSO_PROTO_MSG_HEARTBEAT };
 
-  if (self->link == NULL || self->heartbeat_suspended || self->vent_unconfirmed)
+  /* A device that does not hear the vent must not hear the heartbeat either: its watchdog
+   * then vents within a second. */
+  if (self->link == NULL || self->heartbeat_suspended || self->vent_pending || self->vent_unconfirmed)
     return G_SOURCE_CONTINUE;
 
   msg.seq = take_seq (self);

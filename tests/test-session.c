@@ -1542,6 +1542,63 @@ test_session_record_locked (Fixture       *f,
   g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 118);
 }
 
+typedef struct
+{
+  Fixture *f;
+  gint64   id;
+} RecordWait;
+
+static gboolean
+record_completed (gpointer data)
+{
+  RecordWait *wait = data;
+  g_autoptr(PressoSessionRecord) record = presso_store_get_session (wait->f->store, wait->id, NULL);
+
+  return record != NULL &&
+         presso_session_record_get_outcome (record) == PRESSO_SESSION_OUTCOME_COMPLETED;
+}
+
+/* The session ends and is dropped (New Session, the window closed) while another program
+ * holds the database: dropping it does not wait for the lock, and its outcome and last events
+ * are written in the background once the lock goes. */
+static void
+test_session_dropped_locked (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(PressoProgram) program = short_program ();
+  PressoSession *session;
+  g_autoptr(PressoSessionRecord) record = NULL;
+  Counts counts = { 0 };
+  sqlite3 *other = NULL;
+  RecordWait wait = { f, 0 };
+  gint64 t0;
+
+  if (f->device == NULL)
+    return;
+
+  session = start_session (f, program, 3, &counts);
+  wait.id = presso_session_get_session_id (session);
+  g_assert_true (iterate_until (session_running, session, 3000));
+  spin (500);
+  g_assert_cmpint (sqlite3_open_v2 (f->db_path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  g_assert_true (iterate_until (session_finished, session, 10000));
+  g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
+  t0 = g_get_monotonic_time ();
+  g_object_unref (session);
+  g_test_message ("dropped in %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 200 * G_TIME_SPAN_MILLISECOND);
+  g_assert_false (record_completed (&wait));
+
+  g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (other);
+  g_assert_true (iterate_until (record_completed, &wait, 10000));
+  record = presso_store_get_session (f->store, wait.id, NULL);
+  g_assert_true (has_event (record, PRESSO_SESSION_EVENT_DEVICE, PRESSO_PROTO_EVENT_PROGRAM_FINISHED));
+  g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 28);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1571,6 +1628,7 @@ main (int   argc,
   ADD ("sim/over-cap", fixture_setup_sim, test_session_over_cap, overshoot);
   ADD ("sim/record-fails", fixture_setup_sim, test_session_record_fails, NULL);
   ADD ("sim/record-locked", fixture_setup_sim, test_session_record_locked, NULL);
+  ADD ("sim/dropped-locked", fixture_setup_sim, test_session_dropped_locked, NULL);
   ADD ("sim/stall-at-start", fixture_setup_sim, test_session_stall_at_start, stall);
 #undef ADD
 

@@ -983,7 +983,8 @@ convert_all (GConverter    *converter,
  * queued when the recorder is freed is written in the background. */
 
 #define RETRY_MS          1000
-#define CLOSE_WAIT_MS     500               /* free() waits this long for a healthy writer */
+#define BUSY_TIMEOUT_MS   5000              /* a write waits this long for another's lock */
+#define CLOSE_WAIT_MS     1000              /* free() waits this long for a healthy writer */
 #define GIVE_UP_US        (5 * 60 * G_USEC_PER_SEC)   /* ...then tries this long on its own */
 
 typedef enum
@@ -996,7 +997,6 @@ typedef enum
 typedef struct
 {
   JobKind  kind;
-  gboolean failed;            /* could not be written at least once */
   /* JOB_CHUNK */
   guint32  start_ms;
   guint32  end_ms;
@@ -1030,6 +1030,8 @@ typedef struct
   GQueue       jobs;           /* Job, oldest first: the head is the one being written */
   gboolean     closing;
   gboolean     failing;        /* the head failed; cleared once the queue is empty again */
+  gboolean     lock_wait;      /* the write in progress waits for another connection's lock */
+  gint64       lock_wait_since;  /* since when (the writer thread's) */
   guint64      n_failures;
   GError      *write_error;    /* the first failure since the last report */
   gint64       flushed_ms;     /* end of the last committed chunk */
@@ -1210,6 +1212,29 @@ write_job_rows (Writer  *w,
     }
 }
 
+/* The busy timeout, by hand: a write that waits for another connection's lock says so, so
+ * that freeing the recorder does not wait with it. */
+static int
+writer_busy_cb (void *data,
+                int   count)
+{
+  Writer *w = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (count == 0)
+    {
+      g_mutex_lock (&w->lock);
+      w->lock_wait = TRUE;
+      w->lock_wait_since = now;
+      g_cond_broadcast (&w->idle);
+      g_mutex_unlock (&w->lock);
+    }
+  if (now - w->lock_wait_since >= BUSY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
+    return 0;
+  g_usleep (MIN (count + 1, 20) * 5 * G_TIME_SPAN_MILLISECOND);
+  return 1;
+}
+
 /* Runs on the writer thread: one job, one transaction. */
 static gboolean
 write_job (Writer  *w,
@@ -1227,7 +1252,7 @@ write_job (Writer  *w,
           g_clear_pointer (&w->wdb, sqlite3_close);
           return FALSE;
         }
-      sqlite3_busy_timeout (w->wdb, 5000);
+      sqlite3_busy_handler (w->wdb, writer_busy_cb, w);
       /* The same durability as every other write of the store (WAL mode is in the file). */
       if (!writer_exec (w->wdb, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", error))
         {
@@ -1285,6 +1310,7 @@ writer_thread (gpointer data)
       g_mutex_unlock (&w->lock);
       ok = write_job (w, job, &error);
       g_mutex_lock (&w->lock);
+      w->lock_wait = FALSE;
 
       if (ok)
         {
@@ -1303,7 +1329,6 @@ writer_thread (gpointer data)
         }
       else
         {
-          job->failed = TRUE;
           w->failing = TRUE;
           w->n_failures++;
           if (w->write_error == NULL)
@@ -1511,8 +1536,8 @@ presso_trace_recorder_sync (PressoTraceRecorder  *self,
 
 /* Frees the recorder; what is still queued is written first.  A healthy writer gets a moment
  * to finish (the session's last rows land before anyone reads them); one that cannot write
- * (a database locked by another program) goes on in the background, so that the main thread
- * does not wait for it, and gives up after GIVE_UP_US (the record then stays "running" and a
+ * (a database locked by another program: a write failed, or waits for the lock) goes on
+ * in the background, so that the main thread does not wait for it, and gives up after GIVE_UP_US (the record then stays "running" and a
  * later start closes it as interrupted). */
 void
 presso_trace_recorder_free (PressoTraceRecorder *self)
@@ -1530,7 +1555,9 @@ presso_trace_recorder_free (PressoTraceRecorder *self)
   w->closing = TRUE;
   notify = g_steal_pointer (&w->notify);
   g_cond_signal (&w->wake);
-  while (w->jobs.length > 0 && !w->failing && g_get_monotonic_time () < deadline)
+  /* (no use waiting with a write that waits for another program's lock) */
+  while (w->jobs.length > 0 && !w->failing && !w->lock_wait &&
+         g_get_monotonic_time () < deadline)
     g_cond_wait_until (&w->idle, &w->lock, deadline);
   left = w->jobs.length;
   g_mutex_unlock (&w->lock);

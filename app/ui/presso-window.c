@@ -190,10 +190,19 @@ update_staff_button (PressoWindow *self)
   const char *name = self->staff ? presso_staff_get_display_name (self->staff) : "";
   const char *role = self->staff ? presso_role_to_string (presso_staff_get_role (self->staff)) : "";
   g_autofree char *accessible = NULL;
+  g_autofree char *shown = NULL;
 
-  gtk_label_set_label (self->staff_label, name);
-  /* Room for the whole name (up to 20 characters) before the title gets any. */
-  gtk_label_set_width_chars (self->staff_label, MIN ((int) g_utf8_strlen (name, -1), 20));
+  /* The whole name, up to 20 characters, before the title gets any room; a longer one is cut
+   * to 19 and an ellipsis.  Cut here rather than by the label: a label that ellipsizes to a
+   * width in characters first measures the font's average character by laying out a sample
+   * text, a tenth of the time Presso takes to lay out its first frame. */
+  if (g_utf8_strlen (name, -1) > 20)
+    {
+      g_autofree char *start = g_utf8_substring (name, 0, 19);
+
+      shown = g_strconcat (start, "…", NULL);
+    }
+  gtk_label_set_label (self->staff_label, shown ? shown : name);
   adw_avatar_set_text (self->staff_avatar, name);
   gtk_label_set_label (self->staff_popover_name, name);
   gtk_label_set_label (self->staff_popover_role, role);

@@ -22,6 +22,7 @@
 #include "presso-demo.h"
 #include "presso-store.h"
 #include "presso-store-private.h"
+#include "presso-store-session.h"
 
 typedef struct
 {
@@ -1368,11 +1369,65 @@ test_demo (Fixture       *fixture,
   g_assert_cmpint (presso_store_count_clients (store, TRUE), ==, PRESSO_DEMO_N_CLIENTS);
 }
 
+/* The demo clinic opened by `presso --demo`: its past sessions replay in History, each with
+ * the whole 30 minutes of a sequential program on the garments it used. */
+static void
+test_demo_traces (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PressoStore) store = presso_store_open_demo (&error);
+  g_autoptr(PressoClientList) found = NULL;
+  guint n_sessions = 0;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  /* Anh Nguyễn's course: the left boot only, 35 mmHg at the ankle. */
+  found = presso_client_list_new (store);
+  presso_client_list_set_query (found, "nguyen anh");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (found)), ==, 1);
+  {
+    g_autoptr(PressoClient) anh = g_list_model_get_item (G_LIST_MODEL (found), 0);
+    g_autoptr(GListModel) sessions = presso_store_list_client_sessions (store, presso_client_get_id (anh), &error);
+
+    g_assert_no_error (error);
+    n_sessions = g_list_model_get_n_items (sessions);
+    g_assert_cmpuint (n_sessions, ==, 8);
+    for (guint i = 0; i < n_sessions; i++)
+      {
+        g_autoptr(PressoSessionRecord) brief = g_list_model_get_item (sessions, i);
+        g_autoptr(PressoSessionRecord) record = presso_store_get_session (store, presso_session_record_get_id (brief), &error);
+        const PressoSessionTrace *trace;
+        float peak[12] = { 0 };
+        guint inflating = 0;
+
+        g_assert_no_error (error);
+        trace = presso_session_record_get_trace (record);
+        g_assert_nonnull (trace);
+        g_assert_cmpuint (trace->n_samples, >=, 30 * 60 * PRESSO_TRACE_RATE_HZ - 1);
+        g_assert_cmpint (trace->time_ms[trace->n_samples - 1], >=, 30 * 60 * 1000 - 1000);
+        g_assert_cmpuint (trace->n_chambers, <=, 12);
+        for (guint c = 0; c < trace->n_chambers; c++)
+          for (guint j = 0; j < trace->n_samples; j++)
+            peak[c] = MAX (peak[c], trace->pressure_mmhg[(gsize) c * trace->n_samples + j]);
+        for (guint j = 0; j < trace->n_samples; j++)
+          inflating += trace->active_chamber[j] != PRESSO_PROTO_NO_CHAMBER;
+        /* A gradient up the left leg, within the sensor's noise: 35 at the ankle, 20 at the top;
+         * the right boot (if the device has one) stays empty. */
+        g_assert_cmpfloat_with_epsilon (peak[0], 35, 1.5);
+        g_assert_cmpfloat_with_epsilon (peak[5], 20, 1.5);
+        for (guint c = 6; c < trace->n_chambers; c++)
+          g_assert_cmpfloat (peak[c], <, 1);
+        g_assert_cmpuint (inflating, >, trace->n_samples / 2);
+      }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  /* A private XDG data dir: the demo clinic test opens presso_store_demo_path(). */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
 #define ADD(name, func) \
   g_test_add ("/presso/store/" name, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -1393,6 +1448,7 @@ main (int   argc,
   ADD ("list-paging", test_list_paging);
   ADD ("demo", test_demo);
 #undef ADD
+  g_test_add_func ("/presso/store/demo-traces", test_demo_traces);
 
   return g_test_run ();
 }

@@ -208,12 +208,20 @@ static const DemoCourse demo_courses[] = {
     { { "left-calf-max", 37.0, 36.3, -0.3 }, { "right-calf-max", 37.4, 36.6, -0.3 } } },
 };
 
+/* A demo session whose pressure trace is written once the demo is committed. */
+typedef struct
+{
+  gint64            id;
+  const DemoCourse *course;
+} DemoSession;
+
 static gboolean
 fill_course (PressoStore       *store,
              const DemoCourse  *course,
              gint64             client_id,
              gint64             practitioner_id,
              GDateTime         *today,
+             GArray            *sessions,
              GError           **error)
 {
   g_autoptr(PressoProgram) program = presso_program_new ();
@@ -256,6 +264,7 @@ fill_course (PressoStore       *store,
           return _presso_store_fail (store, error, "Could not date a demo session");
         }
       sqlite3_reset (stmt);
+      g_array_append_val (sessions, ((DemoSession) { id, course }));
 
       for (guint c = 0; c < G_N_ELEMENTS (course->curves) && course->curves[c].point != NULL; c++)
         {
@@ -277,6 +286,7 @@ static gboolean
 fill_courses (PressoStore  *store,
               GPtrArray    *staff_ids,
               GPtrArray    *fixed_ids,
+              GArray       *sessions,
               GError      **error)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -290,7 +300,8 @@ fill_courses (PressoStore  *store,
       if (course->client >= fixed_ids->len)
         continue;
       if (!fill_course (store, course, *(gint64 *) g_ptr_array_index (fixed_ids, course->client),
-                        *(gint64 *) g_ptr_array_index (staff_ids, course->practitioner), today, error))
+                        *(gint64 *) g_ptr_array_index (staff_ids, course->practitioner), today,
+                        sessions, error))
         return FALSE;
     }
   return TRUE;
@@ -440,6 +451,7 @@ static gboolean
 fill (PressoStore  *store,
       guint         n_clients,
       guint32       seed,
+      GArray       *sessions,
       GError      **error)
 {
   static const struct { const char *name; PressoRole role; } staff[] = {
@@ -499,14 +511,101 @@ fill (PressoStore  *store,
         g_ptr_array_add (fixed_ids, g_memdup2 (&(gint64) { presso_client_get_id (client) }, sizeof (gint64)));
     }
   return _presso_store_fill_demo_screenings (store, seed, error) &&
-         fill_courses (store, staff_ids, fixed_ids, error);
+         fill_courses (store, staff_ids, fixed_ids, sessions, error);
 }
 
-gboolean
-presso_demo_fill (PressoStore  *store,
-                  guint         n_clients,
-                  guint32       seed,
-                  GError      **error)
+/* Chambers per garment in the demo's traces, and the garments in chamber order. */
+#define DEMO_CHAMBERS_PER_GARMENT 6
+static const guint demo_trace_garments[] = {
+  PRESSO_PROTO_GARMENT_BOOT_LEFT, PRESSO_PROTO_GARMENT_BOOT_RIGHT, PRESSO_PROTO_GARMENT_BELT,
+};
+
+/* The trace of a past session, as a device running its sequential program would have sent
+ * it: each chamber of the worn garments inflates in turn from the ankle up to its target
+ * (3 mmHg less per chamber), all hold, all deflate, a rest, again; a little sensor noise. */
+static gboolean
+write_demo_trace (PressoStore        *store,
+                  const DemoSession  *session,
+                  GError            **error)
+{
+  const DemoCourse *course = session->course;
+  const guint per = DEMO_CHAMBERS_PER_GARMENT;
+  const double step_s = 4, hold_s = 5, rest_s = 8;
+  guint n_chambers = 0, n_steps = 0;
+  gint first_chamber[G_N_ELEMENTS (demo_trace_garments)];
+  g_autoptr(GRand) rand = g_rand_new_with_seed ((guint32) session->id);
+  PressoTraceRecorder *recorder;
+  double cycle_s, pressure[G_N_ELEMENTS (demo_trace_garments) * DEMO_CHAMBERS_PER_GARMENT];
+  gboolean ok;
+
+  /* The belt follows the legs; the boots inflate side by side. */
+  for (guint g = 0; g < G_N_ELEMENTS (demo_trace_garments); g++)
+    {
+      first_chamber[g] = (course->garments & PRESSO_PROGRAM_GARMENT_BIT (demo_trace_garments[g])) ? (gint) (g * per) : -1;
+      if (first_chamber[g] >= 0)
+        n_chambers = (g + 1) * per;
+    }
+  n_steps = (first_chamber[0] >= 0 || first_chamber[1] >= 0 ? per : 0) + (first_chamber[2] >= 0 ? per : 0);
+  if (n_chambers == 0 || n_steps == 0)
+    return TRUE;
+  cycle_s = n_steps * step_s + hold_s + rest_s;
+
+  recorder = presso_trace_recorder_new (store, session->id, n_chambers);
+  for (gint64 at_ms = 0; at_ms < 30 * 60 * 1000; at_ms += 1000 / PRESSO_TRACE_RATE_HZ)
+    {
+      double t = fmod (at_ms / 1000.0, cycle_s);
+      guint phase, active = PRESSO_PROTO_NO_CHAMBER;
+      double deflate_at = n_steps * step_s + hold_s;
+
+      if (t < n_steps * step_s)
+        phase = PRESSO_PROTO_PHASE_INFLATE;
+      else if (t < deflate_at)
+        phase = PRESSO_PROTO_PHASE_HOLD;
+      else if (t < deflate_at + 2)
+        phase = PRESSO_PROTO_PHASE_DEFLATE;
+      else
+        phase = PRESSO_PROTO_PHASE_REST;
+
+      for (guint c = 0; c < n_chambers; c++)
+        {
+          guint g = c / per, k = c % per;
+          /* Boots inflate together (steps 0..5); the belt after them (6..11). */
+          guint step = (g == 2 && n_steps > per) ? per + k : k;
+          double target = course->pressure - 3.0 * k;
+          double start = step * step_s, p = 0;
+
+          if (first_chamber[g] < 0)
+            {
+              pressure[c] = 0;
+              continue;
+            }
+          if (t >= start && t < deflate_at)
+            p = target * (1 - exp (-(t - start) / 0.7));
+          else if (t >= deflate_at)
+            p = target * exp (-(t - deflate_at) / 0.5);
+          if (p > 1)
+            p += g_rand_double_range (rand, -0.4, 0.4);
+          pressure[c] = MAX (0, p);
+          if (phase == PRESSO_PROTO_PHASE_INFLATE && t >= start && t < start + step_s &&
+              active == PRESSO_PROTO_NO_CHAMBER)
+            active = c;
+        }
+      presso_trace_recorder_add (recorder, at_ms, pressure, phase, active);
+      if (at_ms % (5 * 60 * 1000) == 0)
+        presso_trace_recorder_flush (recorder, NULL);
+    }
+  presso_trace_recorder_flush (recorder, NULL);
+  ok = presso_trace_recorder_sync (recorder, error);
+  presso_trace_recorder_free (recorder);
+  return ok;
+}
+
+static gboolean
+demo_fill (PressoStore  *store,
+           guint         n_clients,
+           guint32       seed,
+           GArray       *sessions,
+           GError      **error)
 {
   g_autoptr(GListModel) staff = NULL;
 
@@ -522,7 +621,7 @@ presso_demo_fill (PressoStore  *store,
 
   if (!_presso_store_begin (store, error))
     return FALSE;
-  if (!fill (store, n_clients, seed, error)
+  if (!fill (store, n_clients, seed, sessions, error)
       || !_presso_store_optimize_search (store, error))
     {
       _presso_store_rollback (store);
@@ -536,6 +635,20 @@ presso_demo_fill (PressoStore  *store,
     }
   return TRUE;
 }
+
+gboolean
+presso_demo_fill (PressoStore  *store,
+                  guint         n_clients,
+                  guint32       seed,
+                  GError      **error)
+{
+  g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (DemoSession));
+
+  g_return_val_if_fail (PRESSO_IS_STORE (store), FALSE);
+
+  return demo_fill (store, n_clients, seed, sessions, error);
+}
+
 
 /**
  * presso_store_open_demo:
@@ -559,8 +672,16 @@ presso_store_open_demo (GError **error)
   staff = presso_store_list_staff (store);
   if (g_list_model_get_n_items (staff) == 0 && presso_store_count_clients (store, TRUE) == 0)
     {
-      if (!presso_demo_fill (store, PRESSO_DEMO_N_CLIENTS, PRESSO_DEMO_SEED, error))
+      g_autoptr(GArray) sessions = g_array_new (FALSE, FALSE, sizeof (DemoSession));
+
+      if (!demo_fill (store, PRESSO_DEMO_N_CLIENTS, PRESSO_DEMO_SEED, sessions, error))
         return NULL;
+      /* The past sessions' pressure traces, so that History replays them (about 0.4 s, once):
+       * through the recorder, which writes on a connection of its own, so after the commit.
+       * Tests and benchmarks fill with presso_demo_fill(), without them. */
+      for (guint i = 0; i < sessions->len; i++)
+        if (!write_demo_trace (store, &g_array_index (sessions, DemoSession, i), error))
+          return NULL;
     }
   else
     {

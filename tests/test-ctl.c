@@ -1523,6 +1523,15 @@ test_session_limit (Fixture       *f,
   g_assert_cmpuint (presso_program_get_base_pressure (presso_session_record_get_program (record)), ==, 30);
   for (guint k = 1; k <= presso_program_get_n_chambers (presso_session_record_get_program (record)); k++)
     g_assert_cmpint (presso_program_get_target (presso_session_record_get_program (record), k), <=, 30);
+
+  /* Below what a program may hold (10 mmHg): refused, not run at 10. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_ctl ((const char *[]) { "--port", f->link, "run", "--preset", "anti-cellulite",
+                                               "--seconds", "2", "--limit", "5", "--database", clinic.path,
+                                               "--client", id, "--staff", clinic.staff_id, NULL },
+                            15000, NULL, &err), ==, EXIT_USAGE);
+  g_assert_nonnull (strstr (err, "cannot be held that low"));
+  g_assert_cmpuint (n_sessions (&clinic, helene), ==, n_before + 1);
   clinic_close (&clinic);
 }
 

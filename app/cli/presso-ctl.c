@@ -703,6 +703,12 @@ begin_client_run (Ctl *ctl)
     g_printerr ("presso-ctl: %s: %u mmHg\n", _("Client's pressure cap"), cap);
   if (limit > 0 && hold_program_to (program, limit))
     g_printerr ("presso-ctl: %s: %u mmHg\n", _("Pressures lowered to"), limit);
+  if (limit > 0 && limb_target (program, FALSE) > (int) limit)
+    {
+      g_printerr ("presso-ctl: %s: %u mmHg\n", _("The program cannot be held that low"), limit);
+      quit (ctl, EXIT_USAGE);
+      return;
+    }
 
   ctl->session = presso_session_new (ctl->store, ctl->device, ctl->client, ctl->staff, program);
   g_signal_connect (ctl->session, "notify::state", G_CALLBACK (on_session_state_cb), ctl);

@@ -84,6 +84,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void ensure_content (PressoHistoryPage *self);
+static void open_newest_session (PressoHistoryPage *self);
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -117,6 +118,9 @@ format_duration (gint64 ms)
 {
   gint64 s = ms / 1000;
 
+  if (s % 60 == 0)
+    /* Translators: a session's duration in whole minutes: "30 min" */
+    return g_strdup_printf (_("%d min"), (int) (s / 60));
   /* Translators: a session's duration in minutes and seconds: "25 min 03 s" */
   return g_strdup_printf (_("%d min %02d s"), (int) (s / 60), (int) (s % 60));
 }
@@ -757,6 +761,9 @@ presso_history_page_map (GtkWidget *widget)
   /* Sessions recorded since (in the Treatment area) show when the area is shown again. */
   if (was_built)
     presso_history_page_reload (self);
+  if (self->client != NULL &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->detail_stack), "empty") == 0)
+    open_newest_session (self);
 }
 
 static void
@@ -958,6 +965,20 @@ presso_history_page_get_client (PressoHistoryPage *self)
   return self->client;
 }
 
+/* A client just chosen: their latest session is open, with the course beside it, rather than
+ * an empty pane asking for one more click. */
+static void
+open_newest_session (PressoHistoryPage *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sessions_list, 0);
+
+  if (row != NULL)
+    gtk_list_box_select_row (self->sessions_list, row);
+  /* An unreadable record says so in a toast, as when a row is opened by hand. */
+  if (row != NULL)
+    on_session_activated_cb (self, row);
+}
+
 void
 presso_history_page_set_client (PressoHistoryPage *self,
                                 PressoClient      *client)
@@ -972,6 +993,9 @@ presso_history_page_set_client (PressoHistoryPage *self,
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
       update_client_row (self);
       load_sessions (self);
+      /* Following the Clients area unseen costs no trace decoding: done when shown. */
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        open_newest_session (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }

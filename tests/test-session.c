@@ -959,7 +959,9 @@ test_session_completed (Fixture       *f,
   record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
-  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 6000);
+  /* The 6 s program, as the host's clock measured it from Start to the end (the device counts
+   * on its own clock, in whole ticks: a few ms either way). */
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 5900);
   g_assert_cmpint (presso_session_record_get_duration_ms (record), <, 15000);
   g_assert_cmpstr (presso_session_record_get_device_model (record), ==, presso_device_get_model (f->device));
   g_assert_true (presso_program_equal (presso_session_record_get_program (record), program));
@@ -1517,7 +1519,7 @@ test_session_record_locked (Fixture       *f,
   record = read_record (f, session, &error);
   g_assert_no_error (error);
   g_assert_cmpint (presso_session_record_get_outcome (record), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
-  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 12000);
+  g_assert_cmpint (presso_session_record_get_duration_ms (record), >=, 11900);
   events = presso_session_record_get_events (record);
   for (guint i = 0; i < events->len; i++)
     {

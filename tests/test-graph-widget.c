@@ -990,6 +990,13 @@ test_garments_in_use (void)
 
   g_assert_true (_presso_garment_view_get_band (gv, 0, &both));
   g_assert_true (_presso_garment_view_get_band (gv, 6, &alone));
+  {
+    Fixture shot = { window, NULL, view, NULL };
+    Image img = { 0 };
+
+    render (&shot, "garments-both-140.png", &img);
+    image_clear (&img);
+  }
   gtk_widget_measure (view, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &nat_both, NULL, NULL);
 
   presso_garment_view_set_skipped_chambers (gv, 0xFF0);
@@ -1004,6 +1011,13 @@ test_garments_in_use (void)
   /* room for "1: 40 mmHg" at 140 px */
   g_assert_cmpfloat (alone.size.width, >, 1.5 * both.size.width);
   g_assert_cmpfloat (alone.size.width, >=, 90);
+  {
+    Fixture shot = { window, NULL, view, NULL };
+    Image img = { 0 };
+
+    render (&shot, "garments-left-140.png", &img);
+    image_clear (&img);
+  }
 
   _presso_garment_view_update_description (gv);
   desc = _presso_garment_view_get_description (gv);

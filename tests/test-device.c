@@ -1291,13 +1291,16 @@ test_nak_start_refused (Fixture       *f,
   presso_proto_program program;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 t0;
 
   if (f->device == NULL)
     return;
 
   test_program (f, &program);
   RUN_COMMAND (f, load_program, &program);
+  t0 = g_get_monotonic_time ();
   res = command_result (f, PRESSO_PROTO_MSG_START);
+  g_test_message ("START refused after %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_false (presso_device_start_finish (f->device, res, &error));
   /* The caller gets the device's reason, not a timeout or a generic failure. */
   g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
@@ -1397,6 +1400,7 @@ test_drop_start_times_out (Fixture       *f,
   g_assert_false (presso_device_start_finish (f->device, res, &error));
   g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_TIMEOUT);
   g_assert_cmpstr (error->message, ==, "The device did not acknowledge the command");
+  g_test_message ("START timed out after %.0f ms", (g_get_monotonic_time () - t0) / 1000.0);
   /* Four transmissions, 200 ms each. */
   g_assert_cmpint (g_get_monotonic_time () - t0, >=,
                    (PRESSO_DEVICE_COMMAND_RETRIES + 1) * PRESSO_DEVICE_COMMAND_TIMEOUT_MS * 1000 - 20000);

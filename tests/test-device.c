@@ -1829,6 +1829,74 @@ test_simulated_nak_vent (void)
   fixture_teardown (f, NULL);
 }
 
+/* START carried out but its ACK lost: the device layer sends it again, same seq. */
+static void
+test_mute_start_duplicate (Fixture       *f,
+                           gconstpointer  data)
+{
+  presso_proto_program program;
+  gint64 t0;
+
+  if (f->device == NULL)
+    return;
+
+  test_program (f, &program);
+  RUN_COMMAND (f, load_program, &program);
+  /* Nothing in between: the device answers the copy from its duplicate memory. */
+  _presso_device_set_heartbeat_suspended (f->device, TRUE);
+  t0 = g_get_monotonic_time ();
+  RUN_COMMAND (f, start);
+  _presso_device_set_heartbeat_suspended (f->device, FALSE);
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, PRESSO_DEVICE_COMMAND_TIMEOUT_MS * 1000);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
+  g_assert_true (wait_pressure (f, 0, 20.0, 6000));
+  g_assert_cmpuint (f->alarms->len, ==, 0);
+}
+
+/* START carried out, its ACK lost, and the copy refused as out of state (the device ran it
+ * already): the device layer sees the program running and reports success. */
+static void
+test_mute_then_nak_start (Fixture       *f,
+                          gconstpointer  data)
+{
+  presso_proto_program program;
+
+  if (f->device == NULL)
+    return;
+
+  test_program (f, &program);
+  RUN_COMMAND (f, load_program, &program);
+  RUN_COMMAND (f, start);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
+  g_assert_true (wait_pressure (f, 0, 20.0, 6000));
+  g_assert_cmpuint (f->alarms->len, ==, 0);
+}
+
+/* START lost, and the copy refused as out of state: the device never ran it, so the caller
+ * gets the refusal, not a success, and nothing inflates. */
+static void
+test_drop_then_nak_start (Fixture       *f,
+                          gconstpointer  data)
+{
+  presso_proto_program program;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (f->device == NULL)
+    return;
+
+  test_program (f, &program);
+  RUN_COMMAND (f, load_program, &program);
+  res = command_result (f, PRESSO_PROTO_MSG_START);
+  g_assert_false (presso_device_start_finish (f->device, res, &error));
+  g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
+  g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
+  spin (300);
+  g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_READY);
+  g_assert_true (nothing_inflating_cond (f));
+  g_assert_false (saw_state (f, PRESSO_DEVICE_STATE_RUNNING));
+}
+
 /* ------------------------------------------------------------------ main */
 
 static const char *no_faults[] = { NULL };
@@ -1849,6 +1917,9 @@ static const char *drop_starts[] = { "--fault-commands", "start", "--drop-next",
 static const char *drop_pauses[] = { "--fault-commands", "pause", "--drop-next", "4", NULL };
 static const char *drop_three_vents[] = { "--fault-commands", "vent", "--drop-next", "3", NULL };
 static const char *drop_every_vent[] = { "--fault-commands", "vent", "--drop-next", "1000", NULL };
+static const char *mute_start[] = { "--fault-commands", "start", "--mute-next", "1", NULL };
+static const char *mute_then_nak_start[] = { "--fault-commands", "start", "--mute-next", "1", "--nak-next", "1", NULL };
+static const char *drop_then_nak_start[] = { "--fault-commands", "start", "--drop-next", "1", "--nak-next", "1", NULL };
 static const char *nak_storm[] = { "--nak-always", "stop,pause,resume,vent,heartbeat,ack-alarm", NULL };
 
 #define SIM_TEST(path, args, func) \
@@ -1901,6 +1972,9 @@ main (int   argc,
   SIM_TEST ("/presso/device/drop/vent-resent", drop_three_vents, test_drop_vent_resent);
   SIM_TEST ("/presso/device/drop/vent-never-arrives", drop_every_vent, test_drop_vent_never_arrives);
   g_test_add_func ("/presso/device/simulated/nak-vent", test_simulated_nak_vent);
+  SIM_TEST ("/presso/device/mute/start-duplicate", mute_start, test_mute_start_duplicate);
+  SIM_TEST ("/presso/device/mute/start-then-nak", mute_then_nak_start, test_mute_then_nak_start);
+  SIM_TEST ("/presso/device/drop/start-then-nak", drop_then_nak_start, test_drop_then_nak_start);
 
   return g_test_run ();
 }

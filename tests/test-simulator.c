@@ -1444,7 +1444,7 @@ test_program_command_fault_usage (void)
   g_autofree char *path = g_build_filename (dir, "port", NULL);
   const char *bad[][3] = {
     { "--nak-code", "busy" }, { "--nak-always", "start,telemetry" }, { "--nak-next", "-1" },
-    { "--drop-next", "x" }, { "--fault-commands", "" },
+    { "--drop-next", "x" }, { "--fault-commands", "" }, { "--mute-next", "many" },
   };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
@@ -1477,6 +1477,40 @@ test_program_command_fault_usage (void)
       g_assert_false (g_file_test (path, G_FILE_TEST_IS_SYMLINK));
     }
   g_rmdir (dir);
+}
+
+/* A reply lost on the way back: the command was carried out, and its retransmission gets the
+ * same answer from the duplicate memory (section 4), unless another frame came in between. */
+static void
+test_serve_mute_next (void)
+{
+  presso_sim_config cfg;
+  g_autoptr (Link) link = NULL;
+  presso_proto_msg prog;
+  const presso_proto_msg *reply;
+
+  presso_sim_config_init (&cfg);
+  cfg.mute_next = 1;
+  cfg.fault_commands = PRESSO_SIM_COMMAND (PRESSO_PROTO_MSG_START);
+  prog = program_msg (12, PRESSO_PROTO_MODE_SEQUENTIAL);
+  link = link_new (&cfg);
+  link_hello (link);
+  link_command (link, PRESSO_PROTO_MSG_LOAD_PROGRAM, &prog);
+
+  g_assert_null (link_command_seq (link, PRESSO_PROTO_MSG_START, 70, NULL, 300));
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_RUNNING);
+  g_assert_cmpuint (presso_sim_get_replies_lost (link->sim), ==, 1);
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 70, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_ACK);
+
+  /* With a heartbeat in between the device has forgotten it: a second START is refused. */
+  link_command (link, PRESSO_PROTO_MSG_HEARTBEAT, NULL);
+  reply = link_command_seq (link, PRESSO_PROTO_MSG_START, 70, NULL, 300);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (reply->type, ==, PRESSO_PROTO_MSG_NAK);
+  g_assert_cmpuint (reply->u.nak.code, ==, PRESSO_PROTO_NAK_BAD_STATE);
+  g_assert_cmpuint (link_last_telemetry (link)->state, ==, PRESSO_PROTO_STATE_RUNNING);
 }
 
 int
@@ -1513,6 +1547,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/presso/sim/serve/nak-next", test_serve_nak_next);
   g_test_add_func ("/presso/sim/serve/drop-next", test_serve_drop_next);
   g_test_add_func ("/presso/sim/serve/nak-storm-vents", test_serve_nak_storm_vents);
+  g_test_add_func ("/presso/sim/serve/mute-next", test_serve_mute_next);
   g_test_add_func ("/presso/sim/program/command-fault-usage", test_program_command_fault_usage);
 
   return g_test_run ();

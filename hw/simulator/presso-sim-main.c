@@ -74,7 +74,9 @@ usage (FILE *out)
     "                          bad-value, version, no-hello or 1..6 (default bad-state)\n"
     "  --drop-next N           lose the next N commands before the device sees them: no\n"
     "                          action, no reply (before --nak-next takes its turn)\n"
-    "  --fault-commands CMDS   the commands --nak-next and --drop-next count (default: all\n"
+    "  --mute-next N           carry out the next N commands but lose their replies (after\n"
+    "                          --drop-next, before --nak-next)\n"
+    "  --fault-commands CMDS   what --drop-next, --mute-next, --nak-next count (default: all\n"
     "                          but hello and heartbeat); a host's retransmission counts again\n"
     "\n"
     "  -h, --help              show this help\n");
@@ -198,7 +200,7 @@ main (int   argc,
     OPT_SEED, OPT_CORRUPT, OPT_DROP, OPT_STALL_AFTER, OPT_STALL_FOR, OPT_DISCONNECT_AFTER,
     OPT_RESET_AFTER, OPT_LEAK, OPT_STUCK_SENSOR, OPT_OVERSHOOT, OPT_MISSING_GARMENT,
     OPT_LOOP_OVERRUN_AFTER, OPT_NAK_ALWAYS, OPT_NAK_NEXT, OPT_NAK_CODE, OPT_DROP_NEXT,
-    OPT_FAULT_COMMANDS,
+    OPT_FAULT_COMMANDS, OPT_MUTE_NEXT,
   };
   static const struct option options[] = {
     { "link",              required_argument, NULL, OPT_LINK },
@@ -224,6 +226,7 @@ main (int   argc,
     { "nak-code",          required_argument, NULL, OPT_NAK_CODE },
     { "drop-next",         required_argument, NULL, OPT_DROP_NEXT },
     { "fault-commands",    required_argument, NULL, OPT_FAULT_COMMANDS },
+    { "mute-next",         required_argument, NULL, OPT_MUTE_NEXT },
     { "help",              no_argument,       NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
@@ -318,11 +321,14 @@ main (int   argc,
           break;
         case OPT_NAK_NEXT:
         case OPT_DROP_NEXT:
+        case OPT_MUTE_NEXT:
           bad = parse_long (optarg, 0, 1000000, &l);
           if (opt == OPT_NAK_NEXT)
             cfg.nak_next = (unsigned) l;
-          else
+          else if (opt == OPT_DROP_NEXT)
             cfg.drop_next = (unsigned) l;
+          else
+            cfg.mute_next = (unsigned) l;
           break;
         default:
           usage (stderr);

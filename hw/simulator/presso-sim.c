@@ -61,10 +61,14 @@ struct presso_sim {
   uint32_t           fault_commands;
   unsigned           nak_left;
   unsigned           drop_left;
+  unsigned           mute_left;
   unsigned           naks_sent;
   unsigned           commands_dropped;
+  unsigned           replies_lost;
   bool               vent_nak;       /* the controller's ACK of this VENT goes out as a NAK */
   uint8_t            vent_nak_seq;
+  bool               mute;           /* the controller's reply to this command is lost */
+  uint8_t            mute_seq;
 };
 
 static uint64_t
@@ -160,6 +164,12 @@ on_output (const presso_proto_msg *msg,
 
   if (sim->stalled || sim->host_absent)
     return;
+  if (sim->mute && (msg->type == PRESSO_PROTO_MSG_ACK || msg->type == PRESSO_PROTO_MSG_NAK)
+      && msg->u.ack.seq == sim->mute_seq)
+    {
+      sim->replies_lost++;
+      return;
+    }
   if (sim->vent_nak && msg->type == PRESSO_PROTO_MSG_ACK && msg->u.ack.seq == sim->vent_nak_seq)
     {
       memset (&nak, 0, sizeof nak);
@@ -258,6 +268,16 @@ handle_command (presso_sim             *sim,
       /* Lost on the way: the controller never sees it. */
       sim->drop_left--;
       sim->commands_dropped++;
+      return;
+    }
+  if (counted && !nak && sim->mute_left > 0)
+    {
+      /* Carried out, but the reply is lost on the way back: the host sends it again. */
+      sim->mute_left--;
+      sim->mute = true;
+      sim->mute_seq = msg->seq;
+      presso_ctl_handle (&sim->ctl, msg);
+      sim->mute = false;
       return;
     }
   if (counted && !nak && sim->nak_left > 0)
@@ -469,6 +489,7 @@ presso_sim_new (const presso_sim_config *cfg)
   sim->fault_commands = c.fault_commands;
   sim->nak_left = c.nak_next;
   sim->drop_left = c.drop_next;
+  sim->mute_left = c.mute_next;
 
   sim->ctl_cfg.n_chambers = (uint8_t) c.n_chambers;
   sim->ctl_cfg.n_outlets = (uint8_t) n_outlets;
@@ -546,6 +567,12 @@ unsigned
 presso_sim_get_commands_dropped (presso_sim *sim)
 {
   return sim->commands_dropped;
+}
+
+unsigned
+presso_sim_get_replies_lost (presso_sim *sim)
+{
+  return sim->replies_lost;
 }
 
 int

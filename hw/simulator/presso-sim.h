@@ -55,9 +55,10 @@ typedef struct presso_sim_config {
    * the protocol wants; a dropped command is lost before the controller sees it: no action,
    * no reply, no sign of life.  The host's retransmission of a command is a command again. */
   uint32_t    nak_always;             /* NAK every command of these types */
-  unsigned    nak_next;               /* NAK the next N commands of fault_commands... */
-  unsigned    drop_next;              /* ...and before that, drop the next N of them */
-  uint32_t    fault_commands;         /* what nak_next and drop_next count; 0: every command
+  unsigned    nak_next;               /* NAK the next N commands of fault_commands, after... */
+  unsigned    drop_next;              /* ...dropping the next N of them, then... */
+  unsigned    mute_next;              /* ...acting on the next N but losing their replies */
+  uint32_t    fault_commands;         /* what the counted faults count; 0: every command
                                        * but HELLO and HEARTBEAT */
   uint8_t     nak_code;               /* the NAKs' reason (presso_proto_nak_code); 0: BAD_STATE */
 } presso_sim_config;
@@ -122,9 +123,11 @@ int                 presso_sim_parse_commands (const char              *list,
 int                 presso_sim_parse_nak_code (const char              *spec,
                                                uint8_t                 *code);
 
-/* Commands the injected command faults NAKed and dropped so far (tests, diagnostics). */
+/* Commands the injected command faults NAKed, dropped and left unanswered so far (tests,
+ * diagnostics). */
 unsigned            presso_sim_get_naks_sent  (presso_sim              *sim);
 unsigned            presso_sim_get_commands_dropped (presso_sim        *sim);
+unsigned            presso_sim_get_replies_lost (presso_sim            *sim);
 
 #ifdef __cplusplus
 }

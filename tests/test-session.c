@@ -548,6 +548,25 @@ test_store_details_measurements_csv (Fixture       *f,
   g_assert_nonnull (strstr (csv, ",1.5,Short test,Sequential,40,,Completed,Dr Léa Martin,SIM-0001,7,3,2,,0,70.2,,25.0,24.5,\"Legs lighter, \"\"much\"\" better,\nsleeps well\"\r\n"));
   g_assert_nonnull (strstr (csv, ",3.0,Short test,"));
   g_assert_nonnull (strstr (csv, ",0,70.2,,24.0,23.5,\r\n"));
+
+  /* The outcome arrives (written in the background) between the practitioner opening the
+   * record and saving the notes: the notes are saved, the outcome kept. */
+  {
+    gint64 id = presso_store_begin_session (f->store, presso_client_get_id (f->client),
+                                            presso_staff_get_id (f->staff), program,
+                                            "Presso Simulator", "SIM-0001", "0.1.0", 0, 0, &error);
+    g_autoptr(PressoSessionRecord) opened = presso_store_get_session (f->store, id, &error);
+    g_autoptr(PressoSessionRecord) reread = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (presso_store_end_session (f->store, id, PRESSO_SESSION_OUTCOME_STOPPED, 60000, &error));
+    presso_session_record_set_notes (opened, "Stopped early: the client had to leave.");
+    g_assert_true (presso_store_update_session_details (f->store, opened, &error));
+    g_assert_no_error (error);
+    reread = presso_store_get_session (f->store, id, &error);
+    g_assert_cmpstr (presso_session_record_get_notes (reread), ==, "Stopped early: the client had to leave.");
+    g_assert_cmpint (presso_session_record_get_outcome (reread), ==, PRESSO_SESSION_OUTCOME_STOPPED);
+  }
 }
 
 /* A session whose Presso died is closed with what its last chunk shows. */

@@ -730,8 +730,9 @@ presso_store_end_session (PressoStore           *self,
   g_return_val_if_fail (outcome != PRESSO_SESSION_OUTCOME_RUNNING, FALSE);
 
   stmt = _presso_store_statement (self,
-                                  "UPDATE sessions SET outcome = ?1, duration_ms = ?2, ended_at = ?3,"
-                                  " version = version + 1"
+                                  /* No version bump: the version guards what people edit
+                                   * (notes, scores), which the outcome leaves alone. */
+                                  "UPDATE sessions SET outcome = ?1, duration_ms = ?2, ended_at = ?3"
                                   " WHERE id = ?4 AND outcome = 'running'", error);
   if (stmt == NULL)
     return FALSE;
@@ -1190,8 +1191,9 @@ write_job_rows (Writer  *w,
       return writer_step (db, stmt, error);
 
     case JOB_END:
-      stmt = writer_prepare (db, "UPDATE sessions SET outcome = ?1, duration_ms = ?2, ended_at = ?3,"
-                                 " version = version + 1"
+      /* Written in the background, maybe while the practitioner saves the notes: it must not
+       * make their save a conflict (the version guards notes and scores only). */
+      stmt = writer_prepare (db, "UPDATE sessions SET outcome = ?1, duration_ms = ?2, ended_at = ?3"
                                  " WHERE id = ?4 AND outcome = 'running'", error);
       if (stmt == NULL)
         return FALSE;

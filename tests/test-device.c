@@ -1652,6 +1652,7 @@ test_session_nak_start (Fixture       *f,
   g_assert_true (iterate_until (session_finished_cond, session, 3000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (session_has_alarm (session, START_NAK_REASON));
+  g_assert_true (session_has_alarm (session, "The device refused a command"));
   g_assert_nonnull (strstr (presso_session_get_status_message (session), START_NAK_REASON));
   assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   /* Nothing ever inflated, and the session vented all the same. */
@@ -1684,6 +1685,9 @@ test_session_drop (Fixture       *f,
   g_assert_true (iterate_until (session_finished_cond, session, 3000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (session_has_alarm (session, "did not acknowledge"));
+  /* A lost command is not a refusal: the alarm does not blame the device's judgement. */
+  g_assert_true (session_has_alarm (session, "did not get through"));
+  g_assert_false (session_has_alarm (session, "refused"));
   assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (has_alarm (f, PRESSO_DEVICE_ALARM_NO_REPLY));
   g_assert_true (wait_vented (f, 3000));

@@ -733,8 +733,12 @@ command_failed (PressoSession *self,
 
   if (!is_active (self) || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  /* Translators: %s is the device's error */
-  text = g_strdup_printf (_("The device refused a command: %s"), error->message);
+  if (g_error_matches (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED))
+    /* Translators: %s is the device's reason */
+    text = g_strdup_printf (_("The device refused a command: %s"), error->message);
+  else
+    /* A command lost, or the link gone: not a refusal.  %s says which. */
+    text = g_strdup_printf (_("A command did not get through to the device: %s"), error->message);
   if (g_error_matches (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_FAULT))
     {
       /* Cancelled by a vent the device layer sent on its own (silent telemetry, a lost link):

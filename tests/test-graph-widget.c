@@ -1011,6 +1011,20 @@ test_garments_in_use (void)
   /* room for "1: 40 mmHg" at 140 px */
   g_assert_cmpfloat (alone.size.width, >, 1.5 * both.size.width);
   g_assert_cmpfloat (alone.size.width, >=, 90);
+  /* Taller than its bands need, the view keeps them in its middle, not at its foot under an
+   * empty space: as much room above the top band as below the bottom one (which holds the
+   * garment's name as well). */
+  {
+    graphene_rect_t top;
+    double above, below;
+
+    g_assert_true (_presso_garment_view_get_band (gv, 5, &top));
+    above = top.origin.y;
+    below = gtk_widget_get_height (view) - (alone.origin.y + alone.size.height);
+    g_test_message ("400 px tall: %.0f px above the bands, %.0f below", above, below);
+    g_assert_cmpfloat (above, >, 40);
+    g_assert_cmpfloat (fabs (above - below), <=, 40);
+  }
   {
     Fixture shot = { window, NULL, view, NULL };
     Image img = { 0 };
@@ -1034,6 +1048,66 @@ test_garments_in_use (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static double
+contrast_ratio (const GdkRGBA *a,
+                const GdkRGBA *b)
+{
+  const GdkRGBA *c[2] = { a, b };
+  double l[2];
+
+  for (guint i = 0; i < 2; i++)
+    {
+      double v[3] = { c[i]->red, c[i]->green, c[i]->blue };
+
+      for (guint k = 0; k < 3; k++)
+        v[k] = v[k] <= 0.03928 ? v[k] / 12.92 : pow ((v[k] + 0.055) / 1.055, 2.4);
+      l[i] = 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+    }
+  return (MAX (l[0], l[1]) + 0.05) / (MIN (l[0], l[1]) + 0.05);
+}
+
+/* In high contrast every chamber's colour, in which its number is written at the end of its
+ * curve, reads at 4.5:1 at least on the view's background, light and dark.  libadwaita reads
+ * high contrast from the environment when it starts: a child process. */
+static void
+test_high_contrast_colors (void)
+{
+  AdwStyleManager *manager;
+  GtkWidget *window, *graph;
+
+  if (!g_test_subprocess ())
+    {
+      g_setenv ("ADW_DEBUG_HIGH_CONTRAST", "1", TRUE);
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_unsetenv ("ADW_DEBUG_HIGH_CONTRAST");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  manager = adw_style_manager_get_default ();
+  g_assert_true (adw_style_manager_get_high_contrast (manager));
+  window = gtk_window_new ();
+  graph = presso_pressure_graph_new ();
+  gtk_window_set_child (GTK_WINDOW (window), graph);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      PressoGraphStyle style = { 0 };
+
+      adw_style_manager_set_color_scheme (manager, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                        : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      wait_frames (graph, 3);
+      _presso_graph_style_load (&style, graph);
+      g_assert_true (style.high_contrast);
+      g_assert_cmpint (style.dark, ==, dark);
+      for (guint c = 0; c < PRESSO_GRAPH_N_HUES; c++)
+        g_assert_cmpfloat (contrast_ratio (_presso_graph_style_chamber (&style, c), &style.bg), >=, 4.5);
+      _presso_graph_style_clear (&style);
+    }
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1051,6 +1125,7 @@ main (int   argc,
   g_test_add_func ("/presso/graph/widget/end-labels-in-use", test_end_labels_in_use);
   g_test_add_func ("/presso/graph/widget/record-window", test_record_window);
   g_test_add_func ("/presso/graph/widget/garments-in-use", test_garments_in_use);
+  g_test_add_func ("/presso/graph/widget/high-contrast-colors", test_high_contrast_colors);
 
   return g_test_run ();
 }

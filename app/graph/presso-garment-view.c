@@ -130,6 +130,9 @@ compute_geometry (PressoGarmentView         *self,
   g->col_w = MIN ((width - PAD * (n + 1)) / n, MAX_COLUMN_W);
   g->bottom = height - title_height (self) - PAD;
   g->band_h = MIN ((g->bottom - PAD) / max_ch, MAX_BAND_H);
+  /* Bands at their tallest leave room over: the garments sit in the middle, beside the
+   * graph's curves, not under an empty space. */
+  g->bottom -= floor ((g->bottom - PAD - max_ch * g->band_h) / 2);
   total = n * g->col_w + (n - 1) * PAD;
   g->x0 = (width - total) / 2;
 
@@ -203,10 +206,11 @@ draw_label (PressoGarmentView     *self,
 
   x = r->origin.x + PAD / 2 + 2;
   y = r->origin.y + (r->size.height - th) / 2;
-  /* a backdrop keeps the text readable over any fill */
+  /* a solid backdrop keeps the text readable over any fill, and over the hatching of a
+   * skipped chamber */
   graphene_rect_init (&pill, x - 2, y, MIN (tw + 4, r->size.width - PAD / 2), th);
   rounded_rect (cr, &pill, 3);
-  cairo_set_source_rgba (cr, self->style.bg.red, self->style.bg.green, self->style.bg.blue, 0.85);
+  gdk_cairo_set_source_rgba (cr, &self->style.bg);
   cairo_fill (cr);
   gdk_cairo_set_source_rgba (cr, &self->style.fg);
   cairo_move_to (cr, x, y);

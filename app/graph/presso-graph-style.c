@@ -16,18 +16,21 @@
 #include "presso-graph-style.h"
 
 /* libadwaita's palette: darker shades on a light background, lighter ones on a dark one.
- * Neighbouring chambers get hues far apart; the fallbacks serve themes without the palette. */
+ * Neighbouring chambers get hues far apart; the fallbacks serve themes without the palette.
+ * The chambers' numbers are written in these colours: in high contrast each one reaches at
+ * least 4.5:1 against the view's background (the light palette's green is only 3.3:1 on
+ * white), so the high-contrast colours are fixed here, darker or lighter than the palette's. */
 static const struct {
-  const char *light, *dark, *light_fallback, *dark_fallback;
+  const char *light, *dark, *light_fallback, *dark_fallback, *hc_light, *hc_dark;
 } hues[PRESSO_GRAPH_N_HUES] = {
-  { "blue_4",   "blue_2",   "#1c71d8", "#62a0ea" },
-  { "orange_5", "orange_2", "#c64600", "#ffa348" },
-  { "green_5",  "green_2",  "#26a269", "#57e389" },
-  { "purple_3", "purple_1", "#9141ac", "#dc8add" },
-  { "red_4",    "red_1",    "#c01c28", "#f66151" },
-  { "brown_3",  "brown_1",  "#986a44", "#cdab8f" },
-  { "blue_5",   "yellow_2", "#1a5fb4", "#f8e45c" },
-  { "dark_2",   "light_4",  "#5e5c64", "#c0bfbc" },
+  { "blue_4",   "blue_2",   "#1c71d8", "#62a0ea", "#1a5fb4", "#99c1f1" },
+  { "orange_5", "orange_2", "#c64600", "#ffa348", "#a33b00", "#ffa348" },
+  { "green_5",  "green_2",  "#26a269", "#57e389", "#0b6b3f", "#57e389" },
+  { "purple_3", "purple_1", "#9141ac", "#dc8add", "#813d9c", "#dc8add" },
+  { "red_4",    "red_1",    "#c01c28", "#f66151", "#a51d2d", "#ff8a7a" },
+  { "brown_3",  "brown_1",  "#986a44", "#cdab8f", "#865e3c", "#cdab8f" },
+  { "blue_5",   "yellow_2", "#1a5fb4", "#f8e45c", "#0e5a6b", "#f8e45c" },
+  { "dark_2",   "light_4",  "#5e5c64", "#c0bfbc", "#3d3846", "#c0bfbc" },
 };
 
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS
@@ -68,10 +71,13 @@ _presso_graph_style_load (PressoGraphStyle *style,
   style->line_width = style->high_contrast ? 3.0 : 2.0;
 
   for (guint i = 0; i < PRESSO_GRAPH_N_HUES; i++)
-    lookup (ctx,
-            style->dark ? hues[i].dark : hues[i].light,
-            style->dark ? hues[i].dark_fallback : hues[i].light_fallback,
-            &style->hue[i]);
+    if (style->high_contrast)
+      gdk_rgba_parse (&style->hue[i], style->dark ? hues[i].hc_dark : hues[i].hc_light);
+    else
+      lookup (ctx,
+              style->dark ? hues[i].dark : hues[i].light,
+              style->dark ? hues[i].dark_fallback : hues[i].light_fallback,
+              &style->hue[i]);
 }
 G_GNUC_END_IGNORE_DEPRECATIONS
 

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <math.h>
 
 #include <glib/gstdio.h>
 #include <adwaita.h>
@@ -112,15 +113,14 @@ on_after_paint_cb (GdkFrameClock *clock,
   shot->node = gtk_snapshot_free_to_node (snapshot);
 }
 
-static void
-save_screenshot (Fixture    *f,
-                 const char *name)
+/* The window as the screen shows it. */
+static GdkTexture *
+render_window (Fixture *f)
 {
   GtkWidget *widget = GTK_WIDGET (f->window);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
   Shot shot = { widget, NULL };
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
+  GdkTexture *texture;
   gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   gulong id;
 
@@ -137,6 +137,16 @@ save_screenshot (Fixture    *f,
                                          &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                               gtk_widget_get_height (widget)));
   gsk_render_node_unref (shot.node);
+  return texture;
+}
+
+static void
+save_screenshot (Fixture    *f,
+                 const char *name)
+{
+  g_autoptr(GdkTexture) texture = render_window (f);
+  g_autofree char *path = NULL;
+
   path = g_test_build_filename (G_TEST_BUILT, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
@@ -405,6 +415,58 @@ click (Fixture    *f,
   g_signal_emit_by_name (button, "clicked");
 }
 
+/* The garments offered (check buttons of the Garments row), by garment kind. */
+static GtkCheckButton *
+garment_check (Fixture *f,
+               guint    garment)
+{
+  GtkWidget *box = find (f, "garments_box");
+
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *check = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (child));
+
+      if (GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (check), "garment")) == garment)
+        return GTK_CHECK_BUTTON (check);
+    }
+  g_error ("no check button for garment %u", garment);
+  return NULL;
+}
+
+/* A toast on screen anywhere in the area (AdwToastOverlay keeps them as its children). */
+static gboolean
+has_toast (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_css_name (child), "toast") == 0 || has_toast (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* @widget lies wholly inside the window, drawn and usable. */
+static void
+assert_in_window (Fixture    *f,
+                  const char *id)
+{
+  GtkWidget *widget = find (f, id);
+  graphene_rect_t r;
+  int w = gtk_widget_get_width (GTK_WIDGET (f->window));
+  int h = gtk_widget_get_height (GTK_WIDGET (f->window));
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (f->window), &r));
+  g_test_message ("%s: %.0f×%.0f at %.0f,%.0f in %d×%d", id, r.size.width, r.size.height,
+                  r.origin.x, r.origin.y, w, h);
+  g_assert_cmpfloat (r.size.width, >=, 40);
+  g_assert_cmpfloat (r.size.height, >=, 24);
+  g_assert_cmpfloat (r.origin.x, >=, 0);
+  g_assert_cmpfloat (r.origin.y, >=, 0);
+  g_assert_cmpfloat (r.origin.x + r.size.width, <=, w);
+  g_assert_cmpfloat (r.origin.y + r.size.height, <=, h);
+}
+
 /* ------------------------------------------------------------------ tests */
 
 static void
@@ -535,6 +597,28 @@ test_treatment_session (Fixture       *f,
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "pain_before_spin")), 3);
   g_assert_cmpstr (label_text (f, "session_state_label"), ==, "Not started");
 
+  /* Before Start the garment view already shows what will run: the left boot ticked, its
+   * chambers 1–4 (presso-sim: two boots of six); the right boot ticked too, then not. */
+  {
+    PressoGarmentView *garments = PRESSO_GARMENT_VIEW (find (f, "garment_view"));
+    graphene_rect_t band;
+
+    g_assert_true (gtk_check_button_get_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_LEFT)));
+    g_assert_false (gtk_check_button_get_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_RIGHT)));
+    g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments), ==, 0xFF0);
+    spin (100);
+    g_assert_true (_presso_garment_view_get_band (garments, 0, &band));
+    g_assert_false (_presso_garment_view_get_band (garments, 6, &band));
+    gtk_check_button_set_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_RIGHT), TRUE);
+    spin (100);
+    g_assert_true (_presso_garment_view_get_band (garments, 6, &band));
+    g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments) & 0x00F, ==, 0);
+    gtk_check_button_set_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_RIGHT), FALSE);
+    spin (100);
+    g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments), ==, 0xFF0);
+    g_assert_false (_presso_garment_view_get_band (garments, 6, &band));
+  }
+
   click (f, "start_button");
   g_assert_false (gtk_widget_get_visible (find (f, "refusal_box")));
   session = presso_treatment_page_get_session (f->page);
@@ -563,6 +647,20 @@ test_treatment_session (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
   spin (400);
   save_screenshot (f, "ui-treatment-running-800x600.png");
+  /* On a small screen the graph has the room: the left column, which holds only the client
+   * and the buttons while the session runs, narrows; Pause, Stop and the vent stay in view. */
+  {
+    int graph_w = gtk_widget_get_width (find (f, "graph"));
+    int column_w = gtk_paned_get_position (GTK_PANED (find (f, "paned")));
+
+    g_test_message ("800×600 running: left column %d px, graph %d px", column_w, graph_w);
+    g_assert_cmpint (column_w, <=, 240);
+    g_assert_cmpint (graph_w, >=, 300);
+    assert_in_window (f, "vent_button");
+    g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
+    assert_in_window (f, "pause_button");
+    assert_in_window (f, "stop_button");
+  }
 
   /* Pause and resume. */
   click (f, "pause_button");
@@ -577,6 +675,13 @@ test_treatment_session (Fixture       *f,
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_assert_true (g_str_has_prefix (label_text (f, "session_state_label"), "Completed"));
   g_assert_true (gtk_widget_get_visible (find (f, "after_group")));
+  /* The status says how it ended; no toast over the graph's time axis. */
+  spin (200);
+  g_assert_false (has_toast (GTK_WIDGET (f->page)));
+  /* The column takes its width back for the scores, measurements and notes. */
+  g_assert_cmpint (gtk_paned_get_position (GTK_PANED (find (f, "paned"))), >=, 340);
+  assert_in_window (f, "heaviness_after_spin");
+  assert_in_window (f, "vent_button");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "heaviness_after_spin")), 2);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "pain_after_spin")), 1);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (f, "notes_view"))),
@@ -668,6 +773,8 @@ test_treatment_vent (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
   spin (300);
   save_screenshot (f, "ui-treatment-vented.png");
+  /* The alarm bar says it: no toast over the graph's time axis as well. */
+  g_assert_false (has_toast (GTK_WIDGET (f->page)));
 
   /* Acknowledged: the device leaves its fault, the bar goes, and the next session may start. */
   click (f, "acknowledge_button");
@@ -1187,6 +1294,96 @@ test_treatment_graph_in_use (Fixture       *f,
   g_assert_cmpint (t1, >=, last);
 }
 
+static double
+relative_luminance (const guchar *bgra)
+{
+  double c[3];
+
+  for (guint i = 0; i < 3; i++)
+    {
+      double v = bgra[2 - i] / 255.0;
+
+      c[i] = v <= 0.03928 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+/* The contrast (WCAG ratio) between a button's text and its background: the darkest and the
+ * lightest pixel within its label, as the window shows it. */
+static double
+button_text_contrast (Fixture    *f,
+                      GdkTexture *texture,
+                      const char *id)
+{
+  GtkWidget *label = gtk_button_get_child (GTK_BUTTON (find (f, id)));
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  g_autofree guchar *data = g_malloc ((gsize) width * height * 4);
+  double lo = 1, hi = 0;
+  graphene_rect_t r;
+
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_true (gtk_widget_compute_bounds (label, GTK_WIDGET (f->window), &r));
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  for (int y = MAX (0, r.origin.y); y < MIN (height, r.origin.y + r.size.height); y++)
+    for (int x = MAX (0, r.origin.x); x < MIN (width, r.origin.x + r.size.width); x++)
+      {
+        double l = relative_luminance (data + ((gsize) y * width + x) * 4);
+
+        lo = MIN (lo, l);
+        hi = MAX (hi, l);
+      }
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/* In high contrast (which libadwaita reads from the environment when it starts: a child
+ * process) a disabled Start, Pause or Stop is still legible: its text at 4.5:1 at least,
+ * in the light and the dark style. */
+static void
+test_treatment_high_contrast (void)
+{
+  AdwStyleManager *manager;
+  Fixture fixture = { 0 }, *f = &fixture;
+
+  if (!g_test_subprocess ())
+    {
+      g_setenv ("ADW_DEBUG_HIGH_CONTRAST", "1", TRUE);
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_unsetenv ("ADW_DEBUG_HIGH_CONTRAST");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  manager = adw_style_manager_get_default ();
+  g_assert_true (adw_style_manager_get_high_contrast (manager));
+  fixture_set_up (f, NULL);
+  open_area (f);
+  pick_client (f, "Durand");
+  spin (200);
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      g_autoptr(GdkTexture) texture = NULL;
+
+      adw_style_manager_set_color_scheme (manager, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                        : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      spin (300);
+      texture = render_window (f);
+      if (!dark)
+        {
+          g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "ui-treatment-high-contrast.png", NULL);
+
+          g_assert_true (gdk_texture_save_to_png (texture, path));
+        }
+      /* Nothing runs: Pause and Stop are disabled, Start is not. */
+      g_assert_false (gtk_widget_is_sensitive (find (f, "pause_button")));
+      g_assert_false (gtk_widget_is_sensitive (find (f, "stop_button")));
+      g_assert_cmpfloat (button_text_contrast (f, texture, "pause_button"), >=, 4.5);
+      g_assert_cmpfloat (button_text_contrast (f, texture, "stop_button"), >=, 4.5);
+      g_assert_cmpfloat (button_text_contrast (f, texture, "start_button"), >=, 4.5);
+    }
+  adw_style_manager_set_color_scheme (manager, ADW_COLOR_SCHEME_DEFAULT);
+  fixture_tear_down (f, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1233,6 +1430,7 @@ main (int   argc,
               fixture_set_up, test_treatment_vent_status, fixture_tear_down);
   g_test_add ("/presso/ui/treatment/graph-in-use", Fixture, NULL,
               fixture_set_up, test_treatment_graph_in_use, fixture_tear_down);
+  g_test_add_func ("/presso/ui/treatment/high-contrast", test_treatment_high_contrast);
 
   return g_test_run ();
 }

@@ -31,6 +31,9 @@
 #define DEFAULT_VALIDITY_DAYS  180
 #define DEFAULT_LIMB_CHAMBERS  6
 #define MAX_CLIENT_RESULTS     6
+/* While a session runs the left column holds only the client and Pause/Stop: it gives the
+ * graph its room, at most this wide (its content may ask for more). */
+#define SESSION_COLUMN_WIDTH   220
 
 struct _PressoTreatmentPage
 {
@@ -70,6 +73,8 @@ struct _PressoTreatmentPage
   gboolean              updating;
   gboolean              showed_session;  /* the client row shows the session's program */
   gboolean              built;           /* the template, made when first needed */
+  gboolean              narrowed;        /* the left column gave way to the graph */
+  int                   setup_position;  /* its width before, given back afterwards */
 
   GCancellable         *cancellable;
   GSimpleActionGroup   *area_actions;
@@ -102,6 +107,8 @@ struct _PressoTreatmentPage
   GtkSpinButton        *heaviness_before_spin;
   GtkSpinButton        *pain_before_spin;
   PressoMeasurementsGroup *before_measurements;
+  GtkPaned             *paned;
+  GtkWidget            *session_buttons;
   GtkWidget            *refusal_box;
   GtkLabel             *refusal_label;
   GtkWidget            *start_button;
@@ -378,6 +385,41 @@ update_measure_garments (PressoTreatmentPage *self)
   presso_measurements_group_set_garments (self->after_measurements, garments);
 }
 
+/* Before a session the garment view shows what Start would run: the garments ticked, with
+ * the chambers the program leaves out hatched, as the session itself will show them. */
+static void
+preview_garments (PressoTreatmentPage *self)
+{
+  const presso_proto_identity *identity;
+  presso_proto_program wire;
+  guint garments;
+  guint32 used = 0, all;
+
+  if (!self->built || self->session != NULL)
+    return;
+  identity = device_identified (self) ? presso_device_get_identity (self->device) : NULL;
+  if (identity == NULL || self->program == NULL)
+    {
+      presso_garment_view_set_skipped_chambers (self->garment_view, 0);
+      return;
+    }
+  all = identity->n_chambers >= 32 ? G_MAXUINT32 : (1u << identity->n_chambers) - 1;
+  if (presso_program_to_proto (self->program, identity, &wire, NULL))
+    used = wire.chamber_mask;
+  else
+    {
+      /* A program the device cannot run as it stands (too many chambers, a pressure over its
+       * ceiling: said beside Start): still the garments ticked. */
+      garments = presso_program_get_garments (self->program);
+      for (guint i = 0; i < identity->n_outlets; i++)
+        if (garments & PRESSO_PROGRAM_GARMENT_BIT (identity->outlets[i].garment))
+          for (guint k = 0; k < identity->outlets[i].n_chambers; k++)
+            used |= 1u << (identity->outlets[i].first_chamber + k);
+    }
+  /* Nothing ticked: every garment, none hatched, rather than an empty drawing. */
+  presso_garment_view_set_skipped_chambers (self->garment_view, used != 0 ? all & ~used : 0);
+}
+
 static void
 sync_program_widgets (PressoTreatmentPage *self)
 {
@@ -399,6 +441,7 @@ sync_program_widgets (PressoTreatmentPage *self)
   update_cap (self);
   update_program_problems (self);
   update_measure_garments (self);
+  preview_garments (self);
 }
 
 static void
@@ -443,6 +486,7 @@ on_garment_toggled_cb (PressoTreatmentPage *self,
   update_cap (self);
   update_program_problems (self);
   update_measure_garments (self);
+  preview_garments (self);
 }
 
 static void
@@ -477,6 +521,7 @@ rebuild_garments (PressoTreatmentPage *self)
     }
   presso_pressure_graph_set_outlets (self->graph, identity->outlets, identity->n_outlets);
   presso_garment_view_set_outlets (self->garment_view, identity->outlets, identity->n_outlets);
+  preview_garments (self);
 }
 
 /* ------------------------------------------------------------------ device */
@@ -931,6 +976,27 @@ update_status (PressoTreatmentPage *self)
   gtk_label_set_label (self->session_state_label, state);
 }
 
+/* While a session runs the left column holds only the client and Start/Pause/Stop, and the
+ * graph is what the practitioner watches: the column narrows (its buttons one above another)
+ * and gives the graph its width, then takes back its own when the notes and scores come. */
+static void
+update_layout (PressoTreatmentPage *self,
+               gboolean             running)
+{
+  if (running == self->narrowed)
+    return;
+  self->narrowed = running;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->session_buttons),
+                                  running ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  if (running)
+    {
+      self->setup_position = gtk_paned_get_position (self->paned);
+      gtk_paned_set_position (self->paned, MIN (self->setup_position, SESSION_COLUMN_WIDTH));
+    }
+  else
+    gtk_paned_set_position (self->paned, self->setup_position);
+}
+
 static void
 update_actions (PressoTreatmentPage *self)
 {
@@ -967,6 +1033,7 @@ update_actions (PressoTreatmentPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->client_search), self->session == NULL);
   if (self->session != NULL)
     gtk_widget_set_visible (GTK_WIDGET (self->client_results), FALSE);
+  update_layout (self, self->session != NULL && !finished);
 }
 
 static void
@@ -996,6 +1063,7 @@ update_all (PressoTreatmentPage *self)
   update_status (self);
   update_actions (self);
   update_visibility (self);
+  preview_garments (self);
 }
 
 static void
@@ -1007,7 +1075,8 @@ on_session_state_cb (PressoTreatmentPage *self)
   if (state == PRESSO_SESSION_STATE_FINISHED)
     {
       self->feed_until_us = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-      show_toast (self, presso_session_outcome_to_label (presso_session_get_outcome (self->session)));
+      /* No toast for the outcome: the Session status says it, and a vent's or a fault's alarm
+       * bar too, while a toast would cover the graph's time axis. */
       /* Brings the notes and scores into view (the setup above them no longer matters). */
       gtk_widget_grab_focus (GTK_WIDGET (self->heaviness_after_spin));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
@@ -1876,6 +1945,18 @@ label_spin_buttons (GtkWidget *widget)
     }
 }
 
+/* High contrast asks more of a few of the area's own styles (presso-treatment-page.css). */
+static void
+on_high_contrast_cb (PressoTreatmentPage *self,
+                     GParamSpec          *pspec,
+                     AdwStyleManager     *manager)
+{
+  if (adw_style_manager_get_high_contrast (manager))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "presso-high-contrast");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "presso-high-contrast");
+}
+
 static void
 ensure_style (void)
 {
@@ -2076,6 +2157,8 @@ presso_treatment_page_class_init (PressoTreatmentPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, heaviness_before_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, pain_before_spin);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, before_measurements);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, session_buttons);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, refusal_box);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, refusal_label);
   gtk_widget_class_bind_template_child (widget_class, PressoTreatmentPage, start_button);
@@ -2170,6 +2253,9 @@ ensure_content (PressoTreatmentPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   ensure_style ();
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::high-contrast",
+                           G_CALLBACK (on_high_contrast_cb), self, G_CONNECT_SWAPPED);
+  on_high_contrast_cb (self, NULL, adw_style_manager_get_default ());
   label_spin_buttons (GTK_WIDGET (self));
 
   self->updating = TRUE;

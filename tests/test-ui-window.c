@@ -239,6 +239,28 @@ test_window_missing_folder (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Whether Presso's style sheet applies: a field error is drawn in the error colour. */
+static gboolean
+style_sheet_applies (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *plain = gtk_label_new ("plain");
+  GtkWidget *error = gtk_label_new ("error");
+  GdkRGBA plain_color, error_color;
+
+  gtk_widget_add_css_class (error, "presso-field-error");
+  gtk_box_append (GTK_BOX (box), plain);
+  gtk_box_append (GTK_BOX (box), error);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (plain), &plain_color);
+  gtk_style_context_get_color (gtk_widget_get_style_context (error), &error_color);
+G_GNUC_END_IGNORE_DEPRECATIONS
+  gtk_window_destroy (GTK_WINDOW (window));
+  return !gdk_rgba_equal (&plain_color, &error_color);
+}
+
 static void
 test_window_database_and_staff (void)
 {
@@ -256,9 +278,12 @@ test_window_database_and_staff (void)
   g_assert_no_error (error);
   g_clear_object (&store);
 
-  /* Without --staff: the staff list. */
+  /* Without --staff: the staff list, with Presso's icon and style sheet. */
   window = run_presso (args);
   g_assert_cmpstr (mode (window), ==, "staff");
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          "io.github.presso.Presso"));
+  g_assert_true (style_sheet_applies ());
   g_assert_cmpstr (presso_store_get_path (presso_window_get_store (window)), ==, path);
   g_assert_false (action_enabled (window, "new-client"));
   gtk_window_destroy (GTK_WINDOW (window));

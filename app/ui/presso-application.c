@@ -57,6 +57,30 @@ presso_ui_ensure_resources (void)
     }
 }
 
+/**
+ * presso_ui_ensure_app_icon:
+ *
+ * Makes Presso's own icon (io.github.presso.Presso, in its GResource) known to the display's
+ * icon theme, once.  What shows the icon (the staff list, the About window) calls it: adding
+ * an icon folder makes GTK read the whole icon theme again, on the main thread, and a window
+ * signed in from the command line, which does not show the icon, would pay that (about 10 ms)
+ * before its first frame.  This is why the application has no resource base path, which
+ * would add the folder at startup.
+ */
+void
+presso_ui_ensure_app_icon (void)
+{
+  static gboolean done = FALSE;
+  GdkDisplay *display = gdk_display_get_default ();
+
+  if (done || display == NULL)
+    return;
+  done = TRUE;
+  presso_ui_ensure_resources ();
+  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (display),
+                                    "/io/github/presso/Presso/icons/");
+}
+
 static void
 apply_color_scheme (PressoApplication *self)
 {
@@ -178,6 +202,7 @@ presso_application_about_action (GSimpleAction *action,
   const char *translated[G_N_ELEMENTS (developers)] = { _(developers[0]), NULL };
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  presso_ui_ensure_app_icon ();
   adw_show_about_window (parent,
                          "application-name", _("Presso"),
                          "application-icon", APP_ID,
@@ -235,9 +260,18 @@ presso_application_startup (GApplication *application)
   static const char *new_client_accels[] = { "<Control>n", NULL };
   static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
+  g_autoptr(GtkCssProvider) style = gtk_css_provider_new ();
+
   presso_ui_ensure_resources ();
 
   G_APPLICATION_CLASS (presso_application_parent_class)->startup (application);
+
+  /* Presso's style sheet, as AdwApplication loads it from a resource base path (see
+   * presso_ui_ensure_app_icon() for why there is none). */
+  gtk_css_provider_load_from_resource (style, "/io/github/presso/Presso/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (style),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
@@ -367,7 +401,8 @@ presso_application_new (void)
   return g_object_new (PRESSO_TYPE_APPLICATION,
                        "application-id", APP_ID,
                        "flags", G_APPLICATION_NON_UNIQUE,
-                       "resource-base-path", "/io/github/presso/Presso",
+                       /* No icon folder added at startup: presso_ui_ensure_app_icon() */
+                       "resource-base-path", NULL,
                        NULL);
 }
 

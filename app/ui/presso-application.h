@@ -18,5 +18,7 @@ GSettings         *presso_application_get_settings (PressoApplication *self);
 /* Registers Presso's GResource (templates, style, icons) once; every templated widget's
  * class_init calls it so that tests which never create the application still find them. */
 void               presso_ui_ensure_resources      (void);
+/* Makes Presso's icon known to the icon theme, once: called by what shows it. */
+void               presso_ui_ensure_app_icon       (void);
 
 G_END_DECLS

@@ -426,6 +426,9 @@ on_staff_bin_map_cb (PressoWindow *self,
   if (self->staff_picker != NULL || self->store == NULL)
     return;
 
+  /* The list shows Presso's icon. */
+  presso_ui_ensure_app_icon ();
+
   self->staff_picker = g_object_new (PRESSO_TYPE_STAFF_PICKER, NULL);
   presso_staff_picker_set_store (self->staff_picker, self->store);
   g_signal_connect_object (self->staff_picker, "staff-picked",

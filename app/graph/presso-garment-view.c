@@ -183,10 +183,14 @@ scale_mmhg (PressoGarmentView *self,
   return MAX (ceil (top * 1.25 / 10) * 10, 20);
 }
 
+/* @widest: the longest text the band holds in the long form at usual pressures; when it does
+ * not fit the short form is used, whatever the pressure, so that the bands of a garment read
+ * alike (and when the long text itself does not fit, too). */
 static void
 draw_label (PressoGarmentView     *self,
             cairo_t               *cr,
             const graphene_rect_t *r,
+            const char            *widest,
             const char            *long_text,
             const char            *short_text)
 {
@@ -194,8 +198,13 @@ draw_label (PressoGarmentView     *self,
   double x, y;
   graphene_rect_t pill;
 
-  pango_layout_set_text (self->style.layout, long_text, -1);
+  pango_layout_set_text (self->style.layout, widest, -1);
   pango_layout_get_pixel_size (self->style.layout, &tw, &th);
+  if (tw + 2 * PAD <= r->size.width)
+    {
+      pango_layout_set_text (self->style.layout, long_text, -1);
+      pango_layout_get_pixel_size (self->style.layout, &tw, &th);
+    }
   if (tw + 2 * PAD > r->size.width)
     {
       pango_layout_set_text (self->style.layout, short_text, -1);
@@ -222,6 +231,7 @@ draw_band (PressoGarmentView     *self,
            cairo_t               *cr,
            const graphene_rect_t *r,
            guint                  chamber,
+           guint                  last_chamber,
            double                 measured,
            double                 target,
            double                 scale,
@@ -232,6 +242,7 @@ draw_band (PressoGarmentView     *self,
   double x = r->origin.x, y = r->origin.y, w = r->size.width, h = r->size.height;
   g_autofree char *long_text = NULL;
   g_autofree char *short_text = NULL;
+  g_autofree char *widest = NULL;
 
   rounded_rect (cr, r, 4);
   gdk_cairo_set_source_rgba (cr, &self->style.bg);
@@ -252,7 +263,9 @@ draw_band (PressoGarmentView     *self,
       cairo_stroke (cr);
       /* Translators: a chamber the program does not use; %u is its number */
       long_text = g_strdup_printf (_("%u: skipped"), chamber + 1);
-      short_text = g_strdup_printf ("%u: –", chamber + 1);
+      /* Translators: a skipped chamber in a narrow drawing: its number, a dash */
+      short_text = g_strdup_printf (C_("garment band", "%u: –"), chamber + 1);
+      widest = g_strdup (long_text);
     }
   else
     {
@@ -279,12 +292,15 @@ draw_band (PressoGarmentView     *self,
       /* Translators: chamber number and its pressure, inside the garment drawing */
       long_text = g_strdup_printf (_("%u: %.0f mmHg"), chamber + 1,
                                    _presso_graph_display_mmhg (measured));
-      short_text = g_strdup_printf ("%u: %.0f", chamber + 1, _presso_graph_display_mmhg (measured));
+      /* Translators: chamber number and its pressure in a narrow drawing, without the unit */
+      short_text = g_strdup_printf (C_("garment band", "%u: %.0f"), chamber + 1,
+                                    _presso_graph_display_mmhg (measured));
+      widest = g_strdup_printf (_("%u: %.0f mmHg"), last_chamber + 1, 88.0);
     }
   cairo_restore (cr);
   cairo_new_path (cr);
 
-  draw_label (self, cr, r, long_text, short_text);
+  draw_label (self, cr, r, widest, long_text, short_text);
 
   /* outline; the active chamber: thick accent outline and an arrow pointing at it */
   if (active)
@@ -441,6 +457,7 @@ presso_garment_view_snapshot (GtkWidget   *widget,
 
           band_rect (&g, i, k, &r);
           draw_band (self, cr, &r, c,
+                     garments[i].first_chamber + garments[i].n_chambers - 1,
                      c < nc ? measured[c] / 10.0 : 0, c < nc ? target[c] / 10.0 : 0, scale,
                      has_data && c == active, (self->skipped & (1u << c)) != 0);
         }
@@ -481,7 +498,8 @@ presso_garment_view_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
       *minimum = MAX (n, 1) * (MARKER_W + 40 + PAD) + PAD;
-      *natural = MAX (n, 1) * (MARKER_W + 110 + PAD) + PAD;
+      /* room for "12: 40 mmHg" in each band, and no more: the graph needs the width */
+      *natural = MAX (n, 1) * (MARKER_W + 100 + PAD) + PAD;
     }
   else
     {

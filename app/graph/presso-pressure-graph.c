@@ -449,13 +449,20 @@ draw_empty_message (PressoPressureGraph *self,
                     cairo_t             *cr)
 {
   const char *msg = _("No pressure readings yet");
+  PangoLayout *layout = get_layout (self, msg);
+  double width = MAX (self->lay.w - 12, 1);
   int tw, th;
 
-  text_size (self, msg, &tw, &th);
-  show_text (self, cr, msg,
-             self->lay.x + (self->lay.w - tw) / 2,
-             self->lay.y + (self->lay.h - th) / 2,
-             &self->style.dim);
+  /* on as many lines as a narrow plot needs (longer in some languages), centred */
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  gdk_cairo_set_source_rgba (cr, &self->style.dim);
+  cairo_move_to (cr, self->lay.x + (self->lay.w - width) / 2, self->lay.y + (self->lay.h - th) / 2);
+  pango_cairo_show_layout (cr, layout);
+  pango_layout_set_width (layout, -1);
+  pango_layout_set_alignment (layout, PANGO_ALIGN_LEFT);
 }
 
 /* Splits a time span into ticks at least min_px apart. */

@@ -606,6 +606,9 @@ test_treatment_session (Fixture       *f,
     g_assert_true (gtk_check_button_get_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_LEFT)));
     g_assert_false (gtk_check_button_get_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_RIGHT)));
     g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments), ==, 0xFF0);
+    /* and the graph's legend names the left boot only */
+    g_assert_cmphex (presso_pressure_graph_get_visible_chambers (PRESSO_PRESSURE_GRAPH (find (f, "graph"))),
+                     ==, 0x00F);
     spin (100);
     g_assert_true (_presso_garment_view_get_band (garments, 0, &band));
     g_assert_false (_presso_garment_view_get_band (garments, 6, &band));

@@ -401,6 +401,7 @@ preview_garments (PressoTreatmentPage *self)
   if (identity == NULL || self->program == NULL)
     {
       presso_garment_view_set_skipped_chambers (self->garment_view, 0);
+      presso_pressure_graph_set_visible_chambers (self->graph, G_MAXUINT32);
       return;
     }
   all = identity->n_chambers >= 32 ? G_MAXUINT32 : (1u << identity->n_chambers) - 1;
@@ -418,6 +419,8 @@ preview_garments (PressoTreatmentPage *self)
     }
   /* Nothing ticked: every garment, none hatched, rather than an empty drawing. */
   presso_garment_view_set_skipped_chambers (self->garment_view, used != 0 ? all & ~used : 0);
+  /* and the graph's legend names the same garments */
+  presso_pressure_graph_set_visible_chambers (self->graph, used != 0 ? used : G_MAXUINT32);
 }
 
 static void

@@ -685,6 +685,9 @@ test_treatment_session (Fixture       *f,
   g_assert_cmpint (gtk_paned_get_position (GTK_PANED (find (f, "paned"))), >=, 340);
   assert_in_window (f, "heaviness_after_spin");
   assert_in_window (f, "vent_button");
+  /* and the graph's column still fits beside it, none of it cut off at the window's edge */
+  assert_in_window (f, "window_session_button");
+  assert_in_window (f, "garment_view");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "heaviness_after_spin")), 2);
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (f, "pain_after_spin")), 1);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (find (f, "notes_view"))),

@@ -20,6 +20,7 @@
 #include "presso-client-list.h"
 #include "presso-clients-page.h"
 #include "presso-store.h"
+#include "presso-test-gui.h"
 #include "presso-ui-util.h"
 #include "presso-window.h"
 
@@ -34,41 +35,13 @@ typedef struct
   PressoClient *listed;
 } Fixture;
 
-/* Spins the main loop until @done (or @timeout_ms), then says whether it came true. */
 typedef gboolean (*Condition) (Fixture *f);
-
-static gboolean
-spin_until (Fixture   *f,
-            Condition  done,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!done (f) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return done (f);
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
 
 static GtkWidget *
 find (Fixture    *f,
       const char *id)
 {
-  GtkWidget *widget = presso_find_child_by_id (GTK_WIDGET (f->window), id);
-
-  if (widget == NULL)
-    g_error ("no widget with id %s in the window", id);
-  return widget;
+  return presso_test_find (GTK_WIDGET (f->window), id);
 }
 
 static PressoClientsPage *page (Fixture *f);
@@ -170,26 +143,10 @@ is_not_editing (Fixture *f)
   return !presso_clients_page_is_editing (page (f));
 }
 
-/* The open AdwMessageDialog, if any. */
-static AdwMessageDialog *
-message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static gboolean
 has_dialog (Fixture *f)
 {
-  return message_dialog () != NULL;
+  return presso_test_message_dialog () != NULL;
 }
 
 static void
@@ -198,11 +155,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("presso-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  f->store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = presso_test_clinic_new ("presso-ui-XXXXXX", &f->dir, &f->path);
 
   f->claire = presso_staff_new ("Claire Martin", PRESSO_ROLE_PRACTITIONER);
   f->paul = presso_staff_new ("Paul Leroy", PRESSO_ROLE_RECEPTIONIST);
@@ -214,33 +167,21 @@ fixture_set_up (Fixture       *f,
   f->window = PRESSO_WINDOW (presso_window_new (NULL, f->store));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (spin_until (f, is_mapped, 5000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) is_mapped, 5000));
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  AdwMessageDialog *dialog;
-
-  while ((dialog = message_dialog ()) != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
+  presso_test_close_dialogs ();
   gtk_window_destroy (GTK_WINDOW (f->window));
-  spin (50);
+  presso_test_spin (50);
   g_clear_object (&f->listed);
   g_clear_object (&f->claire);
   g_clear_object (&f->paul);
   g_clear_object (&f->store);
-  {
-    const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-        g_remove (file);
-      }
-  }
-  g_rmdir (f->dir);
+  presso_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -259,7 +200,7 @@ sign_in (Fixture    *f,
       {
         /* What a click on the row does. */
         g_signal_emit_by_name (list_box, "row-activated", row);
-        spin (20);
+        presso_test_spin (20);
         return;
       }
   g_error ("%s is not in the staff list", name);
@@ -269,7 +210,7 @@ static void
 save_and_wait (Fixture *f)
 {
   click (f, "save_button");
-  spin (20);
+  presso_test_spin (20);
 }
 
 static void
@@ -303,11 +244,8 @@ search_for (Fixture    *f,
 {
   type_into (f, "search_entry", text);
   /* GtkSearchEntry waits a moment before "search-changed". */
-  g_assert_true (spin_until (f, settled, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) settled, 3000));
 }
-
-static void save_screenshot (Fixture    *f,
-                             const char *name);
 
 static void
 test_staff_pick (Fixture       *f,
@@ -363,8 +301,8 @@ test_clients_flow (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (field (f, "title_label"))), ==, "New Client");
   /* Switching user now would put the typing under someone else's name: refused. */
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "switch-user", NULL);
-  g_assert_true (spin_until (f, has_dialog, 2000));
-  gtk_window_destroy (GTK_WINDOW (message_dialog ()));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) has_dialog, 2000));
+  gtk_window_destroy (GTK_WINDOW (presso_test_message_dialog ()));
   g_assert_cmpint (presso_staff_get_id (presso_window_get_staff (f->window)), ==,
                    presso_staff_get_id (f->claire));
   gtk_widget_activate_action (GTK_WIDGET (presso_clients_page_get_editor (page (f))),
@@ -442,7 +380,7 @@ test_clients_flow (Fixture       *f,
 
     /* Picking a row shows that client, and tells whoever follows the current client. */
     gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (GTK_LIST_VIEW (find (f, "list_view")))), 0);
-    spin (20);
+    presso_test_spin (20);
     g_assert_cmpuint (notified, ==, 1);
     g_signal_handler_disconnect (page (f), id);
   }
@@ -469,8 +407,8 @@ test_clients_flow (Fixture       *f,
   g_assert_cmpstr (text_of (f, "email_row"), ==, "helene.dupont@");
   g_assert_cmpstr (text_of (f, "birth_date_row"), ==, "01/01/2090");
   g_assert_cmpstr (text_of (f, "phone_row"), ==, "04 72 00 00 00");
-  spin (400);   /* let the rows' title animations finish, for a screenshot that reads */
-  save_screenshot (f, "ui-clients-editor-problems.png");
+  presso_test_spin (400);   /* let the rows' title animations finish, for a screenshot that reads */
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-clients-editor-problems.png");
   stored = presso_store_get_client (f->store, helene_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (presso_client_get_email (stored), ==, "helene.dupont@example.org");
@@ -512,7 +450,7 @@ test_clients_flow (Fixture       *f,
   g_assert_cmpuint (n_listed (f), ==, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (page (f)), "clients.undo-archive", "x", helene_id);
-  spin (20);
+  presso_test_spin (20);
   g_assert_cmpuint (n_listed (f), ==, 2);
   g_assert_false (presso_client_get_archived (presso_clients_page_get_current (page (f))));
   stored = presso_store_get_client (f->store, helene_id, &error);
@@ -560,8 +498,8 @@ test_clients_duplicate (Fixture       *f,
   type_into (f, "last_name_row", "DUPONT");
   type_into (f, "birth_date_row", "12/03/1985");
   save_and_wait (f);
-  g_assert_true (spin_until (f, has_dialog, 2000));
-  dialog = message_dialog ();
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) has_dialog, 2000));
+  dialog = presso_test_message_dialog ();
   g_assert_true (adw_message_dialog_has_response (dialog, "open"));
   g_assert_true (adw_message_dialog_has_response (dialog, "create"));
   g_assert_cmpuint (n_listed (f), ==, 1);
@@ -569,7 +507,7 @@ test_clients_duplicate (Fixture       *f,
   /* "Open Existing" shows the existing record and writes nothing. */
   adw_message_dialog_response (dialog, "open");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (20);
+  presso_test_spin (20);
   g_assert_false (presso_clients_page_is_editing (page (f)));
   g_assert_cmpint (presso_client_get_id (presso_clients_page_get_current (page (f))), ==,
                    presso_client_get_id (existing));
@@ -581,11 +519,11 @@ test_clients_duplicate (Fixture       *f,
   type_into (f, "last_name_row", "Dupont");
   type_into (f, "birth_date_row", "12/03/1985");
   save_and_wait (f);
-  g_assert_true (spin_until (f, has_dialog, 2000));
-  dialog = message_dialog ();
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) has_dialog, 2000));
+  dialog = presso_test_message_dialog ();
   adw_message_dialog_response (dialog, "create");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (20);
+  presso_test_spin (20);
   g_assert_false (presso_clients_page_is_editing (page (f)));
   g_assert_cmpint (presso_store_count_clients (f->store, TRUE), ==, 2);
   g_assert_cmpuint (n_listed (f), ==, 2);
@@ -615,7 +553,7 @@ test_clients_conflict (Fixture       *f,
                                          find (f, "search_entry")));
   search_for (f, "zoe", search_settled_one);
   g_signal_emit_by_name (find (f, "search_entry"), "activate");
-  spin (20);
+  presso_test_spin (20);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (f->window)),
                                          find (f, "search_entry")));
   g_assert_cmpint (presso_client_get_id (presso_clients_page_get_current (page (f))), ==,
@@ -644,13 +582,13 @@ test_clients_conflict (Fixture       *f,
 
   /* Reload shows their change; the edit can then be made again and saved. */
   gtk_info_bar_response (GTK_INFO_BAR (field (f, "conflict_bar")), 1);
-  spin (20);
+  presso_test_spin (20);
   g_assert_false (gtk_info_bar_get_revealed (GTK_INFO_BAR (field (f, "conflict_bar"))));
   g_assert_cmpstr (text_of (f, "email_row"), ==, "zoe@example.org");
   g_assert_cmpstr (text_of (f, "phone_row"), ==, "06 11 22 33 44");
   type_into (f, "phone_row", "06 55 55 55 55");
   save_and_wait (f);
-  g_assert_true (spin_until (f, is_not_editing, 1000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) is_not_editing, 1000));
   stored = presso_store_get_client (f->store, presso_client_get_id (client), &error);
   g_assert_cmpstr (presso_client_get_phone (stored), ==, "06 55 55 55 55");
   g_assert_cmpstr (presso_client_get_email (stored), ==, "zoe@example.org");
@@ -728,7 +666,7 @@ test_clients_long_name_toast (Fixture       *f,
 
   sign_in (f, "Claire Martin");
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-client", NULL);
-  spin (20);
+  presso_test_spin (20);
   type_into (f, "first_name_row", "Maximilienne-Alexandrine-Bénédicte-Marie-Joséphine-Hortense");
   type_into (f, "last_name_row", "de La Rochefoucauld-Montmorency-Laval-Beauharnais");
   save_and_wait (f);
@@ -760,32 +698,15 @@ test_clients_start_session_role (Fixture       *f,
 
   sign_in (f, "Paul Leroy");
   presso_clients_page_show_client (page (f), client);
-  spin (50);
+  presso_test_spin (50);
   g_assert_false (gtk_widget_get_visible (shown (f, "start_session_button")));
 
   presso_window_switch_user (f->window);
   sign_in (f, "Claire Martin");
   presso_clients_page_show_client (page (f), client);
-  spin (50);
+  presso_test_spin (50);
   g_assert_true (gtk_widget_get_visible (shown (f, "start_session_button")));
   g_assert_true (gtk_widget_is_sensitive (shown (f, "start_session_button")));
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* Closing the window (or Ctrl+Q) while a client is being edited asks before losing the
@@ -799,32 +720,32 @@ test_clients_close_while_editing (Fixture       *f,
 
   sign_in (f, "Claire Martin");
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "new-client", NULL);
-  spin (20);
+  presso_test_spin (20);
   type_into (f, "first_name_row", "Typed");
   type_into (f, "last_name_row", "Notsaved");
 
   gtk_window_close (GTK_WINDOW (f->window));
-  g_assert_true (spin_until (f, has_dialog, 2000));
-  dialog = message_dialog ();
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) has_dialog, 2000));
+  dialog = presso_test_message_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "A Client Is Being Edited");
-  button = find_button_labelled (GTK_WIDGET (dialog), "_Keep Editing");
+  button = presso_test_find_button (GTK_WIDGET (dialog), "_Keep Editing");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  spin (50);
+  presso_test_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
   g_assert_true (presso_clients_page_is_editing (page (f)));
   g_assert_cmpstr (text_of (f, "last_name_row"), ==, "Notsaved");
 
   gtk_window_close (GTK_WINDOW (f->window));
-  g_assert_true (spin_until (f, has_dialog, 2000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) has_dialog, 2000));
   /* Kept alive for the tear-down, which destroys it again (a reference the test leaves). */
   g_object_ref (f->window);
-  button = find_button_labelled (GTK_WIDGET (message_dialog ()), "_Discard and Close");
+  button = presso_test_find_button (GTK_WIDGET (presso_test_message_dialog ()), "_Discard and Close");
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  spin (50);
+  presso_test_spin (50);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f->window)));
-  g_assert_null (message_dialog ());
+  g_assert_null (presso_test_message_dialog ());
 }
 
 static gboolean
@@ -852,12 +773,12 @@ test_clients_keyboard (Fixture       *f,
     }
   sign_in (f, "Claire Martin");
   type_into (f, "search_entry", "anne");
-  g_assert_true (spin_until (f, (Condition) n_listed_is_two, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) n_listed_is_two, 3000));
   g_assert_null (presso_clients_page_get_current (page (f)));
 
   /* Second match: Durand (the list is by last name). */
   g_signal_emit_by_name (find (f, "list_view"), "activate", 1);
-  spin (20);
+  presso_test_spin (20);
   g_assert_nonnull (presso_clients_page_get_current (page (f)));
   g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Durand");
 
@@ -865,13 +786,13 @@ test_clients_keyboard (Fixture       *f,
    * first client of the list as it was. */
   type_into (f, "search_entry", "dupo");
   g_signal_emit_by_name (find (f, "search_entry"), "activate");
-  spin (20);
+  presso_test_spin (20);
   g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Dupont");
   type_into (f, "search_entry", "");
-  g_assert_true (spin_until (f, (Condition) n_listed_is_two, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) n_listed_is_two, 3000));
   type_into (f, "search_entry", "dura");
   g_signal_emit_by_name (find (f, "search_entry"), "activate");
-  spin (20);
+  presso_test_spin (20);
   g_assert_cmpstr (presso_client_get_last_name (presso_clients_page_get_current (page (f))), ==, "Durand");
 }
 
@@ -898,15 +819,15 @@ test_clients_narrow (Fixture       *f,
   /* On a narrow window the list and the record take turns. */
   gtk_window_set_default_size (GTK_WINDOW (f->window), 560, 600);
   /* The X server's answer to the resize can take seconds on a loaded machine. */
-  g_assert_true (spin_until (f, is_folded, 10000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) is_folded, 10000));
   leaflet = ADW_LEAFLET (find (f, "leaflet"));
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
   g_signal_emit_by_name (find (f, "search_entry"), "activate");
-  spin (20);
+  presso_test_spin (20);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "detail");
   g_assert_true (gtk_widget_get_visible (find (f, "back_button")));
-  spin (600);   /* let the transitions end, for a screenshot that reads */
-  save_screenshot (f, "ui-clients-narrow.png");
+  presso_test_spin (600);   /* let the transitions end, for a screenshot that reads */
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-clients-narrow.png");
   click (f, "back_button");
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "sidebar");
 
@@ -917,31 +838,6 @@ test_clients_narrow (Fixture       *f,
                               "editor.cancel", NULL);
   g_assert_cmpstr (adw_leaflet_get_visible_child_name (leaflet), ==, "detail");
   g_assert_cmpstr (stack_child (f, "detail_stack"), ==, "view");
-}
-
-static void
-save_screenshot (Fixture    *f,
-                 const char *name)
-{
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-
-  g_assert_cmpint (width, >, 0);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
 }
 
 static void
@@ -968,8 +864,8 @@ test_clients_screenshot (Fixture       *f,
     }
   sign_in (f, "Claire Martin");
   g_signal_emit_by_name (find (f, "search_entry"), "activate");
-  spin (300);
-  save_screenshot (f, "ui-clients.png");
+  presso_test_spin (300);
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-clients.png");
 }
 
 int
@@ -987,15 +883,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   /* The application loads its style sheet from the resource base path; so do the tests. */
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    presso_ui_ensure_resources ();
-    gtk_css_provider_load_from_resource (provider, "/io/github/presso/Presso/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  presso_test_load_style ();
 
   g_test_add ("/presso/ui/clients/staff-pick", Fixture, NULL,
               fixture_set_up, test_staff_pick, fixture_tear_down);

@@ -26,6 +26,7 @@
 #include "presso-measurements-group.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
+#include "presso-test-gui.h"
 #include "presso-treatment-page.h"
 #include "presso-ui-util.h"
 #include "presso-window.h"
@@ -43,47 +44,11 @@ typedef struct
   PressoTreatmentPage  *page;
 } Fixture;
 
-typedef gboolean (*Condition) (Fixture *f);
-
-static gboolean
-spin_until (Fixture   *f,
-            Condition  done,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!done (f) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return done (f);
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static GtkWidget *
-find_in (GtkWidget  *root,
-         const char *id)
-{
-  GtkWidget *widget = presso_find_child_by_id (root, id);
-
-  if (widget == NULL)
-    g_error ("no widget with id %s", id);
-  return widget;
-}
-
 static GtkWidget *
 find (Fixture    *f,
       const char *id)
 {
-  return find_in (GTK_WIDGET (f->page), id);
+  return presso_test_find (GTK_WIDGET (f->page), id);
 }
 
 static PressoMeasurementsGroup *
@@ -118,7 +83,7 @@ static GtkWidget *
 problem_label (Fixture    *f,
                const char *group_id)
 {
-  return find_in (GTK_WIDGET (group (f, group_id)), "problem_label");
+  return presso_test_find (GTK_WIDGET (group (f, group_id)), "problem_label");
 }
 
 /* The value stored for @point in @session, before or after; NAN when there is none.  Fails
@@ -158,65 +123,13 @@ n_stored (Fixture *f,
   return list->len;
 }
 
-typedef struct
-{
-  GtkWidget     *widget;
-  GskRenderNode *node;
-} Shot;
-
-/* Taken just after a paint, when all is laid out. */
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   Shot          *shot)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-
-  if (shot->node != NULL)
-    return;
-  paintable = gtk_widget_paintable_new (shot->widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (shot->widget),
-                          gtk_widget_get_height (shot->widget));
-  shot->node = gtk_snapshot_free_to_node (snapshot);
-}
-
-static void
-save_screenshot (Fixture    *f,
-                 const char *name)
-{
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  Shot shot = { widget, NULL };
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  gulong id;
-
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &shot);
-  while (shot.node == NULL && g_get_monotonic_time () < end)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-  g_assert_nonnull (shot.node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), shot.node,
-                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                              gtk_widget_get_height (widget)));
-  gsk_render_node_unref (shot.node);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
-}
-
 static void
 resize (Fixture *f,
         int      width,
         int      height)
 {
   gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
-  spin (400);
+  presso_test_spin (400);
 }
 
 static void
@@ -224,7 +137,7 @@ set_dark (gboolean dark)
 {
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_DEFAULT);
-  spin (200);
+  presso_test_spin (200);
 }
 
 /* Scrolls the scrolled window around @widget so that @widget is at its top. */
@@ -241,12 +154,12 @@ scroll_to (GtkWidget *widget)
     {
       graphene_point_t point;
 
-      spin (300);
+      presso_test_spin (300);
       /* Relative to the scrolled window: what is still to scroll. */
       g_assert_true (gtk_widget_compute_point (widget, scrolled, &GRAPHENE_POINT_INIT (0, 0), &point));
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + point.y - 12);
     }
-  spin (200);
+  presso_test_spin (200);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -266,43 +179,10 @@ add_client (Fixture    *f,
   g_assert_no_error (error);
   /* Screened today, nothing to report: the gate asks no question. */
   screening = presso_screening_new (presso_client_get_id (client));
-  for (guint i = 0; i < presso_screening_rules_get_n_items (f->rules); i++)
-    {
-      PressoScreeningItem *item = presso_screening_rules_get_item (f->rules, i);
-      g_autoptr(PressoScreeningAnswer) value = NULL;
-
-      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
-        value = presso_screening_answer_new_yes_no (FALSE);
-      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        value = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
-      else
-        continue;
-      g_assert_true (presso_screening_set_answer (screening, f->rules, presso_screening_item_get_id (item),
-                                                  value, &error));
-    }
+  presso_test_answer_all_no (screening, f->rules);
   g_assert_true (presso_store_insert_screening (f->store, screening, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&client);
-}
-
-/* Four chambers of the left boot, 40 mmHg, one second per step. */
-static PressoProgram *
-short_program (void)
-{
-  PressoProgram *program = presso_program_new ();
-
-  presso_program_set_name (program, "Short test");
-  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
-  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
-  presso_program_set_n_chambers (program, 4);
-  presso_program_set_base_pressure (program, 40);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 0.5);
-  presso_program_set_ramp_s (program, 0);
-  presso_program_set_duration_min (program, 1);
-  return program;
 }
 
 /* A session recorded earlier, with the left calf before and after (NAN: not measured). */
@@ -312,7 +192,7 @@ add_past_session (Fixture      *f,
                   double        calf_before,
                   double        calf_after)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(GError) error = NULL;
   gint64 id;
 
@@ -360,11 +240,7 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("presso-ui-measurements-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  f->store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = presso_test_clinic_new ("presso-ui-measurements-XXXXXX", &f->dir, &f->path);
   f->rules = presso_screening_rules_load_default (&error);
   g_assert_no_error (error);
 
@@ -379,7 +255,7 @@ fixture_set_up (Fixture       *f,
   f->window = PRESSO_WINDOW (presso_window_new (NULL, f->store));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 720);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (spin_until (f, is_mapped, 5000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) is_mapped, 5000));
   f->page = PRESSO_TREATMENT_PAGE (presso_window_get_page (f->window, "treatment"));
   g_assert_nonnull (f->page);
 }
@@ -388,27 +264,16 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
-  set_dark (FALSE);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  spin (100);
+  presso_test_spin (100);
   g_clear_object (&f->anne);
   g_clear_object (&f->paul);
   g_clear_object (&f->lea);
   g_clear_object (&f->rules);
   g_clear_object (&f->store);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-      g_remove (file);
-    }
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->dir, "/demo.db", suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  /* clinic.db, and demo.db where the demo course was filled */
+  presso_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -418,19 +283,19 @@ fixture_tear_down (Fixture       *f,
 static void
 open_area (Fixture *f)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   GtkWidget *search;
 
   presso_window_sign_in (f->window, f->lea);
   presso_window_show_page (f->window, "treatment");
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find (f, "device_dropdown")), 0);
-  g_assert_true (spin_until (f, device_ready, 5000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) device_ready, 5000));
   presso_treatment_page_add_program (f->page, program);
   presso_treatment_page_set_duration_limit (f->page, 3);
 
   search = find (f, "client_search");
   gtk_editable_set_text (GTK_EDITABLE (search), "Durand");
-  spin (400);
+  presso_test_spin (400);
   g_signal_emit_by_name (search, "activate");
   g_assert_nonnull (presso_treatment_page_get_client (f->page));
   g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==, presso_client_get_id (f->anne));
@@ -500,7 +365,7 @@ test_points_follow_garments (Fixture       *f,
   g_assert_false (presso_measurements_group_is_offered (before, "waist"));
   g_assert_false (presso_measurements_group_is_offered (before, "left-wrist"));
   /* The others are reachable under "More points", and can be typed in. */
-  g_assert_true (gtk_widget_get_visible (find_in (GTK_WIDGET (before), "more_expander")));
+  g_assert_true (gtk_widget_get_visible (presso_test_find (GTK_WIDGET (before), "more_expander")));
   g_assert_nonnull (presso_measurements_group_get_entry (before, "left-wrist"));
 
   /* Adding the right boot brings its points forward. */
@@ -550,7 +415,7 @@ test_session_measurements (Fixture       *f,
   open_area (f);
   resize (f, 800, 600);
   scroll_to (find (f, "before_measurements"));
-  save_screenshot (f, "ui-measurements-before-800x600.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-before-800x600.png");
   resize (f, 1100, 720);
 
   /* Before: the weight, the ankle, and the calf typed with a slip: 350 for 35.0... */
@@ -564,11 +429,11 @@ test_session_measurements (Fixture       *f,
                                                                                             "left-calf-max")),
                                            "error"));
   scroll_to (find (f, "before_measurements"));
-  save_screenshot (f, "ui-measurements-refused.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-refused.png");
 
   /* ...Start is refused, saying why, and nothing typed is lost. */
   click (f, "start_button");
-  spin (200);
+  presso_test_spin (200);
   g_assert_null (presso_treatment_page_get_session (f->page));
   refusal = presso_treatment_page_get_refusal (f->page);
   g_assert_nonnull (refusal);
@@ -584,7 +449,7 @@ test_session_measurements (Fixture       *f,
   g_assert_false (presso_measurements_group_is_offered (group (f, "before_measurements"), "waist"));
   type (f, "before_measurements", "waist", "80");
   click (f, "start_button");
-  g_assert_true (spin_until (f, session_finished, 15000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_finished, 15000));
   /* The outcome is written in the background: wait for it, as the seconds spent measuring do. */
   g_assert_true (presso_session_sync_record (presso_treatment_page_get_session (f->page), NULL));
   session_id = presso_session_get_session_id (presso_treatment_page_get_session (f->page));
@@ -620,7 +485,7 @@ test_session_measurements (Fixture       *f,
     g_assert_cmpstr (presso_session_record_get_notes (record), ==, "Calf softer.");
   }
   scroll_to (find (f, "after_measurements"));
-  save_screenshot (f, "ui-measurements-after.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-after.png");
 
   /* Corrected and saved: written; saved again: not written twice. */
   type (f, "after_measurements", "left-ankle", "23.8");
@@ -643,9 +508,9 @@ test_session_measurements (Fixture       *f,
   presso_window_show_page (f->window, "history");
   presso_history_page_set_client (history, f->anne);
   g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 4);
-  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_in (GTK_WIDGET (history), "sessions_list")), 0);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (presso_test_find (GTK_WIDGET (history), "sessions_list")), 0);
   g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
-  grid_text = text_under (find_in (GTK_WIDGET (history), "measurements_grid"));
+  grid_text = text_under (presso_test_find (GTK_WIDGET (history), "measurements_grid"));
   g_test_message ("%s", grid_text);
   g_assert_nonnull (strstr (grid_text, "Weight (kg)|72.4|→|72.0|−0.4|"));
   g_assert_nonnull (strstr (grid_text, "Left ankle (cm)|24.0|→|23.8|−0.2|"));
@@ -655,26 +520,26 @@ test_session_measurements (Fixture       *f,
   /* In the catalogue's order: the weight, then up the leg. */
   g_assert_true (strstr (grid_text, "Weight") < strstr (grid_text, "Left ankle"));
   g_assert_true (strstr (grid_text, "Left ankle") < strstr (grid_text, "Left calf"));
-  g_assert_false (gtk_widget_get_visible (find_in (GTK_WIDGET (history), "measurements_label")));
+  g_assert_false (gtk_widget_get_visible (presso_test_find (GTK_WIDGET (history), "measurements_label")));
 
   /* The course: the left calf first (the circumference measured most), four sessions, seven
    * values (one session measured before only). */
-  dropdown = GTK_DROP_DOWN (find_in (GTK_WIDGET (history), "course_point_dropdown"));
-  chart = PRESSO_HISTORY_CHART (find_in (GTK_WIDGET (history), "course_chart"));
+  dropdown = GTK_DROP_DOWN (presso_test_find (GTK_WIDGET (history), "course_point_dropdown"));
+  chart = PRESSO_HISTORY_CHART (presso_test_find (GTK_WIDGET (history), "course_chart"));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 4);
   g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dropdown)), ==, "Left calf");
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chart)));
-  g_assert_false (gtk_widget_get_visible (find_in (GTK_WIDGET (history), "course_empty")));
+  g_assert_false (gtk_widget_get_visible (presso_test_find (GTK_WIDGET (history), "course_empty")));
   g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 4);
   g_assert_cmpuint (presso_history_chart_get_n_values (chart), ==, 7);
   scroll_to (GTK_WIDGET (chart));
-  save_screenshot (f, "ui-measurements-history.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-history.png");
   set_dark (TRUE);
-  save_screenshot (f, "ui-measurements-history-dark.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-history-dark.png");
   set_dark (FALSE);
   resize (f, 800, 600);
   scroll_to (GTK_WIDGET (chart));
-  save_screenshot (f, "ui-measurements-history-800x600.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-history-800x600.png");
 
   /* Another point: the weight, measured at this session only. */
   for (guint i = 0; i < g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)); i++)
@@ -705,15 +570,15 @@ test_session_measurements (Fixture       *f,
   /* A client with a session and nothing measured: the empty state, no chart. */
   add_past_session (f, f->paul, NAN, NAN);
   presso_history_page_set_client (history, f->paul);
-  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_in (GTK_WIDGET (history), "sessions_list")), 0);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (presso_test_find (GTK_WIDGET (history), "sessions_list")), 0);
   g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (chart)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
-  g_assert_true (gtk_widget_get_visible (find_in (GTK_WIDGET (history), "course_empty")));
-  g_assert_true (gtk_widget_get_visible (find_in (GTK_WIDGET (history), "measurements_label")));
-  g_assert_false (gtk_widget_get_visible (find_in (GTK_WIDGET (history), "measurements_grid")));
-  scroll_to (find_in (GTK_WIDGET (history), "course_empty"));
-  save_screenshot (f, "ui-measurements-history-empty.png");
+  g_assert_true (gtk_widget_get_visible (presso_test_find (GTK_WIDGET (history), "course_empty")));
+  g_assert_true (gtk_widget_get_visible (presso_test_find (GTK_WIDGET (history), "measurements_label")));
+  g_assert_false (gtk_widget_get_visible (presso_test_find (GTK_WIDGET (history), "measurements_grid")));
+  scroll_to (presso_test_find (GTK_WIDGET (history), "course_empty"));
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-history-empty.png");
 }
 
 /* The demo clinic comes with courses: Anh Nguyễn's left calf goes down over eight sessions. */
@@ -766,16 +631,16 @@ test_demo_course (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 8);
   /* Her newest session opens by itself once the area is on screen, with the course below. */
   {
-    GtkStack *detail = GTK_STACK (find_in (GTK_WIDGET (history), "detail_stack"));
+    GtkStack *detail = GTK_STACK (presso_test_find (GTK_WIDGET (history), "detail_stack"));
 
     for (int i = 0; i < 300 && g_strcmp0 (gtk_stack_get_visible_child_name (detail), "detail") != 0; i++)
-      spin (10);
+      presso_test_spin (10);
     g_assert_cmpstr (gtk_stack_get_visible_child_name (detail), ==, "detail");
   }
-  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (find_in (GTK_WIDGET (history), "sessions_list")), 0);
+  row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (presso_test_find (GTK_WIDGET (history), "sessions_list")), 0);
   g_assert_true (gtk_list_box_row_is_selected (row));
-  dropdown = GTK_DROP_DOWN (find_in (GTK_WIDGET (history), "course_point_dropdown"));
-  chart = PRESSO_HISTORY_CHART (find_in (GTK_WIDGET (history), "course_chart"));
+  dropdown = GTK_DROP_DOWN (presso_test_find (GTK_WIDGET (history), "course_point_dropdown"));
+  chart = PRESSO_HISTORY_CHART (presso_test_find (GTK_WIDGET (history), "course_chart"));
   g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (dropdown)), ==, "Left calf");
   g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 8);
   g_assert_cmpuint (presso_history_chart_get_n_values (chart), ==, 16);
@@ -784,9 +649,9 @@ test_demo_course (Fixture       *f,
 
     f->window = window;
     scroll_to (GTK_WIDGET (chart));
-    save_screenshot (f, "ui-measurements-demo.png");
+    presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-demo.png");
     set_dark (TRUE);
-    save_screenshot (f, "ui-measurements-demo-dark.png");
+    presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-demo-dark.png");
     set_dark (FALSE);
 
     /* Zoë Müller's ten sessions in a small window: the dates that fit, no overlap. */
@@ -798,12 +663,12 @@ test_demo_course (Fixture       *f,
       g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 10);
       resize (f, 800, 600);
       scroll_to (GTK_WIDGET (chart));
-      save_screenshot (f, "ui-measurements-demo-800x600.png");
+      presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-measurements-demo-800x600.png");
     }
     f->window = PRESSO_WINDOW (saved);
   }
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  presso_test_spin (100);
 }
 
 int
@@ -813,16 +678,8 @@ main (int   argc,
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    /* The application's style, as presso loads it. */
-    presso_ui_ensure_resources ();
-    gtk_css_provider_load_from_resource (provider, "/io/github/presso/Presso/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  /* The application's style, as presso loads it. */
+  presso_test_load_style ();
 
   g_test_add ("/presso/ui/measurements/points-follow-garments", Fixture, NULL,
               fixture_set_up, test_points_follow_garments, fixture_tear_down);

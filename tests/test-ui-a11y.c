@@ -42,6 +42,7 @@
 #include "presso-screening-status-group.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
+#include "presso-test-gui.h"
 #include "presso-treatment-page.h"
 #include "presso-ui-util.h"
 #include "presso-window.h"
@@ -576,56 +577,11 @@ typedef struct
 
 static PressoApplication *application;
 
-typedef gboolean (*Condition) (Fixture *f);
-
-static gboolean
-spin_until (Fixture   *f,
-            Condition  done,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!done (f) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return done (f);
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 static GtkWidget *
 find (Fixture    *f,
       const char *id)
 {
-  GtkWidget *widget = presso_find_child_by_id (GTK_WIDGET (f->window), id);
-
-  if (widget == NULL)
-    g_error ("no widget with id %s in the window", id);
-  return widget;
-}
-
-/* The visible toplevel of @type other than the main window, if any. */
-static GtkWindow *
-toplevel_of_type (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (g_type_is_a (G_OBJECT_TYPE (window), type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return GTK_WINDOW (window);
-    }
-  return NULL;
+  return presso_test_find (GTK_WIDGET (f->window), id);
 }
 
 static GtkWindow *
@@ -633,13 +589,13 @@ wait_for_toplevel (GType type)
 {
   GtkWindow *window = NULL;
 
-  for (int i = 0; i < 300 && (window = toplevel_of_type (type)) == NULL; i++)
-    spin (10);
+  for (int i = 0; i < 300 && (window = presso_test_find_toplevel (type)) == NULL; i++)
+    presso_test_spin (10);
   if (window == NULL)
     g_error ("no %s was opened", g_type_name (type));
   for (int i = 0; i < 300 && !gtk_widget_get_mapped (GTK_WIDGET (window)); i++)
-    spin (10);
-  spin (50);
+    presso_test_spin (10);
+  presso_test_spin (50);
   return window;
 }
 
@@ -650,49 +606,6 @@ is_mapped (Fixture *f)
 }
 
 static void
-answer_all_no (PressoScreening      *screening,
-               PressoScreeningRules *rules)
-{
-  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
-    {
-      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
-      g_autoptr(PressoScreeningAnswer) value = NULL;
-      g_autoptr(GError) error = NULL;
-
-      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
-        value = presso_screening_answer_new_yes_no (FALSE);
-      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        value = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
-      else
-        continue;
-      g_assert_true (presso_screening_set_answer (screening, rules,
-                                                  presso_screening_item_get_id (item), value,
-                                                  &error));
-      g_assert_no_error (error);
-    }
-}
-
-/* Four chambers of the left boot, 40 mmHg, one second per step. */
-static PressoProgram *
-short_program (void)
-{
-  PressoProgram *program = presso_program_new ();
-
-  presso_program_set_name (program, "Short test");
-  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
-  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
-  presso_program_set_n_chambers (program, 4);
-  presso_program_set_base_pressure (program, 40);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 0.5);
-  presso_program_set_ramp_s (program, 0);
-  presso_program_set_duration_min (program, 1);
-  return program;
-}
-
-static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
@@ -700,11 +613,7 @@ fixture_set_up (Fixture       *f,
   g_autoptr(PressoScreening) screening = NULL;
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("presso-ui-a11y-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  f->store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = presso_test_clinic_new ("presso-ui-a11y-XXXXXX", &f->dir, &f->path);
   /* The demo clinic, a little smaller: its staff, rooms, devices, clients and screenings. */
   g_assert_true (presso_demo_fill (f->store, 24, PRESSO_DEMO_SEED, &error));
   g_assert_no_error (error);
@@ -731,7 +640,7 @@ fixture_set_up (Fixture       *f,
   g_assert_true (presso_store_insert_client (f->store, f->client, &error));
   g_assert_no_error (error);
   screening = presso_screening_new (presso_client_get_id (f->client));
-  answer_all_no (screening, f->rules);
+  presso_test_answer_all_no (screening, f->rules);
   g_assert_true (presso_store_insert_screening (f->store, screening, &error));
   g_assert_no_error (error);
   presso_store_set_actor (f->store, NULL);
@@ -739,7 +648,7 @@ fixture_set_up (Fixture       *f,
   f->window = PRESSO_WINDOW (presso_window_new (application, f->store));
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1200, 800);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (spin_until (f, is_mapped, 5000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) is_mapped, 5000));
 
   f->sweeps = g_ptr_array_new_with_free_func ((GDestroyNotify) sweep_free);
 }
@@ -748,7 +657,6 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
   GListModel *toplevels = gtk_window_get_toplevels ();
   GtkWindow *other;
 
@@ -768,19 +676,14 @@ fixture_tear_down (Fixture       *f,
     }
   while (other != NULL);
   gtk_window_destroy (GTK_WINDOW (f->window));
-  spin (100);
+  presso_test_spin (100);
 
   g_clear_pointer (&f->sweeps, g_ptr_array_unref);
   g_clear_object (&f->client);
   g_clear_object (&f->practitioner);
   g_clear_object (&f->rules);
   g_clear_object (&f->store);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  presso_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -808,7 +711,7 @@ sign_in (Fixture *f)
 {
   presso_window_sign_in (f->window, f->practitioner);
   /* Until the staff list's transition is over. */
-  spin (500);
+  presso_test_spin (500);
   g_assert_true (presso_window_get_staff (f->window) == f->practitioner);
 }
 
@@ -839,7 +742,7 @@ test_a11y_clients (Fixture       *f,
   page = clients_page (f);
   presso_window_show_page (f->window, "clients");
   presso_clients_page_show_client (page, f->client);
-  spin (100);
+  presso_test_spin (100);
   g_assert_true (presso_clients_page_get_current (page) != NULL);
   sweep (f->sweeps, "client record", GTK_WIDGET (f->window));
   /* The main menu, new client, the record's Edit and New Screening at least. */
@@ -860,17 +763,17 @@ test_a11y_clients (Fixture       *f,
         g_autofree char *area = g_strdup_printf ("client record, %s %s", cases[i][0], cases[i][1]);
 
         presso_clients_page_show_client (page, client);
-        spin (50);
+        presso_test_spin (50);
         sweep (f->sweeps, g_intern_string (area), GTK_WIDGET (f->window));
       }
     /* Anh's record offers to record the decision. */
     g_assert_cmpuint (sweep_get (f->sweeps, "client record, Anh Nguyễn")->n_images, >=, 4);
     presso_clients_page_show_client (page, f->client);
-    spin (50);
+    presso_test_spin (50);
   }
 
   g_signal_emit_by_name (find (f, "edit_button"), "clicked");
-  spin (100);
+  presso_test_spin (100);
   g_assert_true (presso_clients_page_is_editing (page));
   sweep (f->sweeps, "client editor", GTK_WIDGET (f->window));
   /* The editor's rows, the sex drop-down, the consent switch and the notes. */
@@ -882,13 +785,13 @@ test_a11y_clients (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (presso_find_child_by_id (GTK_WIDGET (presso_clients_page_get_editor (page)), "birth_date_row")),
                          "31/02/1979");
   g_signal_emit_by_name (find (f, "save_button"), "clicked");
-  spin (100);
+  presso_test_spin (100);
   g_assert_true (presso_clients_page_is_editing (page));
   sweep (f->sweeps, "client editor, bad input", GTK_WIDGET (f->window));
 
   /* A search that finds nobody. */
   gtk_widget_activate_action (GTK_WIDGET (presso_clients_page_get_editor (page)), "editor.cancel", NULL);
-  spin (50);
+  presso_test_spin (50);
   if (presso_clients_page_is_editing (page))
     {
       /* Typing to lose: the editor asks first. */
@@ -898,7 +801,7 @@ test_a11y_clients (Fixture       *f,
       gtk_window_destroy (dialog);
     }
   gtk_editable_set_text (GTK_EDITABLE (find (f, "search_entry")), "zzzzqq");
-  spin (600);
+  presso_test_spin (600);
   sweep (f->sweeps, "clients, no results", GTK_WIDGET (f->window));
 
   assert_no_failures (f->sweeps);
@@ -930,7 +833,7 @@ press_named (GtkWidget  *root,
   if (!named_in (root, name, &button))
     g_error ("no widget named %s", name);
   g_signal_emit_by_name (button, "clicked");
-  spin (20);
+  presso_test_spin (20);
 }
 
 /* The screening form as the practitioner opens it from the record, with a relative
@@ -947,7 +850,7 @@ test_a11y_screening (Fixture       *f,
 
   sign_in (f);
   presso_clients_page_show_client (clients_page (f), f->client);
-  spin (100);
+  presso_test_spin (100);
   view = presso_clients_page_get_view (clients_page (f));
   status = presso_find_child_by_id (GTK_WIDGET (view), "screening_status");
   g_assert_nonnull (status);
@@ -955,8 +858,8 @@ test_a11y_screening (Fixture       *f,
   g_assert_nonnull (form);
   gtk_window_set_default_size (form, 1100, 900);
   for (int i = 0; i < 300 && !gtk_widget_get_mapped (GTK_WIDGET (form)); i++)
-    spin (10);
-  spin (100);
+    presso_test_spin (10);
+  presso_test_spin (100);
   page = PRESSO_SCREENING_PAGE (adw_window_get_content (ADW_WINDOW (form)));
   sweep (f->sweeps, "screening form", GTK_WIDGET (form));
   /* The questions and their answers, the date entries, the zone icons. */
@@ -982,7 +885,7 @@ test_a11y_screening (Fixture       *f,
           && !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)))
         press_named (GTK_WIDGET (form), name);
     }
-  spin (100);
+  presso_test_spin (100);
   sweep (f->sweeps, "screening form, every answer yes", GTK_WIDGET (form));
   g_assert_cmpuint (sweep_get (f->sweeps, "screening form, every answer yes")->n_inputs, >,
                     sweep_get (f->sweeps, "screening form")->n_inputs);
@@ -1067,13 +970,13 @@ static void pick_client (Fixture    *f,
 static void
 open_treatment (Fixture *f)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
 
   sign_in (f);
   presso_window_show_page (f->window, "treatment");
   /* A machine with serial ports starts on the first one: take the simulated device. */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (find (f, "device_dropdown")), 0);
-  g_assert_true (spin_until (f, device_ready, 5000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) device_ready, 5000));
   g_assert_true (presso_device_get_simulated (presso_treatment_page_get_device (treatment_page (f))));
   presso_treatment_page_add_program (treatment_page (f), program);
   presso_treatment_page_set_duration_limit (treatment_page (f), 3);
@@ -1094,10 +997,10 @@ test_a11y_treatment (Fixture       *f,
   g_assert_cmpuint (sweep_get (f->sweeps, "treatment, ready")->n_drawings, >=, 2);
 
   g_signal_emit_by_name (find (f, "start_button"), "clicked");
-  g_assert_true (spin_until (f, session_running, 3000));
-  g_assert_true (spin_until (f, graph_has_samples, 4000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_running, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) graph_has_samples, 4000));
   /* The graph's description follows the readings, once a second. */
-  spin (1200);
+  presso_test_spin (1200);
   sweep (f->sweeps, "treatment, running", GTK_WIDGET (f->window));
   {
     g_autofree char *read_out = text_property (find (f, "graph"), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
@@ -1105,8 +1008,8 @@ test_a11y_treatment (Fixture       *f,
     g_assert_nonnull (strstr (read_out, "mmHg"));
   }
 
-  g_assert_true (spin_until (f, session_finished, 15000));
-  spin (100);
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_finished, 15000));
+  presso_test_spin (100);
   sweep (f->sweeps, "treatment, finished", GTK_WIDGET (f->window));
   /* The after-session scores and the notes. */
   g_assert_cmpuint (sweep_get (f->sweeps, "treatment, finished")->n_inputs, >=, 3);
@@ -1114,15 +1017,15 @@ test_a11y_treatment (Fixture       *f,
   /* A second session, vented: the alarm bar. */
   g_signal_emit_by_name (find (f, "save_button"), "clicked");
   g_signal_emit_by_name (find (f, "new_session_button"), "clicked");
-  spin (50);
+  presso_test_spin (50);
   g_signal_emit_by_name (find (f, "start_button"), "clicked");
-  g_assert_true (spin_until (f, session_running, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_running, 3000));
   g_signal_emit_by_name (find (f, "vent_button"), "clicked");
-  g_assert_true (spin_until (f, session_finished, 5000));
-  g_assert_true (spin_until (f, alarm_shown, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_finished, 5000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) alarm_shown, 3000));
   sweep (f->sweeps, "treatment, vented with the alarm shown", GTK_WIDGET (f->window));
   g_signal_emit_by_name (find (f, "acknowledge_button"), "clicked");
-  spin (100);
+  presso_test_spin (100);
 
   gtk_widget_activate_action (GTK_WIDGET (treatment_page (f)), "treatment.edit-programs", NULL);
   editor = wait_for_toplevel (PRESSO_TYPE_PROGRAM_EDITOR);
@@ -1139,9 +1042,9 @@ pick_client (Fixture    *f,
   GtkWidget *search = find (f, "client_search");
 
   gtk_editable_set_text (GTK_EDITABLE (search), text);
-  spin (400);
+  presso_test_spin (400);
   g_signal_emit_by_name (search, "activate");
-  spin (50);
+  presso_test_spin (50);
   g_assert_nonnull (presso_treatment_page_get_client (treatment_page (f)));
 }
 
@@ -1155,7 +1058,7 @@ respond (GtkWindow  *dialog,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), response);
   gtk_window_destroy (dialog);
   g_object_unref (dialog);
-  spin (50);
+  presso_test_spin (50);
 }
 
 static gboolean
@@ -1167,7 +1070,7 @@ refused (Fixture *f)
 static gboolean
 refused_or_asked (Fixture *f)
 {
-  return refused (f) || toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+  return refused (f) || presso_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
 /* The gate's refusal on screen, the question asked before treating on an older screening, and
@@ -1189,7 +1092,7 @@ test_a11y_treatment_dialogs (Fixture       *f,
   g_assert_true (presso_store_insert_client (f->store, client, &error));
   g_assert_no_error (error);
   screening = presso_screening_new (presso_client_get_id (client));
-  answer_all_no (screening, f->rules);
+  presso_test_answer_all_no (screening, f->rules);
   presso_screening_set_screened_at (screening, last_week);
   g_assert_true (presso_store_insert_screening (f->store, screening, &error));
   g_assert_no_error (error);
@@ -1200,10 +1103,10 @@ test_a11y_treatment_dialogs (Fixture       *f,
   pick_client (f, "O'Brien");
   g_signal_emit_by_name (find (f, "start_button"), "clicked");
   /* Screened before today: asked first whether anything changed. */
-  g_assert_true (spin_until (f, refused_or_asked, 3000));
-  if ((dialog = toplevel_of_type (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) refused_or_asked, 3000));
+  if ((dialog = presso_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL)
     respond (dialog, "unchanged");
-  g_assert_true (spin_until (f, refused, 3000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) refused, 3000));
   g_assert_true (gtk_widget_get_visible (find (f, "refusal_box")));
   sweep (f->sweeps, "treatment, refused", GTK_WIDGET (f->window));
 
@@ -1212,13 +1115,13 @@ test_a11y_treatment_dialogs (Fixture       *f,
   dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   sweep (f->sweeps, "screening confirmation dialog", GTK_WIDGET (dialog));
   respond (dialog, "unchanged");
-  g_assert_true (spin_until (f, session_running, 4000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_running, 4000));
 
   g_signal_emit_by_name (find (f, "stop_button"), "clicked");
   dialog = wait_for_toplevel (ADW_TYPE_MESSAGE_DIALOG);
   sweep (f->sweeps, "stop confirmation dialog", GTK_WIDGET (dialog));
   respond (dialog, "stop");
-  g_assert_true (spin_until (f, session_finished, 8000));
+  g_assert_true (presso_test_spin_until (f, (PressoTestCondition) session_finished, 8000));
 
   assert_no_failures (f->sweeps);
 }
@@ -1230,7 +1133,7 @@ record_session (Fixture *f,
                 double   weight_before,
                 double   weight_after)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSessionRecord) record = NULL;
   PressoTraceRecorder *recorder;
   PressoSessionEvent event = { PRESSO_SESSION_EVENT_COMMAND, 0, NULL, 0, 0, 0, 0, (char *) "Start" };
@@ -1293,15 +1196,15 @@ test_a11y_history (Fixture       *f,
   history = PRESSO_HISTORY_PAGE (presso_window_get_page (f->window, "history"));
   g_assert_nonnull (history);
   presso_window_show_page (f->window, "history");
-  spin (100);
+  presso_test_spin (100);
   sweep (f->sweeps, "history, no client", GTK_WIDGET (f->window));
   presso_history_page_set_client (history, f->client);
   g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 2);
-  spin (100);
+  presso_test_spin (100);
   sweep (f->sweeps, "history, sessions listed", GTK_WIDGET (f->window));
   g_assert_true (presso_history_page_open_session (history, id, &error));
   g_assert_no_error (error);
-  spin (200);
+  presso_test_spin (200);
   sweep (f->sweeps, "history", GTK_WIDGET (f->window));
   /* The replayed pressure graph and the weight chart. */
   g_assert_cmpuint (sweep_get (f->sweeps, "history")->n_drawings, >=, 2);
@@ -1441,7 +1344,7 @@ test_a11y_checks (void)
   gtk_widget_set_visible (hidden, FALSE);
   gtk_box_append (GTK_BOX (box), hidden);
   gtk_window_present (GTK_WINDOW (window));
-  spin (50);
+  presso_test_spin (50);
 
   sweep (sweeps, "faults", window);
   one = sweep_get (sweeps, "faults");
@@ -1480,15 +1383,7 @@ main (int   argc,
   application = presso_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (application), NULL, &error));
   g_assert_no_error (error);
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    presso_ui_ensure_resources ();
-    gtk_css_provider_load_from_resource (provider, "/io/github/presso/Presso/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  presso_test_load_style ();
 
   g_test_add_func ("/presso/ui/a11y/checks", test_a11y_checks);
   g_test_add ("/presso/ui/a11y/clients", Fixture, NULL,

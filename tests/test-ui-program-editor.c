@@ -18,6 +18,7 @@
 #include "presso-application.h"
 #include "presso-program-editor.h"
 #include "presso-store-session.h"
+#include "presso-test-gui.h"
 #include "presso-ui-util.h"
 
 typedef struct
@@ -29,43 +30,11 @@ typedef struct
   guint                n_changed;
 } Fixture;
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
 static GtkWidget *
 find (Fixture    *f,
       const char *id)
 {
-  GtkWidget *widget = presso_find_child_by_id (GTK_WIDGET (f->editor), id);
-
-  if (widget == NULL)
-    g_error ("no widget with id %s in the program editor", id);
-  return widget;
-}
-
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return presso_test_find (GTK_WIDGET (f->editor), id);
 }
 
 static GtkWidget *
@@ -74,7 +43,7 @@ chamber (Fixture    *f,
          guint       n)
 {
   g_autofree char *name = g_strdup_printf ("chamber-%s-%u", what, n);
-  GtkWidget *widget = find_named (GTK_WIDGET (f->editor), name);
+  GtkWidget *widget = presso_test_find_named (GTK_WIDGET (f->editor), name);
 
   if (widget == NULL)
     g_error ("no %s", name);
@@ -100,19 +69,12 @@ static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("presso-ui-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  f->store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
-
+  f->store = presso_test_clinic_new ("presso-ui-XXXXXX", &f->dir, &f->path);
   f->editor = PRESSO_PROGRAM_EDITOR (presso_program_editor_new (f->store));
   g_signal_connect (f->editor, "programs-changed", G_CALLBACK (on_programs_changed_cb), f);
   gtk_window_set_default_size (GTK_WINDOW (f->editor), 900, 1400);
   gtk_window_present (GTK_WINDOW (f->editor));
-  spin (100);
+  presso_test_spin (100);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->editor)));
 }
 
@@ -120,45 +82,21 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
   gtk_window_destroy (GTK_WINDOW (f->editor));
-  spin (50);
+  presso_test_spin (50);
   g_clear_object (&f->store);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  presso_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
 
+/* The editor once what was just done has settled. */
 static void
 screenshot (GtkWidget  *widget,
             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  spin (200);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  presso_test_spin (200);
+  presso_test_save_screenshot (widget, name);
 }
 
 static GListModel *
@@ -258,7 +196,7 @@ test_create (Fixture       *f,
 
   /* Save is refused, nothing is stored, the field at fault has the focus */
   click (save);
-  spin (50);
+  presso_test_spin (50);
   none = stored_programs (f);
   g_assert_cmpuint (g_list_model_get_n_items (none), ==, 0);
   g_assert_true (has_focus_in (f, "base_spin"));
@@ -271,7 +209,7 @@ test_create (Fixture       *f,
   g_assert_false (gtk_widget_get_visible (find (f, "chamber_problem")));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (chamber (f, "target", 6))), ==, "20");
   click (save);
-  spin (50);
+  presso_test_spin (50);
   g_assert_cmpuint (f->n_changed, ==, 1);
 
   stored = only_program (f);
@@ -317,7 +255,7 @@ test_skip_and_version (Fixture       *f,
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (chamber (f, "target", 5))), ==, "35");
 
   click (find (f, "save_button"));
-  spin (50);
+  presso_test_spin (50);
   second = only_program (f);
   g_assert_cmpuint (presso_program_get_skip_mask (second), ==, 1u << 2);
   g_assert_cmpuint (presso_program_get_boost_mask (second), ==, 1u << 4);
@@ -391,7 +329,7 @@ test_conflict (Fixture       *f,
   set_spin (f, "base_spin", 40);
   g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   click (find (f, "save_button"));
-  spin (50);
+  presso_test_spin (50);
 
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (find (f, "conflict_label"))),
@@ -415,13 +353,13 @@ test_archive_undo (Fixture       *f,
   type_program (f, 45);
   g_assert_true (presso_program_editor_save (f->editor));
   click (find (f, "archive_button"));
-  spin (50);
+  presso_test_spin (50);
   left = stored_programs (f);
   g_assert_cmpuint (g_list_model_get_n_items (left), ==, 0);
   g_assert_cmpuint (f->n_changed, ==, 2);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->editor), "editor.undo-archive", NULL));
-  spin (50);
+  presso_test_spin (50);
   back = only_program (f);
   g_assert_cmpstr (presso_program_get_name (back), ==, "Calm legs");
   g_assert_false (presso_program_get_archived (back));
@@ -443,19 +381,19 @@ test_preset_duplicate (Fixture       *f,
   g_assert_nonnull (row);
   g_assert_true (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "presso-preset")));
   gtk_list_box_select_row (list, row);
-  spin (50);
+  presso_test_spin (50);
   g_assert_false (gtk_widget_get_visible (find (f, "save_button")));
   g_assert_true (gtk_widget_get_visible (find (f, "readonly_label")));
   g_assert_false (presso_program_editor_save (f->editor));
   screenshot (GTK_WIDGET (f->editor), "program-editor-preset.png");
 
   click (find (f, "duplicate_button"));
-  spin (50);
+  presso_test_spin (50);
   g_assert_true (gtk_widget_get_visible (find (f, "save_button")));
   name = g_strdup_printf ("%s (copy)", presso_program_get_name (preset));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (f, "name_row"))), ==, name);
   click (find (f, "save_button"));
-  spin (50);
+  presso_test_spin (50);
   stored = only_program (f);
   g_assert_cmpstr (presso_program_get_name (stored), ==, name);
   g_assert_cmpuint (presso_program_get_base_pressure (stored), ==, presso_program_get_base_pressure (preset));
@@ -474,17 +412,6 @@ test_preset_duplicate (Fixture       *f,
   gtk_editable_set_text (GTK_EDITABLE (find (f, "name_row")), "Another name");
   g_assert_false (gtk_widget_get_visible (find (f, "name_problem")));
   g_assert_cmpuint (presso_program_get_mode (stored), ==, presso_program_get_mode (preset));
-}
-
-static AdwMessageDialog *
-message_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
 }
 
 /* As a click on the dialog's button: the answer, then the dialog goes away. */
@@ -515,31 +442,31 @@ test_unsaved (Fixture       *f,
   /* a change not saved: opening another program asks first, and keeps the typing */
   set_spin (f, "base_spin", 50);
   gtk_list_box_select_row (list, preset);
-  spin (50);
-  dialog = message_dialog ();
+  presso_test_spin (50);
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_true (gtk_list_box_get_selected_row (list) == mine);
   respond (dialog, "keep");
-  spin (50);
+  presso_test_spin (50);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (f, "base_spin"))), ==, 50);
 
   /* closing asks too */
   gtk_window_close (GTK_WINDOW (f->editor));
-  spin (50);
+  presso_test_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->editor)));
-  dialog = message_dialog ();
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   respond (dialog, "keep");
-  spin (50);
+  presso_test_spin (50);
 
   /* discarding opens the other program */
   gtk_list_box_select_row (list, preset);
-  spin (50);
-  respond (message_dialog (), "discard");
-  spin (50);
+  presso_test_spin (50);
+  respond (presso_test_message_dialog (), "discard");
+  presso_test_spin (50);
   g_assert_true (gtk_list_box_get_selected_row (list) == preset);
   g_assert_true (gtk_widget_get_visible (find (f, "readonly_label")));
-  g_assert_null (message_dialog ());
+  g_assert_null (presso_test_message_dialog ());
   {
     g_autoptr(PressoProgram) stored = only_program (f);
 
@@ -572,7 +499,7 @@ test_screenshots (Fixture       *f,
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
   gtk_window_set_default_size (GTK_WINDOW (f->editor), 360, 900);
-  spin (300);
+  presso_test_spin (300);
   g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (find (f, "leaflet"))));
   {
     g_autoptr(PressoProgram) stored = only_program (f);
@@ -597,15 +524,7 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE,
                 "gtk-enable-animations", FALSE, NULL);
 
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    presso_ui_ensure_resources ();
-    gtk_css_provider_load_from_resource (provider, "/io/github/presso/Presso/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  presso_test_load_style ();
 
   g_test_add ("/presso/ui/program-editor/create", Fixture, NULL,
               fixture_set_up, test_create, fixture_tear_down);

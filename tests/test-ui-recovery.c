@@ -19,6 +19,7 @@
 #include "presso-history-page.h"
 #include "presso-store-private.h"
 #include "presso-store-session.h"
+#include "presso-test-gui.h"
 #include "presso-window.h"
 
 typedef struct
@@ -31,57 +32,15 @@ typedef struct
   char         *program_name;
 } Fixture;
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static AdwMessageDialog *
-message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static AdwMessageDialog *
 wait_for_dialog (guint timeout_ms)
 {
   gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
 
-  while (message_dialog () == NULL && g_get_monotonic_time () < end)
+  while (presso_test_message_dialog () == NULL && g_get_monotonic_time () < end)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (1000);
-  return message_dialog ();
-}
-
-static GtkWidget *
-find_button (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return presso_test_message_dialog ();
 }
 
 /* Clicks the dialog's button as a user would (the dialog then closes itself). */
@@ -89,11 +48,11 @@ static void
 click_response (AdwMessageDialog *dialog,
                 const char       *label)
 {
-  GtkWidget *button = find_button (GTK_WIDGET (dialog), label);
+  GtkWidget *button = presso_test_find_button (GTK_WIDGET (dialog), label);
 
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  spin (200);
+  presso_test_spin (200);
 }
 
 /* What a previous Presso left behind: a session started, 4.3 s of its trace flushed, then the
@@ -111,11 +70,7 @@ fixture_set_up (Fixture       *f,
   g_autofree char *sql = NULL;
   double p[4] = { 30, 35, 40, 45 };
 
-  f->dir = g_dir_make_tmp ("presso-recovery-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  store = presso_test_clinic_new ("presso-recovery-XXXXXX", &f->dir, &f->path);
 
   staff = presso_staff_new ("Claire Martin", PRESSO_ROLE_PRACTITIONER);
   g_assert_true (presso_store_insert_staff (store, staff, &error));
@@ -153,18 +108,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-  AdwMessageDialog *dialog;
-
-  while ((dialog = message_dialog ()) != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (f->path, suffixes[i], NULL);
-      g_remove (file);
-    }
-  g_rmdir (f->dir);
+  presso_test_close_dialogs ();
+  presso_test_spin (50);
+  presso_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
   g_free (f->program_name);
@@ -183,7 +129,7 @@ start_presso (Fixture      *f,
   window = PRESSO_WINDOW (presso_window_new (NULL, *store));
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
-  spin (100);
+  presso_test_spin (100);
   return window;
 }
 
@@ -221,7 +167,7 @@ test_recovery_shown_once (Fixture       *f,
   g_assert_cmpint (presso_session_record_get_duration_ms (record), ==, 4300);
 
   /* ...but nothing is said over the staff list, before anyone has signed in. */
-  g_assert_null (message_dialog ());
+  g_assert_null (presso_test_message_dialog ());
 
   sign_in (f, store, window);
   dialog = wait_for_dialog (3000);
@@ -255,25 +201,25 @@ test_recovery_shown_once (Fixture       *f,
   g_assert_nonnull (presso_history_page_get_client (history));
   g_assert_cmpint (presso_client_get_id (presso_history_page_get_client (history)), ==, f->client_id);
   g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 1);
-  g_assert_null (message_dialog ());
+  g_assert_null (presso_test_message_dialog ());
 
   /* Switching user in the same run says nothing again. */
   presso_window_switch_user (window);
   sign_in (f, store, window);
-  spin (300);
-  g_assert_null (message_dialog ());
+  presso_test_spin (300);
+  g_assert_null (presso_test_message_dialog ());
 
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  presso_test_spin (50);
   g_clear_object (&store);
 
   /* Nor does the next start: the session is no longer running. */
   window = start_presso (f, &store);
   sign_in (f, store, window);
-  spin (300);
-  g_assert_null (message_dialog ());
+  presso_test_spin (300);
+  g_assert_null (presso_test_message_dialog ());
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  presso_test_spin (50);
 }
 
 /* The front desk is told too, and offered the client's record rather than the clinical
@@ -304,7 +250,7 @@ test_recovery_receptionist (Fixture       *f,
   g_assert_cmpint (presso_client_get_id (presso_clients_page_get_current (PRESSO_CLIENTS_PAGE (clients))),
                    ==, f->client_id);
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  presso_test_spin (50);
 }
 
 /* Signed in before the window shows (presso --staff ID): told once the window is on screen. */
@@ -321,16 +267,16 @@ test_recovery_signed_in_first (Fixture       *f,
   g_assert_no_error (error);
   window = PRESSO_WINDOW (presso_window_new (NULL, store));
   sign_in (f, store, window);
-  g_assert_null (message_dialog ());
+  g_assert_null (presso_test_message_dialog ());
   gtk_window_present (GTK_WINDOW (window));
   dialog = wait_for_dialog (3000);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (window)));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Dupont Hélène"));
   click_response (dialog, "_Close");
-  g_assert_null (message_dialog ());
+  g_assert_null (presso_test_message_dialog ());
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (50);
+  presso_test_spin (50);
 }
 
 int

@@ -22,6 +22,7 @@
 #include "presso-screening-page.h"
 #include "presso-screening-status-group.h"
 #include "presso-store-screening.h"
+#include "presso-test-gui.h"
 #include "presso-ui-util.h"
 #include "presso-window.h"
 
@@ -43,39 +44,11 @@ typedef struct
 
 /* Helpers */
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-}
-
-static GtkWidget *
-find_named_in (GtkWidget  *root,
-               const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named_in (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 named (Fixture    *f,
        const char *name)
 {
-  GtkWidget *widget = find_named_in (GTK_WIDGET (f->window), name);
+  GtkWidget *widget = presso_test_find_named (GTK_WIDGET (f->window), name);
 
   if (widget == NULL)
     g_error ("no widget named %s", name);
@@ -86,7 +59,7 @@ static gboolean
 has_named (Fixture    *f,
            const char *name)
 {
-  return find_named_in (GTK_WIDGET (f->window), name) != NULL;
+  return presso_test_find_named (GTK_WIDGET (f->window), name) != NULL;
 }
 
 static PressoScreeningPage *
@@ -153,22 +126,6 @@ message_of (Fixture    *f,
   return gtk_widget_get_visible (label) ? gtk_label_get_label (GTK_LABEL (label)) : NULL;
 }
 
-/* The open AdwMessageDialog, if any. */
-static AdwMessageDialog *
-message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 /* What a click on a response button does: the response, then the dialog goes. */
 static void
 respond (AdwMessageDialog *dialog,
@@ -180,41 +137,7 @@ respond (AdwMessageDialog *dialog,
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_object_unref (dialog);
-  spin (20);
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  /* The paintable shows the widget's last drawn frame: wait for one after the last change. */
-  for (int i = 0; i < 40 && node == NULL; i++)
-    {
-      g_autoptr(GdkPaintable) paintable = NULL;
-      GtkSnapshot *snapshot;
-
-      spin (50);
-      g_assert_true (gtk_widget_get_mapped (widget));
-      width = gtk_widget_get_width (widget);
-      height = gtk_widget_get_height (widget);
-      if (width <= 0 || height <= 0)
-        continue;   /* a layout is pending (a loaded machine): the next frame has one */
-      paintable = gtk_widget_paintable_new (widget);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  presso_test_spin (20);
 }
 
 /* The form's window closes once the dialog or signal that closed it is over. */
@@ -222,7 +145,7 @@ static void
 wait_closed (Fixture *f)
 {
   for (int i = 0; i < 300 && f->window != NULL; i++)
-    spin (10);
+    presso_test_spin (10);
   g_assert_null (f->window);
 }
 
@@ -248,9 +171,9 @@ open_form (Fixture         *f,
   g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
   gtk_window_set_default_size (f->window, width, height);
   for (int i = 0; i < 500 && !gtk_widget_get_mapped (GTK_WIDGET (f->window)); i++)
-    spin (10);
+    presso_test_spin (10);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (f->window)));
-  spin (50);
+  presso_test_spin (50);
 }
 
 /* Answers every question "no" (or "none"), the way a healthy client's screening goes. */
@@ -328,11 +251,7 @@ fixture_set_up (Fixture       *f,
   f->rules = presso_screening_rules_new_from_file (rules_path, &error);
   g_assert_no_error (error);
 
-  f->dir = g_dir_make_tmp ("presso-ui-screening-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "clinic.db", NULL);
-  f->store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = presso_test_clinic_new ("presso-ui-screening-XXXXXX", &f->dir, &f->path);
 
   f->claire = presso_staff_new ("Claire Martin", PRESSO_ROLE_PRACTITIONER);
   f->paul = presso_staff_new ("Paul Leroy", PRESSO_ROLE_RECEPTIONIST);
@@ -353,13 +272,10 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  AdwMessageDialog *dialog;
-
-  while ((dialog = message_dialog ()) != NULL)
-    gtk_window_destroy (GTK_WINDOW (dialog));
+  presso_test_close_dialogs ();
   if (f->window != NULL)
     gtk_window_destroy (f->window);
-  spin (50);
+  presso_test_spin (50);
   g_clear_object (&f->saved);
   g_clear_pointer (&f->confirmation, presso_screening_confirmation_free);
   g_clear_error (&f->confirm_error);
@@ -369,19 +285,8 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->rules);
   g_clear_object (&f->store);
   /* A window's last references (and so the database) may go a little after it is destroyed. */
-  spin (50);
-  {
-    g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (f->dir, name, NULL);
-
-        g_remove (file);
-      }
-  }
-  g_assert_cmpint (g_rmdir (f->dir), ==, 0);
+  presso_test_spin (50);
+  g_assert_true (presso_test_remove_tree (f->dir));
   g_free (f->path);
   g_free (f->dir);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -449,7 +354,7 @@ test_form_layout (Fixture       *f,
   assert_zone (f, "legs", "Cleared", "emblem-ok-symbolic");
   assert_zone (f, "arms", "Cleared", "emblem-ok-symbolic");
   assert_zone (f, "abdomen", "Cleared", "emblem-ok-symbolic");
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-cleared.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-cleared.png");
 }
 
 static void
@@ -472,8 +377,8 @@ test_form_verdicts (Fixture       *f,
   assert_zone (f, "abdomen", "Contraindicated", "process-stop-symbolic");
   g_assert_false (has_named (f, "decide-venous-thrombosis-legs"));
   g_assert_false (presso_screening_page_open_decision (page (f), "venous-thrombosis", PRESSO_ZONE_LEGS));
-  g_assert_null (message_dialog ());
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-thrombosis.png");
+  g_assert_null (presso_test_message_dialog ());
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-thrombosis.png");
   press (f, "venous-thrombosis-no");
 
   /* Pregnancy: boots and sleeves yes, the belt no. */
@@ -491,27 +396,27 @@ test_form_verdicts (Fixture       *f,
   assert_zone (f, "arms", "Cleared", "emblem-ok-symbolic");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (named (f, "zone-legs-cap"))), ==,
                    "Pressure limited to 40 mmHg");
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-decision-needed.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-decision-needed.png");
 
   /* Record Decision: the reason is required, the letter's date must be a date. */
   press (f, "decide-neuropathy-legs");
-  spin (50);
-  dialog = message_dialog ();
+  presso_test_spin (50);
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
-  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-reason")),
+  gtk_editable_set_text (GTK_EDITABLE (presso_test_find_named (GTK_WIDGET (dialog), "decision-reason")),
                          "Monofilament test normal on both feet; the client reports pressure well.");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "record"));
-  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-letter")),
+  gtk_editable_set_text (GTK_EDITABLE (presso_test_find_named (GTK_WIDGET (dialog), "decision-letter")),
                          "31/02/2026");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
-  g_assert_true (gtk_widget_get_visible (find_named_in (GTK_WIDGET (dialog), "decision-message")));
-  save_screenshot (GTK_WIDGET (dialog), "ui-screening-decision-dialog.png");
-  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-letter")),
+  g_assert_true (gtk_widget_get_visible (presso_test_find_named (GTK_WIDGET (dialog), "decision-message")));
+  presso_test_save_screenshot (GTK_WIDGET (dialog), "ui-screening-decision-dialog.png");
+  gtk_editable_set_text (GTK_EDITABLE (presso_test_find_named (GTK_WIDGET (dialog), "decision-letter")),
                          "20/11/2026");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "record"));
   respond (dialog, "record");
-  spin (50);
+  presso_test_spin (50);
 
   /* Decided: the legs are cleared, the cap stays, and the decision is Claire's. */
   assert_zone (f, "legs", "Cleared", "emblem-ok-symbolic");
@@ -557,7 +462,7 @@ test_form_verdicts (Fixture       *f,
     open_form (f, stored, 1200, 900);
     g_assert_true (g_str_has_prefix (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (presso_find_child_by_id (GTK_WIDGET (page (f)), "intro_group"))),
                                      "These answers come from version 1, "));
-    save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-new-version.png");
+    presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-new-version.png");
     g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (named (f, "neuropathy-legs"))));
     g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (named (f, "cardiac-no"))));
     g_assert_false (has_named (f, "missing-label"));
@@ -590,7 +495,7 @@ test_form_validation (Fixture       *f,
   gtk_test_accessible_assert_state (GTK_ACCESSIBLE (named (f, "ankle-brachial-index-entry-0")),
                                     GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
   g_assert_null (presso_screening_get_answer (screening, "ankle-brachial-index"));
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-bad-number.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-bad-number.png");
 
   /* Save refuses while an answer is not valid. */
   g_assert_false (presso_screening_page_save (page (f), &error));
@@ -653,7 +558,7 @@ test_form_validation (Fixture       *f,
     g_assert_null (message_of (f, "antibiotics-started"));
     assert_zone (f, "legs", "Contraindicated", "process-stop-symbolic");
   }
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-infection.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-infection.png");
 }
 
 static void
@@ -760,19 +665,19 @@ test_form_cancel (Fixture       *f,
   open_form (f, NULL, 1000, 700);
   press (f, "cardiac-no");
   presso_screening_page_cancel (page (f));
-  spin (50);
-  dialog = message_dialog ();
+  presso_test_spin (50);
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   respond (dialog, "keep");
-  spin (50);
+  presso_test_spin (50);
   g_assert_nonnull (f->window);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (named (f, "cardiac-no"))));
 
   /* Closing the window asks the same. */
   gtk_window_close (f->window);
-  spin (50);
+  presso_test_spin (50);
   g_assert_nonnull (f->window);
-  dialog = message_dialog ();
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   respond (dialog, "discard");
   wait_closed (f);
@@ -808,13 +713,13 @@ test_screenshots (Fixture       *f,
   press (f, "neuropathy-legs");
   press (f, "neuropathy-arms");
   type (f, "ankle-brachial-index-entry-0", "0.7");
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-light.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-light.png");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  spin (100);
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-dark.png");
+  presso_test_spin (100);
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-dark.png");
   gtk_window_destroy (f->window);
-  spin (50);
+  presso_test_spin (50);
 
   /* Narrow: the result folds away behind a header button; the strip keeps every zone shown. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
@@ -823,12 +728,12 @@ test_screenshots (Fixture       *f,
   press (f, "pregnancy-yes");
   press (f, "neuropathy-legs");
   type (f, "ankle-brachial-index-entry-0", "abc");
-  spin (100);
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-narrow.png");
+  presso_test_spin (100);
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-narrow.png");
   if (adw_flap_get_folded (ADW_FLAP (presso_find_child_by_id (GTK_WIDGET (page (f)), "flap"))))
     {
       adw_flap_set_reveal_flap (ADW_FLAP (presso_find_child_by_id (GTK_WIDGET (page (f)), "flap")), TRUE);
-      save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-narrow-result.png");
+      presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-narrow-result.png");
     }
 }
 
@@ -894,9 +799,9 @@ status_window (Fixture                     *f,
   gtk_window_set_default_size (GTK_WINDOW (window), 700, 640);
   gtk_window_present (GTK_WINDOW (window));
   for (int i = 0; i < 500 && !gtk_widget_get_mapped (window); i++)
-    spin (10);
+    presso_test_spin (10);
   g_assert_true (gtk_widget_get_mapped (window));
-  spin (50);
+  presso_test_spin (50);
   *out = PRESSO_SCREENING_STATUS_GROUP (status);
   return GTK_WINDOW (window);
 }
@@ -997,7 +902,7 @@ test_status (Fixture       *f,
   g_assert_cmpstr (adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (presso_find_child_by_id (GTK_WIDGET (status), "screening_history_row"))),
                    ==, "2 versions");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (presso_find_child_by_id (GTK_WIDGET (status), "screening_history_row")), TRUE);
-  save_screenshot (GTK_WIDGET (window), "ui-screening-status-practitioner.png");
+  presso_test_save_screenshot (GTK_WIDGET (window), "ui-screening-status-practitioner.png");
   {
     g_autoptr(GString) text = g_string_new (NULL);
 
@@ -1029,7 +934,7 @@ test_status (Fixture       *f,
     for (guint i = 0; i < presso_screening_rules_get_n_items (f->rules); i++)
       g_assert_null (strstr (text->str, presso_screening_item_get_question (presso_screening_rules_get_item (f->rules, i))));
   }
-  save_screenshot (GTK_WIDGET (window), "ui-screening-status-receptionist.png");
+  presso_test_save_screenshot (GTK_WIDGET (window), "ui-screening-status-receptionist.png");
 
   /* Health details changed after the screening: needs review, for everyone. */
   presso_store_set_actor (f->store, f->claire);
@@ -1098,10 +1003,10 @@ test_status_decision (Fixture       *f,
                    "Needs a practitioner’s decision, at 40 mmHg at most");
   g_assert_true (gtk_widget_get_visible (button));
   g_assert_false (shown (status, "screening_arms_decide_button"));
-  save_screenshot (GTK_WIDGET (window), "ui-screening-status-decision.png");
+  presso_test_save_screenshot (GTK_WIDGET (window), "ui-screening-status-decision.png");
   /* The record pane of a narrow window. */
   gtk_window_set_default_size (window, 400, 640);
-  save_screenshot (GTK_WIDGET (window), "ui-screening-status-narrow.png");
+  presso_test_save_screenshot (GTK_WIDGET (window), "ui-screening-status-narrow.png");
   gtk_window_set_default_size (window, 700, 640);
 
   /* The front desk never gets the button. */
@@ -1113,13 +1018,13 @@ test_status_decision (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (button));
 
   g_signal_emit_by_name (button, "clicked");
-  spin (50);
-  dialog = message_dialog ();
+  presso_test_spin (50);
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "record"));
-  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-reason")),
+  gtk_editable_set_text (GTK_EDITABLE (presso_test_find_named (GTK_WIDGET (dialog), "decision-reason")),
                          "Sensation tested by the GP: normal.");
-  gtk_editable_set_text (GTK_EDITABLE (find_named_in (GTK_WIDGET (dialog), "decision-letter")),
+  gtk_editable_set_text (GTK_EDITABLE (presso_test_find_named (GTK_WIDGET (dialog), "decision-letter")),
                          "18/11/2026");
   respond (dialog, "record");
 
@@ -1152,7 +1057,7 @@ test_status_new_screening (Fixture       *f,
   f->window = presso_screening_status_group_new_screening (status);
   g_assert_nonnull (f->window);
   g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
-  spin (100);
+  presso_test_spin (100);
   answer_all_no (f);
   press (f, "fracture-arms");
   g_assert_true (presso_screening_page_save (page (f), &error));
@@ -1242,10 +1147,10 @@ test_demo_clinic (Fixture       *f,
         g_assert_cmpstr (row_subtitle (status, "screening_abdomen_row"), ==, cases[i].abdomen);
       g_assert_true (shown (status, "screening_legs_decide_button") == cases[i].decide_legs);
       if (g_str_equal (cases[i].first, "Siobhan"))
-        save_screenshot (GTK_WIDGET (window), "ui-screening-status-demo-thrombosis.png");
+        presso_test_save_screenshot (GTK_WIDGET (window), "ui-screening-status-demo-thrombosis.png");
     }
   gtk_window_destroy (window);
-  spin (50);
+  presso_test_spin (50);
   g_clear_object (&demo);
   {
     const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
@@ -1358,7 +1263,7 @@ test_form_clinic_question (Fixture       *f,
   press (f, "varicose-surgery-yes");
   assert_zone (f, "legs", "Contraindicated", "process-stop-symbolic");
   assert_zone (f, "arms", "Cleared", "emblem-ok-symbolic");
-  save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-clinic-question.png");
+  presso_test_save_screenshot (GTK_WIDGET (f->window), "ui-screening-form-clinic-question.png");
 
   g_assert_cmpint (g_remove (file), ==, 0);
   g_rmdir (folder);
@@ -1377,7 +1282,7 @@ test_client_record (Fixture       *f,
   gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
   gtk_window_present (GTK_WINDOW (window));
   for (int i = 0; i < 500 && !gtk_widget_get_mapped (window); i++)
-    spin (10);
+    presso_test_spin (10);
   presso_window_sign_in (PRESSO_WINDOW (window), f->claire);
   view = GTK_WIDGET (presso_clients_page_get_view (PRESSO_CLIENTS_PAGE (presso_window_get_page (PRESSO_WINDOW (window), "clients"))));
   g_assert_nonnull (view);
@@ -1392,7 +1297,7 @@ test_client_record (Fixture       *f,
   /* The receptionist signs in on the same window: at once the validity, nothing else. */
   presso_window_switch_user (PRESSO_WINDOW (window));
   presso_window_sign_in (PRESSO_WINDOW (window), f->paul);
-  spin (50);
+  presso_test_spin (50);
   g_assert_cmpstr (row_title (PRESSO_SCREENING_STATUS_GROUP (status), "screening_status_row"), ==, "Screening valid");
   g_assert_false (shown (PRESSO_SCREENING_STATUS_GROUP (status), "screening_abdomen_row"));
   g_assert_false (shown (PRESSO_SCREENING_STATUS_GROUP (status), "screening_history_row"));
@@ -1423,21 +1328,21 @@ ask_and_answer (Fixture         *f,
   AdwMessageDialog *dialog;
 
   /* The last question's dialog is gone first. */
-  for (int i = 0; i < 200 && message_dialog () != NULL; i++)
-    spin (10);
-  g_assert_null (message_dialog ());
+  for (int i = 0; i < 200 && presso_test_message_dialog () != NULL; i++)
+    presso_test_spin (10);
+  g_assert_null (presso_test_message_dialog ());
   f->confirm_done = FALSE;
   presso_screening_confirm_changes (NULL, f->store, screening, NULL, on_confirmed_cb, f);
-  spin (50);
-  dialog = message_dialog ();
+  presso_test_spin (50);
+  dialog = presso_test_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_true (adw_message_dialog_has_response (dialog, "unchanged"));
   g_assert_true (adw_message_dialog_has_response (dialog, "changed"));
   if (g_str_equal (response, "unchanged"))
-    save_screenshot (GTK_WIDGET (dialog), "ui-screening-confirm-dialog.png");
+    presso_test_save_screenshot (GTK_WIDGET (dialog), "ui-screening-confirm-dialog.png");
   respond (dialog, response);
   for (int i = 0; i < 200 && !f->confirm_done; i++)
-    spin (10);
+    presso_test_spin (10);
   g_assert_true (f->confirm_done);
 }
 
@@ -1484,15 +1389,15 @@ test_confirm (Fixture       *f,
 
     f->confirm_done = FALSE;
     presso_screening_confirm_changes (NULL, f->store, screening, cancellable, on_confirmed_cb, f);
-    spin (50);
-    g_assert_nonnull (message_dialog ());
+    presso_test_spin (50);
+    g_assert_nonnull (presso_test_message_dialog ());
     g_cancellable_cancel (cancellable);
     for (int i = 0; i < 200 && !f->confirm_done; i++)
-      spin (10);
+      presso_test_spin (10);
     g_assert_true (f->confirm_done);
     g_assert_error (f->confirm_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-    spin (50);
-    g_assert_null (message_dialog ());
+    presso_test_spin (50);
+    g_assert_null (presso_test_message_dialog ());
   }
 }
 
@@ -1514,16 +1419,7 @@ main (int   argc,
   adw_init ();
   /* Expanders and the folded result appear at once: screenshots show the end state. */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-
-  {
-    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
-
-    presso_ui_ensure_resources ();
-    gtk_css_provider_load_from_resource (provider, "/io/github/presso/Presso/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (provider),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  presso_test_load_style ();
 
   g_test_add ("/presso/ui/screening/form-layout", Fixture, NULL,
               fixture_set_up, test_form_layout, fixture_tear_down);

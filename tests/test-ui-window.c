@@ -18,6 +18,7 @@
 #include "presso-application.h"
 #include "presso-preferences-window.h"
 #include "presso-store.h"
+#include "presso-test-gui.h"
 #include "presso-ui-util.h"
 #include "presso-window.h"
 
@@ -532,24 +533,6 @@ test_window_size_remembered (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 /* Started where its settings schema cannot be found (a build run by hand), presso says so
  * and how to run it, instead of aborting with a trace. */
 static void
@@ -606,7 +589,7 @@ main (int   argc,
   g_test_add_func ("/presso/ui/window/no-schema", test_window_no_schema);
 
   status = g_test_run ();
-  remove_tree (tmp_dir);
+  presso_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

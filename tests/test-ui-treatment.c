@@ -664,6 +664,26 @@ test_treatment_session (Fixture       *f,
     assert_in_window (f, "pause_button");
     assert_in_window (f, "stop_button");
   }
+  /* At the narrowest the window allows, the vent, Pause and Stop are still whole on screen. */
+  {
+    int minimum;
+
+    gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
+    gtk_window_set_default_size (GTK_WINDOW (f->window), MAX (minimum, 560), 500);
+    spin (400);
+    save_screenshot (f, "ui-treatment-running-narrow.png");
+    assert_in_window (f, "vent_button");
+    g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
+    assert_in_window (f, "pause_button");
+    assert_in_window (f, "stop_button");
+    g_assert_cmpint (gtk_widget_get_width (find (f, "graph")), >=, 120);
+    /* the status and the graph's column whole too */
+    assert_in_window (f, "session_state_label");
+    assert_in_window (f, "window_session_button");
+    assert_in_window (f, "garment_view");
+    gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
+    spin (400);
+  }
 
   /* Pause and resume. */
   click (f, "pause_button");

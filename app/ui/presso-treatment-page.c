@@ -991,6 +991,9 @@ update_layout (PressoTreatmentPage *self,
   self->narrowed = running;
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->session_buttons),
                                   running ? GTK_ORIENTATION_VERTICAL : GTK_ORIENTATION_HORIZONTAL);
+  /* and while it runs the graph's column is never cut off at the window's edge: the column
+   * beside it gives way first, down to what it needs */
+  gtk_paned_set_shrink_end_child (self->paned, !running);
   if (running)
     {
       self->setup_position = gtk_paned_get_position (self->paned);

@@ -213,21 +213,19 @@ presso_test_close_dialogs (void)
 }
 
 /**
- * presso_test_save_screenshot:
+ * presso_test_render:
  * @widget: a mapped window (or a widget in one)
- * @name: the PNG's file name
  *
- * Pictures @widget as the screen shows it just after its next paint and saves it as @name in
- * the test's build directory.
+ * Pictures @widget as the screen shows it, just after its next paint.
+ *
+ * Returns: (transfer full): the picture
  */
-void
-presso_test_save_screenshot (GtkWidget  *widget,
-                             const char *name)
+GdkTexture *
+presso_test_render (GtkWidget *widget)
 {
   GdkFrameClock *clock;
   Shot shot = { widget, NULL };
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
+  GdkTexture *texture;
   gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
   gulong id;
 
@@ -248,7 +246,23 @@ presso_test_save_screenshot (GtkWidget  *widget,
                                          &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
                                                               gtk_widget_get_height (widget)));
   gsk_render_node_unref (shot.node);
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+  return texture;
+}
+
+/**
+ * presso_test_save_screenshot:
+ * @widget: a mapped window (or a widget in one)
+ * @name: the PNG's file name
+ *
+ * Saves presso_test_render()'s picture of @widget as @name in the test's build directory.
+ */
+void
+presso_test_save_screenshot (GtkWidget  *widget,
+                             const char *name)
+{
+  g_autoptr(GdkTexture) texture = presso_test_render (widget);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, name, NULL);
+
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
 }

@@ -37,6 +37,7 @@ GtkWindow        *presso_test_find_toplevel     (GType                 type);
 AdwMessageDialog *presso_test_message_dialog    (void);
 void              presso_test_close_dialogs     (void);
 
+GdkTexture       *presso_test_render            (GtkWidget            *widget);
 void              presso_test_save_screenshot   (GtkWidget            *widget,
                                                  const char           *name);
 

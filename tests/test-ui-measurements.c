@@ -667,6 +667,27 @@ test_demo_course (Fixture       *f,
     }
     f->window = PRESSO_WINDOW (saved);
   }
+
+  /* The front desk signs in at this workstation and picks a client: no measurement of theirs
+   * is read into the (hidden) History page, not even into its chart's description. */
+  {
+    g_autoptr(PressoStaff) receptionist = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (staff) && receptionist == NULL; i++)
+      {
+        g_autoptr(PressoStaff) member = g_list_model_get_item (staff, i);
+
+        if (presso_staff_get_role (member) == PRESSO_ROLE_RECEPTIONIST)
+          receptionist = g_steal_pointer (&member);
+      }
+    g_assert_nonnull (receptionist);
+    presso_window_sign_in (window, receptionist);
+    presso_history_page_set_client (history, anh);
+    g_assert_cmpuint (g_list_model_get_n_items (presso_history_page_get_sessions (history)), ==, 0);
+    g_assert_cmpuint (presso_history_chart_get_n_sessions (chart), ==, 0);
+    g_assert_cmpuint (presso_history_chart_get_n_values (chart), ==, 0);
+    g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (dropdown)), ==, 0);
+  }
   gtk_window_destroy (GTK_WINDOW (window));
   presso_test_spin (100);
 }

@@ -85,6 +85,7 @@ static GParamSpec *properties[N_PROPS];
 
 static void ensure_content (PressoHistoryPage *self);
 static void open_newest_session (PressoHistoryPage *self);
+static gboolean may_see_clinical (PressoHistoryPage *self);
 
 /* ------------------------------------------------------------------ helpers */
 
@@ -278,7 +279,7 @@ load_course_chart (PressoHistoryPage *self)
 
   if (selected < self->course_points->len)
     point = g_ptr_array_index (self->course_points, selected);
-  if (point != NULL && self->store != NULL && self->client != NULL)
+  if (point != NULL && self->store != NULL && self->client != NULL && may_see_clinical (self))
     series = presso_store_list_measurement_series (self->store, presso_client_get_id (self->client),
                                                    point->id, NULL);
   for (guint i = 0; series && i < series->len; i++)
@@ -317,8 +318,11 @@ load_course_points (PressoHistoryPage *self)
   guint best = G_MAXUINT, best_count = 0, weight = G_MAXUINT;
   double best_change = 0;
 
+  /* Measurements are health data: none is read for the front desk, even into a hidden page. */
   g_ptr_array_set_size (self->course_points, 0);
-  for (guint i = 0; self->store != NULL && self->client != NULL && i < presso_measure_points_get_n (); i++)
+  for (guint i = 0;
+       self->store != NULL && self->client != NULL && may_see_clinical (self) && i < presso_measure_points_get_n ();
+       i++)
     {
       const PressoMeasurePoint *point = presso_measure_points_get (i);
       g_autoptr(GPtrArray) series = presso_store_list_measurement_series (self->store,

@@ -2119,6 +2119,39 @@ presso_store_add_measurement (PressoStore  *self,
   return sqlite3_last_insert_rowid (_presso_store_get_db (self));
 }
 
+/**
+ * presso_store_add_measurements:
+ * @points: (array length=n): point ids
+ * @values: (array length=n): their values
+ *
+ * Adds the measurements taken at one moment of a session (before or after) in one
+ * transaction: all of them or, on error, none; and at most one wait for another program's
+ * lock instead of one per value.
+ */
+gboolean
+presso_store_add_measurements (PressoStore        *self,
+                               gint64              session_id,
+                               gboolean            after,
+                               const char * const *points,
+                               const double       *values,
+                               guint               n,
+                               GError            **error)
+{
+  g_return_val_if_fail (PRESSO_IS_STORE (self), FALSE);
+
+  if (n == 0)
+    return TRUE;
+  if (!_presso_store_begin (self, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (presso_store_add_measurement (self, session_id, points[i], after, values[i], error) <= 0)
+      {
+        _presso_store_rollback (self);
+        return FALSE;
+      }
+  return _presso_store_commit (self, error);
+}
+
 static GPtrArray *
 read_measurements (PressoStore   *self,
                    sqlite3_stmt  *stmt,

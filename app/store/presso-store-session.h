@@ -301,6 +301,14 @@ gint64        presso_store_add_measurement        (PressoStore          *self,
                                                    gboolean              after,
                                                    double                value,
                                                    GError              **error);
+/* Several measurements of one moment of a session in one transaction: all or none. */
+gboolean      presso_store_add_measurements       (PressoStore          *self,
+                                                   gint64                session_id,
+                                                   gboolean              after,
+                                                   const char * const   *points,
+                                                   const double         *values,
+                                                   guint                 n,
+                                                   GError              **error);
 /* (transfer full) (element-type PressoMeasurement), by point then before/after. */
 GPtrArray    *presso_store_list_session_measurements (PressoStore       *self,
                                                       gint64             session_id,

@@ -1335,6 +1335,8 @@ save_measurements (PressoTreatmentPage      *self,
 {
   g_autoptr(GArray) values = presso_measurements_group_get_values (group);
   gint64 session_id = presso_session_get_session_id (self->session);
+  g_autoptr(GPtrArray) points = g_ptr_array_new ();
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (double));
 
   for (guint i = 0; i < values->len; i++)
     {
@@ -1343,13 +1345,17 @@ save_measurements (PressoTreatmentPage      *self,
 
       if (saved != NULL && *saved == measured->value)
         continue;
-      if (presso_store_add_measurement (self->store, session_id, measured->point->id, after,
-                                        measured->value, error) <= 0)
-        return FALSE;
-      if (after)
-        g_hash_table_insert (self->saved_after, (gpointer) measured->point->id,
-                             g_memdup2 (&measured->value, sizeof (double)));
+      g_ptr_array_add (points, (gpointer) measured->point->id);
+      g_array_append_val (numbers, measured->value);
     }
+  /* One transaction: a database locked by another program costs one wait, not one per value,
+   * and a failure leaves none of them half-saved (the entries keep what was typed). */
+  if (!presso_store_add_measurements (self->store, session_id, after, (const char * const *) points->pdata,
+                                      (const double *) numbers->data, points->len, error))
+    return FALSE;
+  for (guint i = 0; after && i < points->len; i++)
+    g_hash_table_insert (self->saved_after, points->pdata[i],
+                         g_memdup2 (&g_array_index (numbers, double, i), sizeof (double)));
   return TRUE;
 }
 

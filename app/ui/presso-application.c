@@ -209,8 +209,8 @@ presso_application_about_action (GSimpleAction *action,
                          "developer-name", _("The Presso developers"),
                          "developers", translated,
                          "version", PACKAGE_VERSION,
-                         "comments", _("Client records, screening, bookings and compression "
-                                       "device control for pressotherapy practices."),
+                         "comments", _("Client records, screening, session history and "
+                                       "compression device control for pressotherapy practices."),
                          "website", "https://github.com/presso/presso",
                          "issue-url", "https://github.com/presso/presso/issues",
                          "copyright", _("© 2026 The Presso developers"),

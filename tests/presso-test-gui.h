@@ -3,22 +3,18 @@
  * Copyright 2026 The Presso developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * What Presso's GUI tests share: driving the main loop, finding widgets and windows, a clinic
- * database in a temporary folder, the data every treatment test needs, screenshots into the
- * build directory.
+ * What Presso's GUI tests share: driving the main loop, finding widgets and windows,
+ * screenshots into the build directory.  What needs no display (a clinic database in a
+ * temporary folder, the data every treatment test needs) is in presso-test-util.h, included
+ * here.
  */
 #pragma once
 
 #include <adwaita.h>
 
-#include "presso-program.h"
-#include "presso-screening.h"
-#include "presso-store.h"
+#include "presso-test-util.h"
 
 G_BEGIN_DECLS
-
-/* A test's own condition on its fixture, cast to this type for presso_test_spin_until(). */
-typedef gboolean (*PressoTestCondition) (gpointer data);
 
 void              presso_test_load_style        (void);
 
@@ -40,14 +36,5 @@ void              presso_test_close_dialogs     (void);
 GdkTexture       *presso_test_render            (GtkWidget            *widget);
 void              presso_test_save_screenshot   (GtkWidget            *widget,
                                                  const char           *name);
-
-PressoStore      *presso_test_clinic_new        (const char           *tmpl,
-                                                 char                **dir,
-                                                 char                **path);
-gboolean          presso_test_remove_tree       (const char           *path);
-
-PressoProgram    *presso_test_short_program     (void);
-void              presso_test_answer_all_no     (PressoScreening      *screening,
-                                                 PressoScreeningRules *rules);
 
 G_END_DECLS

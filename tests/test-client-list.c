@@ -12,12 +12,11 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "presso-client-list.h"
 #include "presso-demo.h"
 #include "presso-store.h"
 #include "presso-store-private.h"
+#include "presso-test-util.h"
 
 /* More than the list reads at once (2 000 ids), so that it uses the worker. */
 #define N_CLIENTS 2500
@@ -58,20 +57,7 @@ fixture_setup (Fixture       *f,
   f->path = g_build_filename (f->dir, "clinic.db", NULL);
   /* The demo clinic is made once (a checkpointed, closed file): each test gets a copy. */
   copy_file (shared_path, f->path);
-  f->store = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_db (const char *path)
-{
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-      g_remove (file);
-    }
+  f->store = presso_test_store_open (f->path);
 }
 
 static void
@@ -79,8 +65,7 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   g_clear_object (&f->store);
-  remove_db (f->path);
-  g_rmdir (f->dir);
+  presso_test_remove_tree (f->dir);
   g_free (f->path);
   g_free (f->dir);
 }
@@ -127,11 +112,9 @@ expected_ids (Fixture    *f,
               const char *query,
               gboolean    show_archived)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PressoStore) store = presso_store_open (f->path, &error);
+  g_autoptr(PressoStore) store = presso_test_store_open (f->path);
   g_autoptr(PressoClientList) list = NULL;
 
-  g_assert_no_error (error);
   list = presso_client_list_new (store);
   presso_client_list_set_show_archived (list, show_archived);
   presso_client_list_set_query (list, query);
@@ -290,8 +273,7 @@ test_other_connection_writes (Fixture       *f,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   /* A second Presso on the same file saves a client while this one reads. */
-  other = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  other = presso_test_store_open (f->path);
   presso_client_set_first_name (client, "Zélie");
   presso_client_set_last_name (client, "Zzyzx");
   g_assert_true (presso_store_insert_client (other, client, &error));
@@ -404,7 +386,6 @@ test_digit_pairs (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(PressoClientList) list = presso_client_list_new_loading (f->store);
-  g_autoptr(GError) error = NULL;
   g_autoptr(PressoStore) fresh = NULL;
   const PressoClientOrder *patched, *rebuilt;
 
@@ -432,8 +413,7 @@ test_digit_pairs (Fixture       *f,
     }
 
   /* Patched after each write as a rebuild would read them. */
-  fresh = presso_store_open (f->path, &error);
-  g_assert_no_error (error);
+  fresh = presso_test_store_open (f->path);
   patched = _presso_store_get_client_order (f->store, NULL);
   rebuilt = _presso_store_get_client_order (fresh, NULL);
   g_assert_cmpuint (patched->n, ==, rebuilt->n);
@@ -447,13 +427,12 @@ static void
 test_small_clinic_at_once (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("presso-client-list-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "clinic.db", NULL);
-  g_autoptr(PressoStore) store = presso_store_open (path, &error);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(PressoStore) store = presso_test_clinic_new ("presso-client-list-XXXXXX", &dir, &path);
   g_autoptr(PressoClient) client = presso_client_new ();
   g_autoptr(PressoClientList) list = NULL;
 
-  g_assert_no_error (error);
   presso_client_set_first_name (client, "Inès");
   presso_client_set_last_name (client, "Roux");
   g_assert_true (presso_store_insert_client (store, client, &error));
@@ -466,8 +445,7 @@ test_small_clinic_at_once (void)
 
   g_clear_object (&list);
   g_clear_object (&store);
-  remove_db (path);
-  g_rmdir (dir);
+  presso_test_remove_tree (dir);
 }
 
 int
@@ -483,9 +461,8 @@ main (int   argc,
   g_assert_no_error (error);
   shared_path = g_build_filename (shared_dir, "demo.db", NULL);
   {
-    g_autoptr(PressoStore) store = presso_store_open (shared_path, &error);
+    g_autoptr(PressoStore) store = presso_test_store_open (shared_path);
 
-    g_assert_no_error (error);
     g_assert_true (presso_demo_fill (store, N_CLIENTS, PRESSO_DEMO_SEED, &error));
     g_assert_no_error (error);
   }
@@ -506,8 +483,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_db (shared_path);
-  g_rmdir (shared_dir);
+  presso_test_remove_tree (shared_dir);
   g_free (shared_path);
   g_free (shared_dir);
   return status;

@@ -12,11 +12,11 @@
 #include "config.h"
 
 #include <sqlite3.h>
-#include <glib/gstdio.h>
 
 #include "presso-demo.h"
 #include "presso-store.h"
 #include "presso-store-screening.h"
+#include "presso-test-util.h"
 
 #define VALIDITY_DAYS 180
 
@@ -30,17 +30,6 @@ typedef struct
   PressoScreeningRules *rules;
 } Fixture;
 
-static PressoStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  PressoStore *store = presso_store_open (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
-}
-
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
@@ -49,10 +38,8 @@ fixture_setup (Fixture       *fixture,
   g_autofree char *rules_path = g_build_filename (g_getenv ("PRESSO_SOURCE_DATADIR"), "screening",
                                                   "rules.desktop", NULL);
 
-  fixture->dir = g_dir_make_tmp ("presso-store-screening-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "clinic.db", NULL);
-  fixture->store = open_store (fixture->path);
+  fixture->store = presso_test_clinic_new ("presso-store-screening-XXXXXX", &fixture->dir,
+                                           &fixture->path);
 
   fixture->staff = presso_staff_new ("Claire Martin", PRESSO_ROLE_PRACTITIONER);
   g_assert_true (presso_store_insert_staff (fixture->store, fixture->staff, &error));
@@ -78,14 +65,7 @@ fixture_teardown (Fixture       *fixture,
   g_clear_object (&fixture->staff);
   g_clear_object (&fixture->client);
   g_clear_object (&fixture->rules);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *file = g_strconcat (fixture->path, suffixes[i], NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (fixture->dir);
+  presso_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }
@@ -94,7 +74,7 @@ static void
 reopen (Fixture *fixture)
 {
   g_clear_object (&fixture->store);
-  fixture->store = open_store (fixture->path);
+  fixture->store = presso_test_store_open (fixture->path);
   presso_store_set_actor (fixture->store, fixture->staff);
 }
 
@@ -568,7 +548,7 @@ test_migrate_from_v2 (Fixture       *fixture,
                                      " PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
-  fixture->store = open_store (fixture->path);
+  fixture->store = presso_test_store_open (fixture->path);
   g_assert_cmpint (presso_store_get_schema_version (fixture->store), ==, PRESSO_STORE_SCHEMA_VERSION);
   g_assert_cmpint (PRESSO_STORE_SCHEMA_VERSION, >=, 3);
   client = presso_store_get_client (fixture->store, presso_client_get_id (fixture->client), &error);
@@ -608,7 +588,7 @@ test_demo_clinic (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_autofree char *path = g_build_filename (fixture->dir, "demo.db", NULL);
-  g_autoptr(PressoStore) store = open_store (path);
+  g_autoptr(PressoStore) store = presso_test_store_open (path);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) error = NULL;
   static const struct
@@ -684,13 +664,7 @@ test_demo_clinic (Fixture       *fixture,
                                                    &error) == PRESSO_SCREENING_STATUS_VALID;
   g_assert_cmpuint (screened, >=, 25);
   g_clear_object (&store);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_remove (file);
-    }
+  presso_test_remove_database (path);
 }
 
 int

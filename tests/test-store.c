@@ -23,6 +23,7 @@
 #include "presso-store.h"
 #include "presso-store-private.h"
 #include "presso-store-session.h"
+#include "presso-test-util.h"
 
 typedef struct
 {
@@ -43,43 +44,12 @@ fixture_setup (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      remove_tree (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  presso_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
-}
-
-static PressoStore *
-open_store (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  PressoStore *store = presso_store_open (path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (store);
-  return store;
 }
 
 static PressoStaff *
@@ -193,7 +163,7 @@ test_fresh (Fixture       *fixture,
 
   /* Even with a umask that lets everyone read, patient data is for its owner only. */
   old_umask = umask (0);
-  store = open_store (fixture->path);
+  store = presso_test_store_open (fixture->path);
   g_assert_cmpint (presso_store_get_schema_version (store), ==, PRESSO_STORE_SCHEMA_VERSION);
   g_assert_cmpstr (presso_store_get_path (store), ==, fixture->path);
   g_object_unref (add_client (store, "Hélène", "Dupont", NULL, "", ""));
@@ -229,11 +199,11 @@ test_reopen_keeps_data (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   PressoStore *store;
 
-  store = open_store (fixture->path);
+  store = presso_test_store_open (fixture->path);
   client = add_client (store, "Zoë", "Müller", "1992-02-29", "+33 7 61 22 90 14", "");
   g_object_unref (store);
 
-  store = open_store (fixture->path);
+  store = presso_test_store_open (fixture->path);
   read = presso_store_get_client (store, presso_client_get_id (client), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (presso_client_get_display_name (read), ==, "Müller Zoë");
@@ -325,7 +295,7 @@ test_migrate_from_every_version (Fixture       *fixture,
 
       g_test_message ("migrating from schema version %d", version);
       make_old_database (path, version);
-      store = open_store (path);
+      store = presso_test_store_open (path);
       g_assert_cmpint (presso_store_get_schema_version (store), ==, PRESSO_STORE_SCHEMA_VERSION);
       g_assert_cmpint (file_mode (path), ==, 0600);
       list = presso_client_list_new (store);
@@ -495,7 +465,7 @@ static void
 test_crud_records_actor (Fixture       *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoStaff) sophie = add_staff (store, "Sophie Bernard", PRESSO_ROLE_RECEPTIONIST);
   g_autoptr(PressoStaff) julien = add_staff (store, "Julien Moreau", PRESSO_ROLE_PRACTITIONER);
   g_autoptr(PressoClient) client = presso_client_new ();
@@ -606,8 +576,8 @@ test_conflict (Fixture       *fixture,
                gconstpointer  data)
 {
   /* Two workstations: two connections to one file. */
-  g_autoptr(PressoStore) reception = open_store (fixture->path);
-  g_autoptr(PressoStore) room = open_store (fixture->path);
+  g_autoptr(PressoStore) reception = presso_test_store_open (fixture->path);
+  g_autoptr(PressoStore) room = presso_test_store_open (fixture->path);
   g_autoptr(PressoStaff) sophie = add_staff (reception, "Sophie Bernard", PRESSO_ROLE_RECEPTIONIST);
   g_autoptr(PressoStaff) julien = NULL;
   g_autoptr(PressoClient) original = NULL;
@@ -668,7 +638,7 @@ static void
 test_archive_restore (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoClientList) list = presso_client_list_new (store);
   g_autoptr(PressoClient) helene = add_client (store, "Hélène", "Dupont", NULL, "", "");
   g_autoptr(PressoClient) zoe = add_client (store, "Zoë", "Müller", NULL, "", "");
@@ -715,7 +685,7 @@ static void
 test_duplicates (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoClient) helene = add_client (store, "Hélène", "Dupont", "1985-03-12", "", "");
   g_autoptr(PressoClient) other = add_client (store, "Hélène", "Dupont", "1990-01-01", "", "");
   g_autoptr(PressoClient) candidate = presso_client_new ();
@@ -765,7 +735,7 @@ test_duplicates (Fixture       *fixture,
 static PressoStore *
 open_search_store (const char *path)
 {
-  PressoStore *store = open_store (path);
+  PressoStore *store = presso_test_store_open (path);
 
   g_object_unref (add_client (store, "Hélène", "Dupont", "1985-03-12", "06 12 34 56 78",
                               "helene.dupont@orange.fr"));
@@ -845,7 +815,7 @@ static void
 test_search_not_notes (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoClientList) list = presso_client_list_new (store);
   g_autoptr(PressoClient) client = presso_client_new ();
   g_autoptr(GError) error = NULL;
@@ -971,7 +941,7 @@ static void
 test_search_initials (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoClientList) list = NULL;
   g_autoptr(PressoClient) client = NULL;
   g_autoptr(GError) error = NULL;
@@ -1010,7 +980,7 @@ static void
 assert_order_as_rebuilt (const char  *path,
                          PressoStore *store)
 {
-  g_autoptr(PressoStore) fresh = open_store (path);
+  g_autoptr(PressoStore) fresh = presso_test_store_open (path);
   const PressoClientOrder *patched = _presso_store_get_client_order (store, NULL);
   const PressoClientOrder *rebuilt = _presso_store_get_client_order (fresh, NULL);
 
@@ -1034,7 +1004,7 @@ test_order_patched (Fixture       *fixture,
     { "Aaron", "Aab" }, { "Zoé", "Zz" }, { "Hélène", "Dupont" }, { "Helene", "DUPONT" },
     { "Marc", "Martin" }, { "", "Müller" }, { "Ødegaard", "" },
   };
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoClientList) list = NULL;
   g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
@@ -1137,7 +1107,7 @@ static void
 test_list_paging (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(PressoStore) store = open_store (fixture->path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
   g_autoptr(PressoClientList) list = NULL;
   g_autoptr(PressoClient) first = NULL;
   g_autoptr(PressoClient) again = NULL;
@@ -1298,8 +1268,8 @@ test_demo (Fixture       *fixture,
            gconstpointer  data)
 {
   g_autofree char *other_path = g_build_filename (fixture->dir, "again.db", NULL);
-  g_autoptr(PressoStore) store = open_store (fixture->path);
-  g_autoptr(PressoStore) other = open_store (other_path);
+  g_autoptr(PressoStore) store = presso_test_store_open (fixture->path);
+  g_autoptr(PressoStore) other = presso_test_store_open (other_path);
   g_autoptr(PressoClientList) list = NULL;
   g_autoptr(PressoClientList) other_list = NULL;
   g_autoptr(GListModel) staff = NULL;

@@ -15,11 +15,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <glib/gstdio.h>
 
 #include "presso-demo.h"
 #include "presso-store.h"
 #include "presso-store-screening.h"
+#include "presso-test-util.h"
 
 #define GOAL_P99_MS 5.0
 
@@ -94,11 +94,9 @@ main (int   argc,
           presso_screening_rules_get_n_items (rules), load->len, p50, p99);
 
   /* A demo clinic. */
-  dir = g_dir_make_tmp ("presso-bench-screening-XXXXXX", &error);
-  path = g_build_filename (dir, "clinic.db", NULL);
-  store = presso_store_open (path, &error);
+  store = presso_test_clinic_new ("presso-bench-screening-XXXXXX", &dir, &path);
   start = g_get_monotonic_time ();
-  if (store == NULL || !presso_demo_fill (store, n_clients, PRESSO_DEMO_SEED, &error))
+  if (!presso_demo_fill (store, n_clients, PRESSO_DEMO_SEED, &error))
     {
       g_printerr ("%s\n", error->message);
       return 1;
@@ -158,13 +156,6 @@ main (int   argc,
           gate->len, allowed, p50, p99, b50, b99, GOAL_P99_MS, p99 <= GOAL_P99_MS ? "true" : "false");
 
   g_clear_object (&store);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      g_remove (file);
-    }
-  g_rmdir (dir);
+  presso_test_remove_tree (dir);
   return 0;
 }

@@ -23,9 +23,9 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
-#include <glib/gstdio.h>
 
 #include "presso-store.h"
+#include "presso-test-util.h"
 
 #ifndef PRESSO_BIN
 #error "PRESSO_BIN must name the presso binary"
@@ -38,24 +38,6 @@ compare_doubles (gconstpointer a,
   double x = *(const double *) a, y = *(const double *) b;
 
   return x < y ? -1 : x > y;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static double
@@ -264,6 +246,6 @@ main (int   argc,
            median (presso_cpu) / median (bare_cpu),
            median (presso_ms) / median (bare_ms) <= 1.15 ? "true" : "false");
 
-  remove_tree (dir);
+  presso_test_remove_tree (dir);
   return 0;
 }

@@ -42,8 +42,9 @@ enum {
 
 /* How long a controlled stop may take before presso-ctl vents instead. */
 #define STOP_TIMEOUT_S 30
-/* How many seconds the end of a client's session waits for a locked database. */
-#define RECORD_ATTEMPTS 10
+/* How long the end of a client's run waits for its record while another program holds the
+ * database (Ctrl+C gives up sooner). */
+#define RECORD_WAIT_MS 60000
 /* How long "vent" waits for the device to confirm. */
 #define VENT_CONFIRM_MS 2000
 /* The screening validity when the settings schema is not installed (its default). */
@@ -88,6 +89,15 @@ typedef struct
   PressoStartPermit    *permit;
   /* The client's session, from the screening check on. */
   PressoSession        *session;
+  /* Its record, written in the background: main() waits for it before exiting. */
+  gint64                session_id;
+  gboolean              finished;
+  PressoSessionOutcome  outcome;
+  char                 *outcome_why;
+  GCancellable         *record_cancellable;
+  gboolean              record_done;
+  gboolean              record_saved;
+  GError               *record_error;
 } Ctl;
 
 static char *opt_port;
@@ -573,36 +583,20 @@ on_session_alarm_cb (PressoSession      *session,
   g_printerr ("presso-ctl: %s: %s\n", _("alarm"), presso_session_alarm_get_text (alarm));
 }
 
+/* The session has ended: the loop stops with the exit status its outcome gives.  Its last
+ * records are still being written in the background: main() waits for them with the main
+ * loop turning (never here, in the session's notify, where a locked database would hold up
+ * the device's heartbeat and Ctrl+C), then says how the session was recorded. */
 static void
 finish_client_run (Ctl *ctl)
 {
   PressoSessionOutcome outcome = presso_session_get_outcome (ctl->session);
-  const char *why = presso_session_get_status_message (ctl->session);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, presso_session_get_session_id (ctl->session));
-  g_autoptr(GError) error = NULL;
   int exit_code;
 
-  /* The record is written on the session's writer thread: all of it must be in the database
-   * before this process ends.  A locked database is tried again for a while. */
-  for (guint attempt = 0; !presso_session_sync_record (ctl->session, &error); attempt++)
-    {
-      if (attempt == RECORD_ATTEMPTS)
-        {
-          g_printerr ("presso-ctl: %s: %s\n", _("The session record could not be written completely"),
-                      error->message);
-          quit (ctl, EXIT_FAILED);
-          return;
-        }
-      g_clear_error (&error);
-      g_usleep (G_USEC_PER_SEC);
-    }
-
-  g_printerr ("presso-ctl: ");
-  /* Translators: "Session 12 recorded: Completed"; the outcome as History shows it */
-  g_printerr (_("Session %s recorded: %s"), id, presso_session_outcome_to_label (outcome));
-  if (why != NULL && outcome != PRESSO_SESSION_OUTCOME_COMPLETED && outcome != PRESSO_SESSION_OUTCOME_STOPPED)
-    g_printerr (" (%s)", why);
-  g_printerr ("\n");
+  ctl->finished = TRUE;
+  ctl->outcome = outcome;
+  g_free (ctl->outcome_why);
+  ctl->outcome_why = g_strdup (presso_session_get_status_message (ctl->session));
 
   switch (outcome)
     {
@@ -622,6 +616,70 @@ finish_client_run (Ctl *ctl)
       break;
     }
   quit (ctl, exit_code);
+}
+
+static void
+on_record_drained_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->record_saved = presso_store_drain_records_finish (result, &ctl->record_error);
+  ctl->record_done = TRUE;
+}
+
+static gboolean
+on_record_signal_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  if (!g_cancellable_is_cancelled (ctl->record_cancellable))
+    g_printerr ("presso-ctl: %s\n", _("Interrupted: no longer waiting for the session record"));
+  g_cancellable_cancel (ctl->record_cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits for the client's session record (the recorder is freed: its writer goes on in the
+ * background) with the main loop turning: the device keeps its heartbeat, and Ctrl+C gives
+ * up the wait, saying what was not written. */
+static void
+wait_for_record (Ctl *ctl)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, ctl->session_id);
+  guint sigint, sigterm;
+
+  ctl->record_cancellable = g_cancellable_new ();
+  sigint = g_unix_signal_add (SIGINT, on_record_signal_cb, ctl);
+  sigterm = g_unix_signal_add (SIGTERM, on_record_signal_cb, ctl);
+  if (presso_store_get_unwritten_records () > 0 && opt_verbose)
+    g_printerr ("presso-ctl: %s\n", _("Writing the end of the session record…"));
+  presso_store_drain_records_async (RECORD_WAIT_MS, ctl->record_cancellable,
+                                    on_record_drained_cb, ctl);
+  while (!ctl->record_done)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_clear_object (&ctl->record_cancellable);
+
+  if (!ctl->record_saved)
+    {
+      g_printerr ("presso-ctl: %s: %s\n", _("The session record could not be written completely"),
+                  ctl->record_error->message);
+      if (ctl->exit_code == EXIT_OK)
+        ctl->exit_code = EXIT_FAILED;
+      return;
+    }
+  if (!ctl->finished)
+    return;
+
+  g_printerr ("presso-ctl: ");
+  /* Translators: "Session 12 recorded: Completed"; the outcome as History shows it */
+  g_printerr (_("Session %s recorded: %s"), id, presso_session_outcome_to_label (ctl->outcome));
+  if (ctl->outcome_why != NULL && ctl->outcome != PRESSO_SESSION_OUTCOME_COMPLETED &&
+      ctl->outcome != PRESSO_SESSION_OUTCOME_STOPPED)
+    g_printerr (" (%s)", ctl->outcome_why);
+  g_printerr ("\n");
 }
 
 static void
@@ -1331,6 +1389,7 @@ main (int   argc,
       if (presso_session_get_state (ctl.session) != PRESSO_SESSION_STATE_READY &&
           presso_session_get_state (ctl.session) != PRESSO_SESSION_STATE_FINISHED)
         ctl.vented = TRUE;
+      ctl.session_id = presso_session_get_session_id (ctl.session);
       g_clear_object (&ctl.session);
     }
 
@@ -1343,10 +1402,16 @@ main (int   argc,
         g_main_context_iteration (NULL, TRUE);
     }
 
+  /* All of a client's session record must be in the database before this process ends. */
+  if (ctl.session_id != 0)
+    wait_for_record (&ctl);
+
   g_signal_handlers_disconnect_by_data (ctl.device, &ctl);
   presso_device_disconnect (ctl.device);
   g_clear_object (&ctl.device);
   close_clinic (&ctl);
+  g_clear_pointer (&ctl.outcome_why, g_free);
+  g_clear_error (&ctl.record_error);
 
   return ctl.exit_code;
 }

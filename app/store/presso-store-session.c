@@ -980,13 +980,15 @@ convert_all (GConverter    *converter,
  * another program holds up the graph.  A job that cannot be written stays at the head of the
  * queue (the ones behind it wait, so that the record keeps its order) and is tried again every
  * RETRY_MS; the main thread hears of a failure, and of the record being complete again,
- * through a GSource on its own context.  The writer may outlive its recorder: what is still
- * queued when the recorder is freed is written in the background. */
+ * through a GSource on its own context.  The writer outlives its recorder: freeing the
+ * recorder returns at once and what is still queued is written in the background.  Every
+ * writer is in a process-wide registry until its thread ends, so that the process waits for
+ * them before it exits (presso_store_drain_records()). */
 
 #define RETRY_MS          1000
 #define BUSY_TIMEOUT_MS   5000              /* a write waits this long for another's lock */
-#define CLOSE_WAIT_MS     1000              /* free() waits this long for a healthy writer */
-#define GIVE_UP_US        (5 * 60 * G_USEC_PER_SEC)   /* ...then tries this long on its own */
+#define GIVE_UP_US        (5 * 60 * G_USEC_PER_SEC)   /* a freed recorder's writer tries this long */
+#define SETTLE_WAIT_MS    500               /* a read waits this long for its session's writer */
 
 typedef enum
 {
@@ -1035,9 +1037,17 @@ typedef struct
   gint64       lock_wait_since;  /* since when (the writer thread's) */
   guint64      n_failures;
   GError      *write_error;    /* the first failure since the last report */
+  char        *last_error;     /* the last failure's message, for the drain's report */
   gint64       flushed_ms;     /* end of the last committed chunk */
   GSource     *notify;         /* on the recorder's context, NULL once the recorder is gone */
 } Writer;
+
+/* The registry: every writer whose thread runs (registry_lock, then a writer's lock, never
+ * the other way round), and what writers gave up on, for presso_store_drain_records(). */
+static GMutex  registry_lock;
+static GCond   registry_changed;
+static GList  *registry;       /* Writer, not referenced: a writer leaves it before its thread ends */
+static GString *registry_lost; /* what was given up, one line each; NULL when nothing */
 
 struct _PressoTraceRecorder
 {
@@ -1082,6 +1092,7 @@ writer_unref (Writer *w)
     return;
   g_queue_clear_full (&w->jobs, (GDestroyNotify) job_free);
   g_clear_error (&w->write_error);
+  g_free (w->last_error);
   g_mutex_clear (&w->lock);
   g_cond_clear (&w->wake);
   g_cond_clear (&w->idle);
@@ -1214,6 +1225,15 @@ write_job_rows (Writer  *w,
     }
 }
 
+/* Wakes presso_store_drain_records() (called without any writer's lock held). */
+static void
+registry_notify (void)
+{
+  g_mutex_lock (&registry_lock);
+  g_cond_broadcast (&registry_changed);
+  g_mutex_unlock (&registry_lock);
+}
+
 /* The busy timeout, by hand: a write that waits for another connection's lock says so, so
  * that freeing the recorder does not wait with it. */
 static int
@@ -1230,6 +1250,7 @@ writer_busy_cb (void *data,
       w->lock_wait_since = now;
       g_cond_broadcast (&w->idle);
       g_mutex_unlock (&w->lock);
+      registry_notify ();
     }
   if (now - w->lock_wait_since >= BUSY_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND)
     return 0;
@@ -1301,10 +1322,29 @@ writer_thread (gpointer data)
         }
       if (w->closing && w->failing && give_up_at > 0 && g_get_monotonic_time () > give_up_at)
         {
+          /* Reported again, with the session's id, by the drain before this process exits
+           * (a later start closes the record as interrupted). */
+          g_mutex_unlock (&w->lock);
+          g_mutex_lock (&registry_lock);
+          g_mutex_lock (&w->lock);
           g_warning ("Session %" G_GINT64_FORMAT ": %u records could not be written: %s",
                      w->session_id, w->jobs.length,
-                     w->write_error ? w->write_error->message : "");
+                     w->last_error ? w->last_error : "");
+          if (registry_lost == NULL)
+            registry_lost = g_string_new (NULL);
+          if (registry_lost->len > 0)
+            g_string_append (registry_lost, "\n");
+          {
+            g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, w->session_id);
+
+            g_string_append_printf (registry_lost,
+                                    /* Translators: "session 12: 3 records given up (database is locked)" */
+                                    g_dngettext (GETTEXT_PACKAGE, "session %s: %u record given up (%s)",
+                                                 "session %s: %u records given up (%s)", w->jobs.length),
+                                    id, w->jobs.length, w->last_error ? w->last_error : "");
+          }
           g_queue_clear_full (&w->jobs, (GDestroyNotify) job_free);
+          g_mutex_unlock (&registry_lock);
           break;
         }
 
@@ -1333,6 +1373,8 @@ writer_thread (gpointer data)
         {
           w->failing = TRUE;
           w->n_failures++;
+          g_free (w->last_error);
+          w->last_error = g_strdup (error->message);
           if (w->write_error == NULL)
             w->write_error = g_steal_pointer (&error);
           retry_at = g_get_monotonic_time () + RETRY_MS * G_TIME_SPAN_MILLISECOND;
@@ -1341,11 +1383,18 @@ writer_thread (gpointer data)
           writer_notify (w);
         }
       g_cond_broadcast (&w->idle);
+      g_mutex_unlock (&w->lock);
+      registry_notify ();
+      g_mutex_lock (&w->lock);
     }
   g_cond_broadcast (&w->idle);
   g_mutex_unlock (&w->lock);
 
   g_clear_pointer (&w->wdb, sqlite3_close);
+  g_mutex_lock (&registry_lock);
+  registry = g_list_remove (registry, w);
+  g_cond_broadcast (&registry_changed);
+  g_mutex_unlock (&registry_lock);
   writer_unref (w);
   return NULL;
 }
@@ -1503,6 +1552,9 @@ presso_trace_recorder_new (PressoStore *store,
   g_cond_init (&w->wake);
   g_cond_init (&w->idle);
   g_queue_init (&w->jobs);
+  g_mutex_lock (&registry_lock);
+  registry = g_list_prepend (registry, w);
+  g_mutex_unlock (&registry_lock);
   w->thread = g_thread_new ("presso-record", writer_thread, w);
   self->writer = w;
   return self;
@@ -1536,18 +1588,16 @@ presso_trace_recorder_sync (PressoTraceRecorder  *self,
   return take_write_error (self, error);
 }
 
-/* Frees the recorder; what is still queued is written first.  A healthy writer gets a moment
- * to finish (the session's last rows land before anyone reads them); one that cannot write
- * (a database locked by another program: a write failed, or waits for the lock) goes on
- * in the background, so that the main thread does not wait for it, and gives up after GIVE_UP_US (the record then stays "running" and a
- * later start closes it as interrupted). */
+/* Frees the recorder at once, without waiting for the disk: what is still queued is written
+ * by its writer thread in the background (tried again every RETRY_MS while the database is
+ * locked, given up after GIVE_UP_US: the record then stays "running" and a later start
+ * closes it as interrupted).  presso_store_drain_records() waits for it before the process
+ * exits. */
 void
 presso_trace_recorder_free (PressoTraceRecorder *self)
 {
   Writer *w;
   GSource *notify;
-  gint64 deadline = g_get_monotonic_time () + CLOSE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
-  guint left;
 
   if (self == NULL)
     return;
@@ -1557,11 +1607,6 @@ presso_trace_recorder_free (PressoTraceRecorder *self)
   w->closing = TRUE;
   notify = g_steal_pointer (&w->notify);
   g_cond_signal (&w->wake);
-  /* (no use waiting with a write that waits for another program's lock) */
-  while (w->jobs.length > 0 && !w->failing && !w->lock_wait &&
-         g_get_monotonic_time () < deadline)
-    g_cond_wait_until (&w->idle, &w->lock, deadline);
-  left = w->jobs.length;
   g_mutex_unlock (&w->lock);
 
   if (notify != NULL)
@@ -1569,14 +1614,7 @@ presso_trace_recorder_free (PressoTraceRecorder *self)
       g_source_destroy (notify);
       g_source_unref (notify);
     }
-  if (left == 0)
-    g_thread_join (w->thread);
-  else
-    {
-      g_message ("Session %" G_GINT64_FORMAT ": %u records still to write, in the background",
-                 self->session_id, left);
-      g_thread_unref (w->thread);
-    }
+  g_thread_unref (w->thread);
   writer_unref (w);
 
   g_clear_object (&self->store);
@@ -1584,6 +1622,229 @@ presso_trace_recorder_free (PressoTraceRecorder *self)
   g_array_unref (self->meta);
   g_array_unref (self->values);
   g_free (self);
+}
+
+/* Records of every writer not committed yet, and a line per session in @report when not
+ * NULL (registry_lock held). */
+static guint
+count_unwritten_locked (GString *report)
+{
+  guint total = 0;
+
+  for (GList *l = registry; l != NULL; l = l->next)
+    {
+      Writer *w = l->data;
+      guint n;
+
+      g_mutex_lock (&w->lock);
+      n = w->jobs.length;
+      if (n > 0 && report != NULL)
+        {
+          g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, w->session_id);
+
+          if (report->len > 0)
+            g_string_append (report, "\n");
+          if (w->last_error != NULL || w->lock_wait)
+            g_string_append_printf (report,
+                                    /* Translators: "session 12: 3 records not written yet (database is locked)" */
+                                    g_dngettext (GETTEXT_PACKAGE, "session %s: %u record not written yet (%s)",
+                                                 "session %s: %u records not written yet (%s)", n),
+                                    id, n,
+                                    w->lock_wait ? _("the database is locked by another program")
+                                                 : w->last_error);
+          else
+            g_string_append_printf (report,
+                                    /* Translators: "session 12: 3 records not written yet" */
+                                    g_dngettext (GETTEXT_PACKAGE, "session %s: %u record not written yet",
+                                                 "session %s: %u records not written yet", n),
+                                    id, n);
+        }
+      g_mutex_unlock (&w->lock);
+      total += n;
+    }
+  return total;
+}
+
+/* TRUE when every record is written and none was given up; else FALSE with what is not
+ * (registry_lock held). */
+static gboolean
+drain_result_locked (GError **error)
+{
+  g_autoptr(GString) report = g_string_new (NULL);
+
+  if (count_unwritten_locked (report) == 0 && registry_lost == NULL)
+    return TRUE;
+  if (registry_lost != NULL)
+    {
+      if (report->len > 0)
+        g_string_append (report, "\n");
+      g_string_append (report, registry_lost->str);
+    }
+  g_set_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_FAILED,
+               _("The end of a session record could not be saved:\n%s"), report->str);
+  return FALSE;
+}
+
+/* Reading one's own writes: a session read while this process's writer still holds some of
+ * its records gets them first, when that writer is healthy (one short transaction or two:
+ * History opening the session the window just ended).  A writer waiting for another
+ * program's lock, or failing, is not waited for: the read shows what is in. */
+static void
+settle_session_writer (PressoStore *store,
+                       gint64       session_id)
+{
+  const char *path = presso_store_get_path (store);
+  gint64 deadline = g_get_monotonic_time () + SETTLE_WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  g_mutex_lock (&registry_lock);
+  for (;;)
+    {
+      gboolean pending = FALSE, blocked = FALSE;
+
+      for (GList *l = registry; l != NULL; l = l->next)
+        {
+          Writer *w = l->data;
+
+          if (w->session_id != session_id || g_strcmp0 (w->db_path, path) != 0)
+            continue;
+          g_mutex_lock (&w->lock);
+          if (w->jobs.length > 0)
+            {
+              pending = TRUE;
+              blocked |= w->failing || w->lock_wait;
+            }
+          g_mutex_unlock (&w->lock);
+        }
+      if (!pending || blocked ||
+          !g_cond_wait_until (&registry_changed, &registry_lock, deadline))
+        break;
+    }
+  g_mutex_unlock (&registry_lock);
+}
+
+/**
+ * presso_store_get_unwritten_records:
+ *
+ * Returns: how many records (trace chunks, events, outcomes) handed to any session recorder
+ *   of this process, freed or not, are not committed yet
+ */
+guint
+presso_store_get_unwritten_records (void)
+{
+  guint n;
+
+  g_mutex_lock (&registry_lock);
+  n = count_unwritten_locked (NULL);
+  g_mutex_unlock (&registry_lock);
+  return n;
+}
+
+/**
+ * presso_store_drain_records:
+ * @timeout_ms: how long to wait at most (0: only check)
+ * @error: a #GError
+ *
+ * Waits until every record handed to any session recorder of this process (freed ones
+ * included) is committed, at most @timeout_ms.  The writers keep trying meanwhile (every
+ * second while another program holds the database).  Blocks: for the end of the process,
+ * when nothing else needs the main thread (else use presso_store_drain_records_async()).
+ *
+ * Returns: %TRUE when everything is written; %FALSE with what is not (per session, with the
+ *   last failure) at the timeout, or when a writer gave up on a record earlier
+ */
+gboolean
+presso_store_drain_records (guint    timeout_ms,
+                            GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean ok;
+
+  g_mutex_lock (&registry_lock);
+  while (count_unwritten_locked (NULL) > 0 &&
+         g_cond_wait_until (&registry_changed, &registry_lock, deadline))
+    ;
+  ok = drain_result_locked (error);
+  g_mutex_unlock (&registry_lock);
+  return ok;
+}
+
+static void
+on_drain_cancelled_cb (GCancellable *cancellable,
+                       gpointer      user_data)
+{
+  registry_notify ();
+}
+
+static void
+drain_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  guint timeout_ms = GPOINTER_TO_UINT (task_data);
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  GError *error = NULL;
+  gulong handler = 0;
+  gboolean ok;
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (on_drain_cancelled_cb), NULL, NULL);
+  g_mutex_lock (&registry_lock);
+  while (count_unwritten_locked (NULL) > 0 && !g_cancellable_is_cancelled (cancellable) &&
+         g_cond_wait_until (&registry_changed, &registry_lock, deadline))
+    ;
+  ok = drain_result_locked (&error);
+  g_mutex_unlock (&registry_lock);
+  g_cancellable_disconnect (cancellable, handler);
+
+  if (ok)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * presso_store_drain_records_async:
+ * @timeout_ms: how long to wait at most
+ * @cancellable: (nullable): stops the wait (the writers go on)
+ * @callback: called on the caller's thread-default main context
+ * @user_data: for @callback
+ *
+ * presso_store_drain_records() without blocking: the main loop turns meanwhile (a device's
+ * heartbeat, a signal handler, a "Saving…" window).
+ */
+void
+presso_store_drain_records_async (guint                timeout_ms,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, presso_store_drain_records_async);
+  g_task_set_name (task, "[presso] drain session records");
+  g_task_set_task_data (task, GUINT_TO_POINTER (timeout_ms), NULL);
+  /* Cancelled, it still reports what is not written (see _finish). */
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, drain_thread);
+}
+
+/**
+ * presso_store_drain_records_finish:
+ * @result: the result given to the callback
+ * @error: a #GError
+ *
+ * Returns: %TRUE when everything is written; %FALSE with what is not (also when the wait was
+ *   cancelled before)
+ */
+gboolean
+presso_store_drain_records_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, presso_store_drain_records_async), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -2028,6 +2289,7 @@ presso_store_get_session (PressoStore  *self,
 
   g_return_val_if_fail (PRESSO_IS_STORE (self), NULL);
 
+  settle_session_writer (self, session_id);
   stmt = _presso_store_statement (self, "SELECT " SESSION_COLUMNS SESSION_FROM " WHERE s.id = ?",
                                   error);
   if (stmt == NULL)

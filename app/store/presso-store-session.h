@@ -233,8 +233,8 @@ typedef struct _PressoTraceRecorder PressoTraceRecorder;
 PressoTraceRecorder *presso_trace_recorder_new        (PressoStore          *store,
                                                        gint64                session_id,
                                                        guint                 n_chambers);
-/* Frees the recorder; what was handed over is still written (in the background when the
- * database cannot be written just then). */
+/* Frees the recorder at once (no wait for the disk); what was handed over is still written,
+ * in the background: call presso_store_drain_records() before the process exits. */
 void                 presso_trace_recorder_free       (PressoTraceRecorder  *recorder);
 /* One telemetry frame at @at_ms since the session started.  @pressure_mmhg has
  * n_chambers entries (NAN: invalid reading). */
@@ -279,6 +279,21 @@ guint                presso_trace_recorder_get_unwritten (PressoTraceRecorder *r
 /* The end of the last committed chunk, ms since the start. */
 gint64               presso_trace_recorder_get_flushed_ms (PressoTraceRecorder *recorder);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PressoTraceRecorder, presso_trace_recorder_free)
+
+/* Every recorder of the process, freed ones included: records not committed yet. */
+guint                presso_store_get_unwritten_records (void);
+/* Waits until every record handed to any recorder of the process is committed, at most
+ * @timeout_ms (the writers keep trying meanwhile).  FALSE with what is not written, per
+ * session.  Blocks: for a process's last moment; the _async variant lets the main loop turn
+ * (cancelled, it reports what is not written). */
+gboolean             presso_store_drain_records       (guint                 timeout_ms,
+                                                       GError              **error);
+void                 presso_store_drain_records_async (guint                 timeout_ms,
+                                                       GCancellable         *cancellable,
+                                                       GAsyncReadyCallback   callback,
+                                                       gpointer              user_data);
+gboolean             presso_store_drain_records_finish (GAsyncResult        *result,
+                                                        GError             **error);
 
 /* ---- reading back */
 

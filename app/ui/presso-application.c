@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The application: command line (--demo, --database), app-wide actions and accelerators, the
- * colour scheme setting, and opening the clinic database before the window shows it.
+ * colour scheme setting, opening the clinic database before the window shows it, and waiting
+ * for the end of the session records before the process exits.
  */
 #define G_LOG_DOMAIN "presso-application"
 #include "config.h"
@@ -15,7 +16,13 @@
 #include "presso-preferences-window.h"
 #include "presso-resources.h"
 #include "presso-store.h"
+#include "presso-store-session.h"
 #include "presso-window.h"
+
+/* How long Presso waits at exit for the end of a session record while another program (a
+ * backup tool, another Presso) holds the database, and after how long it says so. */
+#define RECORD_WAIT_MS        30000
+#define SAVING_SHOW_DELAY_MS  250
 
 struct _PressoApplication
 {
@@ -326,6 +333,91 @@ presso_application_activate (GApplication *application)
   gtk_window_present (window);
 }
 
+typedef struct
+{
+  gboolean   done;
+  gboolean   saved;
+  GError    *error;
+  GtkWindow *window;
+  guint      show_source;
+} RecordWait;
+
+static void
+on_records_drained_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  RecordWait *wait = user_data;
+
+  wait->saved = presso_store_drain_records_finish (result, &wait->error);
+  wait->done = TRUE;
+}
+
+/* A small window while the last records wait for the database: the main window is gone, and
+ * Presso would otherwise seem to hang, or to have quit with the record already safe. */
+static gboolean
+on_show_saving_cb (gpointer user_data)
+{
+  RecordWait *wait = user_data;
+  GtkWidget *page, *spinner;
+
+  wait->show_source = 0;
+  wait->window = GTK_WINDOW (adw_window_new ());
+  gtk_window_set_title (wait->window, _("Presso"));
+  gtk_window_set_default_size (wait->window, 420, -1);
+  gtk_window_set_resizable (wait->window, FALSE);
+  gtk_window_set_deletable (wait->window, FALSE);
+  page = adw_status_page_new ();
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Saving the Session Record…"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (page),
+                                   _("Another program is using the clinic database. Presso "
+                                     "closes as soon as the end of the session is saved."));
+  spinner = gtk_spinner_new ();
+  gtk_spinner_set_spinning (GTK_SPINNER (spinner), TRUE);
+  gtk_widget_set_size_request (spinner, 32, 32);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Saving"), -1);
+  adw_status_page_set_child (ADW_STATUS_PAGE (page), spinner);
+  adw_window_set_content (ADW_WINDOW (wait->window), page);
+  gtk_window_present (wait->window);
+  return G_SOURCE_REMOVE;
+}
+
+/* The sessions' records are written by their writer threads, which outlive the window: wait
+ * for them (bounded) with the main context turning, so that a database held for a moment by
+ * another program does not lose the end of a session (its last pressures, events and
+ * outcome).  What cannot be written is logged; the next start then reports the session as
+ * interrupted. */
+static void
+wait_for_session_records (void)
+{
+  RecordWait wait = { 0 };
+
+  if (presso_store_get_unwritten_records () == 0 && presso_store_drain_records (0, NULL))
+    return;
+
+  presso_store_drain_records_async (RECORD_WAIT_MS, NULL, on_records_drained_cb, &wait);
+  wait.show_source = g_timeout_add (SAVING_SHOW_DELAY_MS, on_show_saving_cb, &wait);
+  while (!wait.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&wait.show_source, g_source_remove);
+  if (wait.window != NULL)
+    gtk_window_destroy (wait.window);
+
+  if (!wait.saved)
+    g_warning ("%s\n(Presso waited %d s for the database; the next start lists the session "
+               "as interrupted)", wait.error->message, RECORD_WAIT_MS / 1000);
+  g_clear_error (&wait.error);
+}
+
+static void
+presso_application_shutdown (GApplication *application)
+{
+  wait_for_session_records ();
+
+  G_APPLICATION_CLASS (presso_application_parent_class)->shutdown (application);
+}
+
 static void
 presso_application_dispose (GObject *object)
 {
@@ -358,6 +450,7 @@ presso_application_class_init (PressoApplicationClass *klass)
   app_class->handle_local_options = presso_application_handle_local_options;
   app_class->startup = presso_application_startup;
   app_class->activate = presso_application_activate;
+  app_class->shutdown = presso_application_shutdown;
 }
 
 static void

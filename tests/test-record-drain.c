@@ -621,7 +621,7 @@ test_ctl_locked_end (CtlFixture    *f,
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
-  /* Still there: waiting for its record, not gone without it. */
+  /* Still there: waiting for its record, not gone without it (and saying so). */
   g_assert_false (run.done);
   g_assert_cmpint (running_session (f, wait.client_id), ==, wait.session_id);
 
@@ -646,6 +646,7 @@ test_ctl_locked_end (CtlFixture    *f,
       g_subprocess_wait (proc, NULL, NULL);
       g_test_message ("stderr: %s", run.err);
       g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+      g_assert_nonnull (strstr (run.err, "Waiting for the database to take the end of the session record"));
       recorded = g_strdup_printf ("Session %" G_GINT64_FORMAT " recorded: %s", wait.session_id,
                                   presso_session_outcome_to_label (PRESSO_SESSION_OUTCOME_COMPLETED));
       g_assert_nonnull (strstr (run.err, recorded));

@@ -45,6 +45,8 @@ enum {
 /* How long the end of a client's run waits for its record while another program holds the
  * database (Ctrl+C gives up sooner). */
 #define RECORD_WAIT_MS 60000
+/* ...and after how long it says it is waiting. */
+#define RECORD_SLOW_MS 1500
 /* How long "vent" waits for the device to confirm. */
 #define VENT_CONFIRM_MS 2000
 /* The screening validity when the settings schema is not installed (its default). */
@@ -95,6 +97,7 @@ typedef struct
   PressoSessionOutcome  outcome;
   char                 *outcome_why;
   GCancellable         *record_cancellable;
+  guint                 record_slow_source;
   gboolean              record_done;
   gboolean              record_saved;
   GError               *record_error;
@@ -630,6 +633,17 @@ on_record_drained_cb (GObject      *object,
 }
 
 static gboolean
+on_record_slow_cb (gpointer user_data)
+{
+  Ctl *ctl = user_data;
+
+  ctl->record_slow_source = 0;
+  g_printerr ("presso-ctl: %s\n",
+              _("Waiting for the database to take the end of the session record (Ctrl+C gives up)…"));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 on_record_signal_cb (gpointer user_data)
 {
   Ctl *ctl = user_data;
@@ -652,12 +666,13 @@ wait_for_record (Ctl *ctl)
   ctl->record_cancellable = g_cancellable_new ();
   sigint = g_unix_signal_add (SIGINT, on_record_signal_cb, ctl);
   sigterm = g_unix_signal_add (SIGTERM, on_record_signal_cb, ctl);
-  if (presso_store_get_unwritten_records () > 0 && opt_verbose)
-    g_printerr ("presso-ctl: %s\n", _("Writing the end of the session record…"));
+  /* Said when it takes long: another program holds the database. */
+  ctl->record_slow_source = g_timeout_add (RECORD_SLOW_MS, on_record_slow_cb, ctl);
   presso_store_drain_records_async (RECORD_WAIT_MS, ctl->record_cancellable,
                                     on_record_drained_cb, ctl);
   while (!ctl->record_done)
     g_main_context_iteration (NULL, TRUE);
+  g_clear_handle_id (&ctl->record_slow_source, g_source_remove);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_clear_object (&ctl->record_cancellable);

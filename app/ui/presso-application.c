@@ -364,10 +364,11 @@ on_show_saving_cb (gpointer user_data)
   wait->show_source = 0;
   wait->window = GTK_WINDOW (adw_window_new ());
   gtk_window_set_title (wait->window, _("Presso"));
-  gtk_window_set_default_size (wait->window, 420, -1);
+  gtk_window_set_default_size (wait->window, 480, 300);
   gtk_window_set_resizable (wait->window, FALSE);
   gtk_window_set_deletable (wait->window, FALSE);
   page = adw_status_page_new ();
+  gtk_widget_add_css_class (page, "compact");
   adw_status_page_set_title (ADW_STATUS_PAGE (page), _("Saving the Session Record…"));
   adw_status_page_set_description (ADW_STATUS_PAGE (page),
                                    _("Another program is using the clinic database. Presso "

@@ -26,6 +26,7 @@
 #include "presso-presets.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
+#include "presso-test-util.h"
 
 /* presso-ctl's exit codes (presso-ctl --help) */
 #define EXIT_USAGE       2
@@ -60,28 +61,14 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* How long this test's waits sleep between two looks at the main context. */
+#define NAP_US 1000
+
 static const char *
 sim_path (void)
 {
   const char *sim = g_getenv ("PRESSO_SIM");
   return sim != NULL && *sim != '\0' ? sim : NULL;
-}
-
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -144,10 +131,10 @@ run_ctl (const char * const *args,
   run.proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8_async (run.proc, NULL, NULL, on_communicate_cb, &run);
-  if (!iterate_until (run_done_cond, &run, timeout_ms))
+  if (!presso_test_iterate_until_nap (run_done_cond, &run, timeout_ms, NAP_US))
     {
       g_subprocess_force_exit (run.proc);
-      iterate_until (run_done_cond, &run, 2000);
+      presso_test_iterate_until_nap (run_done_cond, &run, 2000, NAP_US);
       g_error ("presso-ctl %s did not finish within %u ms", args[0], timeout_ms);
     }
   g_subprocess_wait (run.proc, NULL, NULL);
@@ -190,7 +177,7 @@ fixture_setup (Fixture       *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (path_exists_cond, f->link, 5000));
+  g_assert_true (presso_test_iterate_until_nap (path_exists_cond, f->link, 5000, NAP_US));
 }
 
 static void
@@ -531,8 +518,8 @@ inspect_device (Fixture *f)
   gboolean done = FALSE;
 
   presso_device_connect_async (device, NULL, on_connected_cb, &done);
-  g_assert_true (iterate_until (bool_cond, &done, 3000));
-  g_assert_true (iterate_until (telemetry_cond, device, 1000));
+  g_assert_true (presso_test_iterate_until_nap (bool_cond, &done, 3000, NAP_US));
+  g_assert_true (presso_test_iterate_until_nap (telemetry_cond, device, 1000, NAP_US));
   return device;
 }
 
@@ -596,7 +583,7 @@ test_sigint_vents (Fixture       *f,
   device = inspect_device (f);
   t = presso_device_get_last_telemetry (device);
   g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
-  g_assert_true (iterate_until (device_vented, device, 2000));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 2000, NAP_US));
 }
 
 static void
@@ -625,7 +612,7 @@ test_sigkill_watchdog (Fixture       *f,
   g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_WATCHDOG_VENT - 1)), !=, 0);
   g_assert_cmpuint (t->compressor_pct, ==, 0);
   g_assert_cmpuint (t->inlet_valves, ==, 0);
-  g_assert_true (iterate_until (device_vented, device, 1500));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 1500, NAP_US));
   g_assert_cmpint (presso_device_get_state (device), ==, PRESSO_DEVICE_STATE_FAULT);
   presso_device_disconnect (device);
 
@@ -652,7 +639,7 @@ test_vent (Fixture       *f,
   device = inspect_device (f);
   t = presso_device_get_last_telemetry (device);
   g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
-  g_assert_true (iterate_until (device_vented, device, 2000));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 2000, NAP_US));
   presso_device_disconnect (device);
 
   /* "ack" releases the latched alarm: the device is ready for the next client. */
@@ -701,8 +688,7 @@ clinic_open (Fixture *f,
   g_autoptr(GError) error = NULL;
 
   clinic->path = g_build_filename (f->dir, "clinic.db", NULL);
-  clinic->store = presso_store_open (clinic->path, &error);
-  g_assert_no_error (error);
+  clinic->store = presso_test_store_open (clinic->path);
   g_assert_true (presso_demo_fill (clinic->store, 24, PRESSO_DEMO_SEED, &error));
   g_assert_no_error (error);
   clinic->rules = presso_screening_rules_load_default (&error);
@@ -716,13 +702,7 @@ clinic_close (Clinic *clinic)
   g_clear_object (&clinic->rules);
   g_clear_object (&clinic->store);
   g_clear_pointer (&clinic->staff_id, g_free);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *side = g_strconcat (clinic->path, (const char *[]) { "-wal", "-shm", "-journal" }[i], NULL);
-
-      g_unlink (side);
-    }
-  g_unlink (clinic->path);
+  presso_test_remove_database (clinic->path);
   g_clear_pointer (&clinic->path, g_free);
 }
 
@@ -1109,7 +1089,7 @@ fixture_setup_args (Fixture       *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (path_exists_cond, f->link, 5000));
+  g_assert_true (presso_test_iterate_until_nap (path_exists_cond, f->link, 5000, NAP_US));
 }
 
 /* The client's newest session record, read back in full, after @n_before others. */
@@ -1323,7 +1303,7 @@ test_session_sigint_stopped (Fixture       *f,
 
   /* ... and the device is vented: every chamber open to air, idle, no alarm. */
   device = inspect_device (f);
-  g_assert_true (iterate_until (device_vented, device, 2000));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 2000, NAP_US));
   t = presso_device_get_last_telemetry (device);
   g_assert_cmpuint (t->device_state, ==, PRESSO_PROTO_STATE_IDLE);
   g_assert_cmpuint (t->alarm_flags, ==, 0);
@@ -1438,7 +1418,7 @@ test_session_device_fault (Fixture       *f,
 
   /* Vented, the alarm latched on the device for the next person to see. */
   device = inspect_device (f);
-  g_assert_true (iterate_until (device_vented, device, 2000));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 2000, NAP_US));
   g_assert_cmpuint (presso_device_get_last_telemetry (device)->alarm_flags &
                     (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
   clinic_close (&clinic);
@@ -1482,7 +1462,7 @@ test_session_sigint_twice (Fixture       *f,
   g_assert_nonnull (find_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_VENT));
 
   device = inspect_device (f);
-  g_assert_true (iterate_until (device_vented, device, 3000));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 3000, NAP_US));
   g_assert_cmpuint (presso_device_get_last_telemetry (device)->alarm_flags &
                     (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
   clinic_close (&clinic);
@@ -1581,7 +1561,7 @@ test_session_device_reset (Fixture       *f,
   g_assert_cmpfloat (trace_peak (presso_session_record_get_trace (record), 0), >, 10.0);
 
   device = inspect_device (f);
-  g_assert_true (iterate_until (device_vented, device, 3000));
+  g_assert_true (presso_test_iterate_until_nap (device_vented, device, 3000, NAP_US));
   clinic_close (&clinic);
 }
 

@@ -30,6 +30,7 @@
 #include "presso-session.h"
 #include "presso-sim.h"
 #include "presso-store.h"
+#include "presso-test-util.h"
 
 typedef struct
 {
@@ -48,36 +49,6 @@ typedef struct
 } Fixture;
 
 /* ------------------------------------------------------------------ helpers */
-
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
-}
-
-static gboolean
-sleep_cond (gpointer data)
-{
-  return FALSE;
-}
-
-/* Runs the main loop for ms milliseconds. */
-static void
-spin (guint ms)
-{
-  iterate_until (sleep_cond, NULL, ms);
-}
 
 static void
 on_result_cb (GObject      *object,
@@ -99,7 +70,7 @@ result_ready (gpointer data)
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  g_assert_true (iterate_until (result_ready, slot, 3000));
+  g_assert_true (presso_test_iterate_until (result_ready, slot, 3000));
   return *slot;
 }
 
@@ -182,7 +153,7 @@ wait_alarm (Fixture *f,
             guint    timeout_ms)
 {
   AlarmWait w = { f, code };
-  return iterate_until (alarm_cond, &w, timeout_ms);
+  return presso_test_iterate_until (alarm_cond, &w, timeout_ms);
 }
 
 typedef struct { Fixture *f; PressoDeviceState state; } StateWait;
@@ -200,7 +171,7 @@ wait_state (Fixture           *f,
             guint              timeout_ms)
 {
   StateWait w = { f, state };
-  return iterate_until (state_cond, &w, timeout_ms);
+  return presso_test_iterate_until (state_cond, &w, timeout_ms);
 }
 
 static gboolean
@@ -224,7 +195,7 @@ static gboolean
 wait_vented (Fixture *f,
              guint    timeout_ms)
 {
-  return iterate_until (vented_cond, f, timeout_ms);
+  return presso_test_iterate_until (vented_cond, f, timeout_ms);
 }
 
 typedef struct { Fixture *f; guint chamber; double mmhg; } PressureWait;
@@ -243,7 +214,7 @@ wait_pressure (Fixture *f,
                guint    timeout_ms)
 {
   PressureWait w = { f, chamber, mmhg };
-  return iterate_until (pressure_cond, &w, timeout_ms);
+  return presso_test_iterate_until (pressure_cond, &w, timeout_ms);
 }
 
 static gboolean
@@ -283,7 +254,7 @@ spawn_sim (Fixture            *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (path_exists_cond, f->link, 5000));
+  g_assert_true (presso_test_iterate_until (path_exists_cond, f->link, 5000));
 }
 
 static void
@@ -444,9 +415,9 @@ test_handshake (Fixture       *f,
   g_assert_cmpstr (presso_device_get_port_path (f->device), ==, f->link);
 
   /* Telemetry flows at the protocol's minimum rate or better, even on a loaded machine. */
-  spin (100);
+  presso_test_iterate_for (100);
   n0 = f->n_telemetry;
-  spin (1000);
+  presso_test_iterate_for (1000);
   g_test_message ("%u telemetry frames in 1 s", f->n_telemetry - n0);
   g_assert_cmpuint (f->n_telemetry - n0, >=, 50);
   g_assert_cmpuint (f->last.n_chambers, ==, presso_device_get_n_chambers (f->device));
@@ -480,14 +451,14 @@ test_run_program (Fixture       *f,
 
   /* Chamber 0 rises towards its 40 mmHg target without overshooting the alarm band. */
   g_assert_true (wait_pressure (f, 0, 32.0, 6000));
-  spin (1500);
+  presso_test_iterate_for (1500);
   g_assert_cmpfloat (f->max_mmhg[0], <, 40.0 + 15.0);
   g_assert_cmpfloat (f->last.pressure_mmhg[0], >, 30.0);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
 
   RUN_COMMAND (f, pause);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_PAUSED);
-  spin (300);
+  presso_test_iterate_for (300);
   g_assert_cmpint (f->last.device_state, ==, PRESSO_PROTO_STATE_PAUSED);
   g_assert_cmpfloat (f->last.pressure_mmhg[0], >, 25.0);   /* held */
   RUN_COMMAND (f, resume);
@@ -570,7 +541,7 @@ test_vent_in_every_state (Fixture       *f,
     g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_FAULT);
     g_object_unref (res);
   }
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_cmpint (f->last.device_state, !=, PRESSO_PROTO_STATE_RUNNING);
   g_assert_true (wait_vented (f, 3000));
 }
@@ -599,7 +570,7 @@ test_disconnect_vents (Fixture       *f,
   wait_result (&res);
   g_assert_true (presso_device_connect_finish (other, res, &error));
   g_object_unref (res);
-  spin (100);
+  presso_test_iterate_for (100);
   t = presso_device_get_last_telemetry (other);
   g_assert_nonnull (t);
   g_assert_cmpuint (t->alarm_flags & (1u << (PRESSO_PROTO_EVENT_EMERGENCY_VENT - 1)), !=, 0);
@@ -660,7 +631,7 @@ test_fault_corrupt_low (Fixture       *f,
   load_and_start (f);
   RUN_COMMAND (f, pause);
   RUN_COMMAND (f, resume);
-  spin (2000);
+  presso_test_iterate_for (2000);
   g_assert_cmpuint (presso_device_get_bad_frames (f->device), >, 0);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
   g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_BAD_FRAMES));
@@ -696,7 +667,7 @@ test_fault_corrupt_high (Fixture       *f,
                  has_alarm (f, PRESSO_DEVICE_ALARM_NO_REPLY) ||
                  has_alarm (f, PRESSO_DEVICE_ALARM_TELEMETRY_SILENT));
   g_assert_cmpuint (presso_device_get_bad_frames (f->device), >, 10);
-  spin (1500);
+  presso_test_iterate_for (1500);
   g_assert_cmpint (f->last.device_state, !=, PRESSO_PROTO_STATE_RUNNING);
 }
 
@@ -712,7 +683,7 @@ test_fault_drop (Fixture       *f,
   RUN_COMMAND (f, pause);
   RUN_COMMAND (f, resume);
   RUN_COMMAND (f, set_limits, 100.0);
-  spin (1500);
+  presso_test_iterate_for (1500);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
   RUN_COMMAND (f, stop);
   g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_READY, 7000));
@@ -785,10 +756,10 @@ test_fault_alarm (Fixture       *f,
   if (blocked_chamber == G_MAXUINT)
     g_assert_true (wait_vented (f, 7000));
   else
-    g_assert_true (iterate_until (safe_but_one_cond, &w, 7000));
+    g_assert_true (presso_test_iterate_until (safe_but_one_cond, &w, 7000));
   g_assert_cmpuint (f->last.alarm_flags & (1u << (code - 1)), !=, 0);
   /* Nothing restarts it behind the user's back. */
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_FAULT);
 }
 
@@ -851,7 +822,7 @@ test_reconnect (Fixture       *f,
   g_unlink (f->link);
 
   /* Plug back: reopened and greeted within 2 s of the port coming back. */
-  spin (300);
+  presso_test_iterate_for (300);
   spawn_sim (f, NULL);
   t0 = g_get_monotonic_time ();
   g_assert_true (wait_state (f, PRESSO_DEVICE_STATE_READY, 2000));
@@ -1168,7 +1139,7 @@ test_link_urgent_first (void)
   g_assert_cmpuint (r.frames_before_vent, <, 2000 - queued / frame_len);
 
   /* The queue then drains behind it. */
-  spin (100);
+  presso_test_iterate_for (100);
   drain_reader (master, &r);
   g_assert_cmpuint (r.n_frames, >, r.frames_before_vent + 1);
   close (master);
@@ -1197,7 +1168,7 @@ test_link_closed_on_hangup (void)
   link = presso_link_new (fd);
   g_signal_connect_swapped (link, "closed", G_CALLBACK (count_closed_cb), &closed);
   close (master);
-  spin (200);
+  presso_test_iterate_for (200);
   g_assert_false (presso_link_is_open (link));
   g_assert_cmpuint (closed, ==, 1);
 }
@@ -1309,7 +1280,7 @@ test_nak_start_refused (Fixture       *f,
   /* Refused means nothing changed: ready, program loaded, nothing inflating, no alarm. */
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
   g_assert_nonnull (presso_device_get_program (f->device));
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
   g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_READY);
   g_assert_true (nothing_inflating_cond (f));
@@ -1458,14 +1429,14 @@ test_nak_storm_vent (Fixture       *f,
   load_and_start (f);
   g_assert_true (wait_pressure (f, 0, 25.0, 6000));
   /* NAKed heartbeats still count as a live host: no watchdog vent. */
-  spin (1500);
+  presso_test_iterate_for (1500);
   g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_RUNNING);
   g_assert_cmpuint (f->alarms->len, ==, 0);
 
   res = command_result (f, PRESSO_PROTO_MSG_STOP);
   g_assert_false (presso_device_stop_finish (f->device, res, &error));
   g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
-  spin (200);
+  presso_test_iterate_for (200);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_RUNNING);
   g_assert_cmpfloat (f->last.pressure_mmhg[0], >, 20.0);
 
@@ -1504,8 +1475,7 @@ clinic_open (Fixture *f,
                                              "rules.desktop", NULL);
 
   c->path = g_build_filename (f->dir, "clinic.db", NULL);
-  c->store = presso_store_open (c->path, &error);
-  g_assert_no_error (error);
+  c->store = presso_test_store_open (c->path);
   c->staff = presso_staff_new ("Dr Léa Martin", PRESSO_ROLE_PRACTITIONER);
   g_assert_true (presso_store_insert_staff (c->store, c->staff, &error));
   presso_store_set_actor (c->store, c->staff);
@@ -1525,13 +1495,7 @@ clinic_close (Clinic *c)
   g_clear_object (&c->client);
   g_clear_object (&c->staff);
   g_clear_object (&c->store);
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *side = g_strconcat (c->path, (const char *[]) { "-wal", "-shm", "-journal" }[i], NULL);
-
-      g_unlink (side);
-    }
-  g_unlink (c->path);
+  presso_test_remove_database (c->path);
   g_clear_pointer (&c->path, g_free);
 }
 
@@ -1540,42 +1504,20 @@ static PressoSession *
 clinic_session (Clinic *c,
                 Fixture *f)
 {
-  g_autoptr(PressoProgram) program = presso_program_new ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoScreening) screening = presso_screening_new (presso_client_get_id (c->client));
   g_autoptr(PressoStartPermit) permit = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GError) error = NULL;
   PressoSession *session;
 
+  /* The short program with a 20 s hold, a 1 s rest and 2 minutes in all. */
   presso_program_set_name (program, "Fault test");
-  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
-  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
-  presso_program_set_n_chambers (program, 4);
-  presso_program_set_base_pressure (program, 40);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
   presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 20);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
   presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 1);
-  presso_program_set_ramp_s (program, 0);
   presso_program_set_duration_min (program, 2);
 
-  for (guint i = 0; i < presso_screening_rules_get_n_items (c->rules); i++)
-    {
-      PressoScreeningItem *item = presso_screening_rules_get_item (c->rules, i);
-      PressoScreeningAnswer *no = NULL;
-
-      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
-        no = presso_screening_answer_new_yes_no (FALSE);
-      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        no = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
-      if (no != NULL)
-        {
-          g_assert_true (presso_screening_set_answer (screening, c->rules,
-                                                      presso_screening_item_get_id (item), no, &error));
-          g_assert_no_error (error);
-          presso_screening_answer_free (no);
-        }
-    }
+  presso_test_answer_all_no (screening, c->rules);
   /* Checked as given, never stored: any id makes it a screening on record. */
   presso_screening_set_id (screening, 1);
   presso_screening_set_screened_at (screening, now);
@@ -1649,7 +1591,7 @@ test_session_nak_start (Fixture       *f,
   session = clinic_session (&c, f);
 
   /* Refused START: the session ends as interrupted, with the device's reason in an alarm. */
-  g_assert_true (iterate_until (session_finished_cond, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_finished_cond, session, 3000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (session_has_alarm (session, START_NAK_REASON));
   g_assert_true (session_has_alarm (session, "The device refused a command"));
@@ -1676,13 +1618,13 @@ test_session_drop (Fixture       *f,
     return;
   clinic_open (f, &c);
   session = clinic_session (&c, f);
-  g_assert_true (iterate_until (session_running_cond, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_running_cond, session, 3000));
   g_assert_true (wait_pressure (f, 0, 25.0, 6000));
 
   /* The PAUSE is never answered: four transmissions, then the device is unreachable. */
   g_assert_true (presso_session_pause (session, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (session_finished_cond, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_finished_cond, session, 3000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (session_has_alarm (session, "did not acknowledge"));
   /* A lost command is not a refusal: the alarm does not blame the device's judgement. */
@@ -1712,11 +1654,11 @@ test_session_nak_storm (Fixture       *f,
 
   /* Stop refused: the session does not leave the client inflated, it vents. */
   session = clinic_session (&c, f);
-  g_assert_true (iterate_until (session_running_cond, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_running_cond, session, 3000));
   g_assert_true (wait_pressure (f, 0, 25.0, 6000));
   g_assert_true (presso_session_stop (session, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (session_finished_cond, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_finished_cond, session, 3000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_true (session_has_alarm (session, "The device cannot do this in its current state"));
   assert_record_outcome (&c, session, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
@@ -1740,7 +1682,7 @@ test_session_nak_storm_vent (Fixture       *f,
 
   /* The practitioner's emergency vent, with the device NAKing every VENT. */
   session = clinic_session (&c, f);
-  g_assert_true (iterate_until (session_running_cond, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_running_cond, session, 3000));
   g_assert_true (wait_pressure (f, 0, 25.0, 6000));
   g_assert_true (presso_session_emergency_vent (session));
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_FINISHED);
@@ -1895,7 +1837,7 @@ test_drop_then_nak_start (Fixture       *f,
   g_assert_false (presso_device_start_finish (f->device, res, &error));
   g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
-  spin (300);
+  presso_test_iterate_for (300);
   g_assert_cmpuint (f->last.device_state, ==, PRESSO_PROTO_STATE_READY);
   g_assert_true (nothing_inflating_cond (f));
   g_assert_false (saw_state (f, PRESSO_DEVICE_STATE_RUNNING));

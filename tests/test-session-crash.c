@@ -21,6 +21,7 @@
 #include "presso-session.h"
 #include "presso-store-private.h"
 #include "presso-store-session.h"
+#include "presso-test-util.h"
 
 #define KILL_AFTER_MS 7000
 
@@ -31,23 +32,6 @@ load_rules (void)
                                             "rules.desktop", NULL);
 
   return presso_screening_rules_new_from_file (path, NULL);
-}
-
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -101,25 +85,13 @@ run_child (const char *db_path,
     goto fail;
 
   screening = presso_screening_new (presso_client_get_id (client));
-  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
-    {
-      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
-      g_autoptr(PressoScreeningAnswer) answer = NULL;
-
-      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
-        answer = presso_screening_answer_new_yes_no (FALSE);
-      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        answer = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
-      if (answer && !presso_screening_set_answer (screening, rules, presso_screening_item_get_id (item),
-                                                  answer, &error))
-        goto fail;
-    }
+  presso_test_answer_all_no (screening, rules);
   presso_screening_set_id (screening, 1);
   presso_screening_set_screened_at (screening, now);
 
   device = presso_device_new (link);
   presso_device_connect_async (device, NULL, on_result_cb, &res);
-  if (!iterate_until (result_ready, &res, 5000) || !presso_device_connect_finish (device, res, &error))
+  if (!presso_test_iterate_until (result_ready, &res, 5000) || !presso_device_connect_finish (device, res, &error))
     goto fail;
   g_clear_object (&res);
   g_usleep (300000);
@@ -131,7 +103,7 @@ run_child (const char *db_path,
   permit = presso_session_check_screening (session, rules, screening, 180, NULL, NULL, &error);
   if (permit == NULL || !presso_session_start (session, permit, &error))
     goto fail;
-  if (!iterate_until (session_running, session, 5000))
+  if (!presso_test_iterate_until (session_running, session, 5000))
     {
       g_printerr ("child: the session did not run\n");
       return 3;
@@ -288,14 +260,7 @@ test_crash (void)
   g_assert_cmpuint (presso_session_record_get_trace (closed_record)->n_samples, ==, trace->n_samples);
 
   g_clear_object (&store);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *suffix[] = { "", "-wal", "-shm" };
-      g_autofree char *p = g_strconcat (db_path, suffix[i], NULL);
-      g_unlink (p);
-    }
-  g_unlink (link);
-  g_rmdir (dir);
+  presso_test_remove_tree (dir);
 }
 
 int

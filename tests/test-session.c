@@ -18,14 +18,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <glib/gstdio.h>
-
 #include "presso-device-private.h"
 #include "presso-screening-gate.h"
 #include "presso-session.h"
 #include "presso-store-private.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
+#include "presso-test-util.h"
 
 #define VALIDITY_DAYS 180
 
@@ -43,35 +42,6 @@ typedef struct
 } Fixture;
 
 /* ------------------------------------------------------------------ helpers */
-
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  iterate_until (never, NULL, ms);
-}
 
 static gboolean
 session_finished (gpointer data)
@@ -145,41 +115,11 @@ clear_screening (Fixture   *f,
 {
   PressoScreening *screening = presso_screening_new (presso_client_get_id (f->client));
 
-  for (guint i = 0; i < presso_screening_rules_get_n_items (f->rules); i++)
-    {
-      PressoScreeningItem *item = presso_screening_rules_get_item (f->rules, i);
-      const char *id = presso_screening_item_get_id (item);
-
-      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
-        answer (screening, f->rules, id, presso_screening_answer_new_yes_no (FALSE));
-      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        answer (screening, f->rules, id, presso_screening_answer_new_zones (PRESSO_ZONE_NONE));
-    }
+  presso_test_answer_all_no (screening, f->rules);
   presso_screening_set_id (screening, 11);
   presso_screening_set_screened_at (screening, when);
   presso_screening_set_screened_by (screening, presso_staff_get_id (f->staff));
   return screening;
-}
-
-/* A short program on the left boot of presso-sim's default device (12 chambers, two boots of
- * 6): 40 mmHg, 1 s per chamber, a short hold. */
-static PressoProgram *
-short_program (void)
-{
-  PressoProgram *program = presso_program_new ();
-
-  presso_program_set_name (program, "Short test");
-  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
-  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
-  presso_program_set_n_chambers (program, 4);
-  presso_program_set_base_pressure (program, 40);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 0.5);
-  presso_program_set_ramp_s (program, 0);
-  presso_program_set_duration_min (program, 1);
-  return program;
 }
 
 static void
@@ -188,12 +128,8 @@ fixture_setup (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("presso-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db_path = g_build_filename (f->dir, "clinic.db", NULL);
+  f->store = presso_test_clinic_new ("presso-session-XXXXXX", &f->dir, &f->db_path);
   f->link = g_build_filename (f->dir, "sim.tty", NULL);
-  f->store = presso_store_open (f->db_path, &error);
-  g_assert_no_error (error);
 
   f->staff = presso_staff_new ("Dr Léa Martin", PRESSO_ROLE_PRACTITIONER);
   g_assert_true (presso_store_insert_staff (f->store, f->staff, &error));
@@ -240,18 +176,18 @@ fixture_setup_sim (Fixture       *f,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (path_exists, f->link, 5000));
+  g_assert_true (presso_test_iterate_until (path_exists, f->link, 5000));
 
   f->device = presso_device_new (f->link);
   presso_device_connect_async (f->device, NULL, on_result_cb, &res);
-  g_assert_true (iterate_until (result_ready, &res, 5000));
+  g_assert_true (presso_test_iterate_until (result_ready, &res, 5000));
   presso_device_connect_finish (f->device, res, &error);
   g_assert_no_error (error);
   g_object_unref (res);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
   /* A device announces its power-up (DEVICE_RESET) just after the handshake: let that pass,
    * as it does long before a client is on the table. */
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
 }
 
@@ -276,17 +212,7 @@ fixture_teardown (Fixture       *f,
   g_clear_object (&f->client);
   g_clear_object (&f->staff);
   g_clear_object (&f->store);
-  for (const char *suffix = ""; suffix; suffix = *suffix ? NULL : "-wal")
-    {
-      g_autofree char *p = g_strconcat (f->db_path, suffix, NULL);
-      g_unlink (p);
-    }
-  {
-    g_autofree char *shm = g_strconcat (f->db_path, "-shm", NULL);
-    g_unlink (shm);
-  }
-  g_unlink (f->link);
-  g_rmdir (f->dir);
+  presso_test_remove_tree (f->dir);
   g_free (f->db_path);
   g_free (f->link);
   g_free (f->dir);
@@ -343,7 +269,7 @@ static void
 test_store_programs (Fixture       *f,
                      gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoProgram) stale = NULL;
   g_autoptr(PressoProgram) bad = presso_program_new ();
   g_autoptr(GListModel) list = NULL;
@@ -394,7 +320,7 @@ static void
 test_store_trace (Fixture       *f,
                   gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoTraceRecorder) recorder = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GListModel) sessions = NULL;
@@ -481,7 +407,7 @@ static void
 test_store_details_measurements_csv (Fixture       *f,
                                      gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(PressoSessionRecord) stale = NULL;
   g_autoptr(GPtrArray) series = NULL;
@@ -574,7 +500,7 @@ static void
 test_store_close_interrupted (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoTraceRecorder) recorder = NULL;
   g_autoptr(GPtrArray) closed = NULL;
   g_autoptr(GError) error = NULL;
@@ -654,8 +580,8 @@ test_gate_refusals (Fixture       *f,
 {
   g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
   PressoDevice *device = f->device ? f->device : offline;
-  g_autoptr(PressoProgram) legs = short_program ();
-  g_autoptr(PressoProgram) with_belt = short_program ();
+  g_autoptr(PressoProgram) legs = presso_test_short_program ();
+  g_autoptr(PressoProgram) with_belt = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSession) belt_session = NULL;
   g_autoptr(PressoScreening) screening = NULL;
@@ -720,7 +646,7 @@ test_gate_refusals (Fixture       *f,
 
   /* 45 mmHg is above that cap: refused by the program check, before the device. */
   {
-    g_autoptr(PressoProgram) strong = short_program ();
+    g_autoptr(PressoProgram) strong = presso_test_short_program ();
     g_autoptr(PressoSession) strong_session = NULL;
 
     presso_program_set_base_pressure (strong, 45);
@@ -795,8 +721,8 @@ test_gate_from_store (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
-  g_autoptr(PressoProgram) legs = short_program ();
-  g_autoptr(PressoProgram) strong = short_program ();
+  g_autoptr(PressoProgram) legs = presso_test_short_program ();
+  g_autoptr(PressoProgram) strong = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSession) strong_session = NULL;
   g_autoptr(PressoScreening) clean = NULL;
@@ -849,8 +775,8 @@ test_gate_pretherapy (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
-  g_autoptr(PressoProgram) plain = short_program ();
-  g_autoptr(PressoProgram) with_pretherapy = short_program ();
+  g_autoptr(PressoProgram) plain = presso_test_short_program ();
+  g_autoptr(PressoProgram) with_pretherapy = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSession) pretherapy_session = NULL;
   g_autoptr(PressoScreening) screening = NULL;
@@ -938,7 +864,7 @@ static void
 test_session_completed (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -950,7 +876,7 @@ test_session_completed (Fixture       *f,
     return;
 
   session = start_session (f, program, 6, &counts);
-  g_assert_true (iterate_until (session_running, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_running, session, 3000));
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
   /* The device got the cap and the program as converted. */
   g_assert_cmphex (presso_device_get_program (f->device)->chamber_mask, ==, 0xf);
@@ -959,14 +885,14 @@ test_session_completed (Fixture       *f,
   {
     g_autoptr(PressoSessionRecord) live = NULL;
 
-    spin (2500);
+    presso_test_iterate_for (2500);
     live = read_record (f, session, &error);
     g_assert_no_error (error);
     g_assert_cmpint (presso_session_record_get_outcome (live), ==, PRESSO_SESSION_OUTCOME_RUNNING);
     g_assert_cmpuint (presso_session_record_get_trace (live)->n_samples, >=, 10);
   }
 
-  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 15000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_assert_cmpuint (g_list_model_get_n_items (presso_session_get_alarms (session)), ==, 0);
   g_assert_cmpuint (counts.n_telemetry, >, 300);
@@ -1009,7 +935,7 @@ static void
 test_session_stop_and_vent (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) first = NULL;
   g_autoptr(PressoSession) second = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
@@ -1020,16 +946,16 @@ test_session_stop_and_vent (Fixture       *f,
     return;
 
   first = start_session (f, program, 0, &counts);
-  g_assert_true (iterate_until (session_running, first, 3000));
-  spin (1500);
+  g_assert_true (presso_test_iterate_until (session_running, first, 3000));
+  presso_test_iterate_for (1500);
   g_assert_true (presso_session_pause (first, &error));
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_cmpint (presso_session_get_state (first), ==, PRESSO_SESSION_STATE_PAUSED);
   g_assert_true (presso_session_resume (first, &error));
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_cmpint (presso_session_get_state (first), ==, PRESSO_SESSION_STATE_RUNNING);
   g_assert_true (presso_session_stop (first, &error));
-  g_assert_true (iterate_until (session_finished, first, 10000));
+  g_assert_true (presso_test_iterate_until (session_finished, first, 10000));
   g_assert_cmpint (presso_session_get_outcome (first), ==, PRESSO_SESSION_OUTCOME_STOPPED);
   /* Over is over: no time remains, no phase goes on, the time it ran is kept. */
   g_assert_cmpuint (presso_session_get_remaining_s (first), ==, 0);
@@ -1038,8 +964,8 @@ test_session_stop_and_vent (Fixture       *f,
   g_assert_cmpuint (presso_session_get_duration_s (first), >=, 2);
 
   second = start_session (f, program, 0, &counts);
-  g_assert_true (iterate_until (session_running, second, 3000));
-  spin (1000);
+  g_assert_true (presso_test_iterate_until (session_running, second, 3000));
+  presso_test_iterate_for (1000);
   g_assert_true (presso_session_emergency_vent (second));
   g_assert_cmpint (presso_session_get_state (second), ==, PRESSO_SESSION_STATE_FINISHED);
   g_assert_cmpint (presso_session_get_outcome (second), ==, PRESSO_SESSION_OUTCOME_EMERGENCY_VENTED);
@@ -1061,12 +987,12 @@ test_session_stop_and_vent (Fixture       *f,
   {
     GAsyncResult *res = NULL;
 
-    spin (1500);
+    presso_test_iterate_for (1500);
     presso_device_ack_alarm_async (f->device, PRESSO_PROTO_ACK_ALARM_ALL, NULL, on_result_cb, &res);
-    g_assert_true (iterate_until (result_ready, &res, 3000));
+    g_assert_true (presso_test_iterate_until (result_ready, &res, 3000));
     g_assert_true (presso_device_ack_alarm_finish (f->device, res, &error));
     g_object_unref (res);
-    spin (300);
+    presso_test_iterate_for (300);
     g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
   }
   {
@@ -1074,8 +1000,8 @@ test_session_stop_and_vent (Fixture       *f,
     gint64 id = presso_session_get_session_id (third);
     gint64 vent_before = _presso_device_get_vent_written_time (f->device);
 
-    g_assert_true (iterate_until (session_running, third, 3000));
-    spin (500);
+    g_assert_true (presso_test_iterate_until (session_running, third, 3000));
+    presso_test_iterate_for (500);
     g_test_expect_message ("presso-session", G_LOG_LEVEL_WARNING, "*dropped while running*");
     g_clear_object (&third);
     g_test_assert_expected_messages ();
@@ -1090,7 +1016,7 @@ static void
 test_session_disconnect (Fixture       *f,
                          gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -1102,8 +1028,8 @@ test_session_disconnect (Fixture       *f,
 
   session = start_session (f, program, 0, &counts);
   presso_session_set_rearm_interval (session, 400);
-  g_assert_true (iterate_until (session_running, session, 3000));
-  g_assert_true (iterate_until (session_finished, session, 10000));
+  g_assert_true (presso_test_iterate_until (session_running, session, 3000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 10000));
 
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   g_assert_cmpuint (counts.n_alarms, >=, 1);
@@ -1126,9 +1052,9 @@ test_session_disconnect (Fixture       *f,
   /* Acknowledged, it re-arms while the link is still down. */
   presso_session_acknowledge_alarm (session, alarm);
   g_assert_true (presso_session_alarm_get_acknowledged (alarm));
-  spin (200);
+  presso_test_iterate_for (200);
   g_assert_true (presso_session_alarm_get_acknowledged (alarm));
-  spin (500);
+  presso_test_iterate_for (500);
   g_assert_false (presso_session_alarm_get_acknowledged (alarm));
   g_clear_object (&record);
   record = read_record (f, session, &error);
@@ -1152,7 +1078,7 @@ static void
 test_session_disconnect_paused (Fixture       *f,
                                 gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -1163,12 +1089,12 @@ test_session_disconnect_paused (Fixture       *f,
     return;
 
   session = start_session (f, program, 0, &counts);
-  g_assert_true (iterate_until (session_running, session, 3000));
-  spin (800);
+  g_assert_true (presso_test_iterate_until (session_running, session, 3000));
+  presso_test_iterate_for (800);
   g_assert_true (presso_session_pause (session, &error));
-  spin (300);
+  presso_test_iterate_for (300);
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_PAUSED);
-  g_assert_true (iterate_until (session_finished, session, 10000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 10000));
 
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   alarm = find_alarm (session, PRESSO_DEVICE_ALARM_LINK_LOST);
@@ -1189,7 +1115,7 @@ test_vent_offline (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(PressoDevice) offline = presso_device_new ("/nonexistent/presso-0");
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = presso_session_new (f->store, offline, f->client, f->staff, program);
   PressoSessionAlarm *alarm;
 
@@ -1205,7 +1131,7 @@ static void
 test_session_overshoot (Fixture       *f,
                         gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -1216,7 +1142,7 @@ test_session_overshoot (Fixture       *f,
     return;
 
   session = start_session (f, program, 0, &counts);
-  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 15000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   alarm = find_alarm (session, PRESSO_PROTO_EVENT_OVER_PRESSURE);
   g_assert_nonnull (alarm);
@@ -1224,7 +1150,7 @@ test_session_overshoot (Fixture       *f,
   g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
   /* The device is venting (its blocked vent keeps it there until it latches the fault):
    * compressor off, every vent valve open. */
-  spin (500);
+  presso_test_iterate_for (500);
   {
     const PressoTelemetry *t = presso_device_get_last_telemetry (f->device);
     guint32 all = (1u << presso_device_get_n_chambers (f->device)) - 1;
@@ -1254,7 +1180,7 @@ static void
 test_session_over_cap (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoScreening) screening = NULL;
   g_autoptr(PressoStartPermit) permit = NULL;
@@ -1282,7 +1208,7 @@ test_session_over_cap (Fixture       *f,
   g_assert_true (presso_session_start (session, permit, &error));
   g_assert_no_error (error);
 
-  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 15000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   alarm = find_alarm (session, PRESSO_SESSION_ALARM_OVER_LIMIT);
   g_assert_nonnull (alarm);
@@ -1294,7 +1220,7 @@ test_session_over_cap (Fixture       *f,
   /* The host's check came first: the device's own over-pressure alarm was not needed. */
   g_assert_null (find_alarm (session, PRESSO_PROTO_EVENT_OVER_PRESSURE));
   g_assert_cmpint (_presso_device_get_vent_written_time (f->device), >, 0);
-  spin (300);
+  presso_test_iterate_for (300);
   t = presso_device_get_last_telemetry (f->device);
   g_assert_cmpuint (t->compressor_pct, ==, 0);
 
@@ -1320,7 +1246,7 @@ static void
 test_session_stall_at_start (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -1330,10 +1256,10 @@ test_session_stall_at_start (Fixture       *f,
   if (f->device == NULL)
     return;
 
-  g_assert_true (iterate_until (telemetry_stale, f->device, 5000));
+  g_assert_true (presso_test_iterate_until (telemetry_stale, f->device, 5000));
   g_assert_cmpint (presso_device_get_state (f->device), ==, PRESSO_DEVICE_STATE_READY);
   session = start_session (f, program, 0, &counts);
-  g_assert_true (iterate_until (session_finished, session, 5000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 5000));
 
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_INTERRUPTED_FAULT);
   alarm = find_alarm (session, 0);
@@ -1352,7 +1278,7 @@ test_session_stall_at_start (Fixture       *f,
   g_assert_false (has_event (record, PRESSO_SESSION_EVENT_COMMAND, PRESSO_PROTO_MSG_START));
 
   /* The device speaks again after its stall: nothing runs on it. */
-  spin (4000);
+  presso_test_iterate_for (4000);
   {
     const PressoTelemetry *t = presso_device_get_last_telemetry (f->device);
 
@@ -1378,7 +1304,7 @@ static void
 test_session_record_fails (Fixture       *f,
                            gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -1390,14 +1316,14 @@ test_session_record_fails (Fixture       *f,
     return;
 
   session = start_session (f, program, 8, &counts);
-  g_assert_true (iterate_until (session_running, session, 3000));
-  spin (1000);
+  g_assert_true (presso_test_iterate_until (session_running, session, 3000));
+  presso_test_iterate_for (1000);
 
   exec_sql (f, "CREATE TRIGGER test_full_trace BEFORE INSERT ON session_trace"
                " BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;"
                "CREATE TRIGGER test_full_events BEFORE INSERT ON session_events"
                " BEGIN SELECT RAISE (ABORT, 'database or disk is full'); END;");
-  spin (2500);   /* two flushes: the second one hears of the first one's failure */
+  presso_test_iterate_for (2500);   /* two flushes: the second one hears of the first one's failure */
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
   alarm = find_alarm (session, PRESSO_SESSION_ALARM_RECORD_FAILED);
   g_assert_nonnull (alarm);
@@ -1409,12 +1335,12 @@ test_session_record_fails (Fixture       *f,
   /* A pause asked meanwhile still reaches the device, its event row cannot be written. */
   g_assert_true (presso_session_pause (session, &error));
   g_assert_no_error (error);
-  spin (300);
+  presso_test_iterate_for (300);
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_PAUSED);
   g_assert_true (presso_session_resume (session, &error));
 
   exec_sql (f, "DROP TRIGGER test_full_trace; DROP TRIGGER test_full_events;");
-  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 15000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_assert_cmpuint (counts.n_alarms, ==, 1);
 
@@ -1475,7 +1401,7 @@ static void
 test_session_record_locked (Fixture       *f,
                             gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(PressoSession) session = NULL;
   g_autoptr(PressoSessionRecord) record = NULL;
   g_autoptr(GError) error = NULL;
@@ -1492,8 +1418,8 @@ test_session_record_locked (Fixture       *f,
     return;
 
   session = start_session (f, program, 12, &counts);
-  g_assert_true (iterate_until (session_running, session, 3000));
-  spin (500);
+  g_assert_true (presso_test_iterate_until (session_running, session, 3000));
+  presso_test_iterate_for (500);
 
   g_assert_cmpint (sqlite3_open_v2 (f->db_path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
@@ -1501,15 +1427,15 @@ test_session_record_locked (Fixture       *f,
   tick_id = g_timeout_add (50, on_tick_cb, &ticker);
 
   /* Things happen while it is locked: a pause and a resume, telemetry, flushes. */
-  spin (800);
+  presso_test_iterate_for (800);
   g_assert_true (presso_session_pause (session, &error));
   g_assert_no_error (error);
-  spin (800);
+  presso_test_iterate_for (800);
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_PAUSED);
   g_assert_true (presso_session_resume (session, &error));
   g_assert_no_error (error);
   /* Past the 5 s busy timeout: the first write gives up and says so. */
-  spin (5500);
+  presso_test_iterate_for (5500);
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
   alarm = find_alarm (session, PRESSO_SESSION_ALARM_RECORD_FAILED);
   g_assert_nonnull (alarm);
@@ -1526,7 +1452,7 @@ test_session_record_locked (Fixture       *f,
   /* The other program lets go: what was held back is written, late but whole. */
   g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (other);
-  g_assert_true (iterate_until (session_finished, session, 15000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 15000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   g_test_message ("to the end: %u ticks, longest gap %.0f ms", ticker.ticks, ticker.max_gap_us / 1000.0);
   g_assert_cmpint (ticker.max_gap_us, <, 200 * G_TIME_SPAN_MILLISECOND);
@@ -1586,7 +1512,7 @@ static void
 test_session_dropped_locked (Fixture       *f,
                              gconstpointer  data)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   PressoSession *session;
   g_autoptr(PressoSessionRecord) record = NULL;
   Counts counts = { 0 };
@@ -1599,12 +1525,12 @@ test_session_dropped_locked (Fixture       *f,
 
   session = start_session (f, program, 3, &counts);
   wait.id = presso_session_get_session_id (session);
-  g_assert_true (iterate_until (session_running, session, 3000));
-  spin (500);
+  g_assert_true (presso_test_iterate_until (session_running, session, 3000));
+  presso_test_iterate_for (500);
   g_assert_cmpint (sqlite3_open_v2 (f->db_path, &other, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
 
-  g_assert_true (iterate_until (session_finished, session, 10000));
+  g_assert_true (presso_test_iterate_until (session_finished, session, 10000));
   g_assert_cmpint (presso_session_get_outcome (session), ==, PRESSO_SESSION_OUTCOME_COMPLETED);
   t0 = g_get_monotonic_time ();
   g_object_unref (session);
@@ -1614,7 +1540,7 @@ test_session_dropped_locked (Fixture       *f,
 
   g_assert_cmpint (sqlite3_exec (other, "COMMIT", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (other);
-  g_assert_true (iterate_until (record_completed, &wait, 10000));
+  g_assert_true (presso_test_iterate_until (record_completed, &wait, 10000));
   record = presso_store_get_session (f->store, wait.id, NULL);
   g_assert_true (has_event (record, PRESSO_SESSION_EVENT_DEVICE, PRESSO_PROTO_EVENT_PROGRAM_FINISHED));
   g_assert_cmpuint (presso_session_record_get_trace (record)->n_samples, >=, 28);

@@ -36,6 +36,10 @@
 
 #include "presso-device-private.h"
 #include "presso-serial-port.h"
+#include "presso-test-util.h"
+
+/* How long the waits below sleep between two looks at the main context. */
+#define NAP_US 200
 
 static int opt_trials = 20;
 static int opt_queue = 400;
@@ -49,35 +53,6 @@ typedef struct
   gint64           all_low_us;     /* first telemetry with every chamber < 3 mmHg */
   gboolean         watching;
 } Bench;
-
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (200);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  iterate_until (never, NULL, ms);
-}
 
 static void
 on_result_cb (GObject      *object,
@@ -139,7 +114,7 @@ queue_empty_cond (gpointer data)
 #define COMMAND(b, verb, ...) G_STMT_START { \
     GAsyncResult *r_ = NULL; g_autoptr(GError) e_ = NULL; \
     presso_device_##verb##_async ((b)->device, ##__VA_ARGS__, NULL, on_result_cb, &r_); \
-    if (!iterate_until (result_cond, &r_, 3000) || \
+    if (!presso_test_iterate_until_nap (result_cond, &r_, 3000, NAP_US) || \
         !presso_device_##verb##_finish ((b)->device, r_, &e_)) \
       g_error ("%s failed: %s", #verb, e_ ? e_->message : "timeout"); \
     g_object_unref (r_); \
@@ -173,16 +148,16 @@ start_and_inflate (Bench *b)
   program (b, &p);
   COMMAND (b, load_program, &p);
   COMMAND (b, start);
-  if (!iterate_until (pressure_cond, &w, 8000))
+  if (!presso_test_iterate_until_nap (pressure_cond, &w, 8000, NAP_US))
     g_error ("chamber 0 did not inflate (%.1f mmHg)", b->last.pressure_mmhg[0]);
 }
 
 static void
 recover (Bench *b)
 {
-  spin (50);
+  presso_test_iterate_until_nap (NULL, NULL, 50, NAP_US);
   COMMAND (b, ack_alarm, 0);
-  spin (100);
+  presso_test_iterate_until_nap (NULL, NULL, 100, NAP_US);
 }
 
 static int
@@ -259,7 +234,7 @@ bench_vent_write (Bench *b)
       fill_queue (b);
       t0 = g_get_monotonic_time ();
       presso_link_send (link, &vent);
-      if (!iterate_until (queue_empty_cond, link, 10000))
+      if (!presso_test_iterate_until_nap (queue_empty_cond, link, 10000, NAP_US))
         g_error ("the queue did not drain");
       ms = (presso_link_get_last_write_time (link) - t0) / 1000.0;
       g_array_append_val (baseline, ms);
@@ -273,7 +248,7 @@ bench_vent_write (Bench *b)
       if (_presso_device_get_vent_written_time (b->device) < t0)
         ms = INFINITY;
       g_array_append_val (urgent, ms);
-      iterate_until (queue_empty_cond, link, 10000);
+      presso_test_iterate_until_nap (queue_empty_cond, link, 10000, NAP_US);
       recover (b);
     }
 
@@ -305,7 +280,7 @@ bench_watchdog (Bench *b)
       t0 = presso_link_get_last_write_time (link);
       b->all_open_us = b->all_low_us = 0;
       b->watching = TRUE;
-      if (!iterate_until (vented_cond, b, 5000))
+      if (!presso_test_iterate_until_nap (vented_cond, b, 5000, NAP_US))
         g_error ("the device did not vent on its watchdog");
       b->watching = FALSE;
       ms = (b->all_open_us - t0) / 1000.0;
@@ -321,7 +296,7 @@ bench_watchdog (Bench *b)
       b->watching = TRUE;
       t0 = g_get_monotonic_time ();
       presso_device_emergency_vent (b->device);
-      if (!iterate_until (vented_cond, b, 5000))
+      if (!presso_test_iterate_until_nap (vented_cond, b, 5000, NAP_US))
         g_error ("the device did not vent");
       b->watching = FALSE;
       ms = (b->all_open_us - t0) / 1000.0;
@@ -440,12 +415,12 @@ bench_vent_write_paced (void)
       u.vent_seen_us = 0;
       t0 = g_get_monotonic_time ();
       presso_link_send (link, &vent);
-      if (!iterate_until (vent_seen_cond, &u, 60000))
+      if (!presso_test_iterate_until_nap (vent_seen_cond, &u, 60000, NAP_US))
         g_error ("the paced reader never saw the vent");
       ms = (u.vent_seen_us - t0) / 1000.0;
       g_array_append_val (baseline, ms);
-      iterate_until (queue_empty_cond, link, 60000);
-      spin (200);
+      presso_test_iterate_until_nap (queue_empty_cond, link, 60000, NAP_US);
+      presso_test_iterate_until_nap (NULL, NULL, 200, NAP_US);
 
       /* The urgent path, same queue in front. */
       for (int i = 0; i < n_frames; i++)
@@ -455,12 +430,12 @@ bench_vent_write_paced (void)
       presso_link_send_urgent (link, &vent, &written);
       ms = written >= t0 ? (written - t0) / 1000.0 : INFINITY;
       g_array_append_val (urgent_written, ms);
-      if (!iterate_until (vent_seen_cond, &u, 60000))
+      if (!presso_test_iterate_until_nap (vent_seen_cond, &u, 60000, NAP_US))
         g_error ("the paced reader never saw the urgent vent");
       ms = (u.vent_seen_us - t0) / 1000.0;
       g_array_append_val (urgent, ms);
-      iterate_until (queue_empty_cond, link, 60000);
-      spin (200);
+      presso_test_iterate_until_nap (queue_empty_cond, link, 60000, NAP_US);
+      presso_test_iterate_until_nap (NULL, NULL, 200, NAP_US);
     }
 
   g_atomic_int_set (&u.stop, 1);
@@ -541,7 +516,7 @@ main (int   argc,
 
   g_signal_connect (b.device, "telemetry", G_CALLBACK (on_telemetry_cb), &b);
   presso_device_connect_async (b.device, NULL, on_connected_cb, &res);
-  if (!iterate_until (result_cond, &res, 3000) ||
+  if (!presso_test_iterate_until_nap (result_cond, &res, 3000, NAP_US) ||
       !presso_device_connect_finish (b.device, res, &error))
     g_error ("cannot connect: %s", error ? error->message : "timeout");
   g_clear_object (&res);

@@ -40,6 +40,7 @@
 #include "presso-session.h"
 #include "presso-store-private.h"
 #include "presso-store-session.h"
+#include "presso-test-util.h"
 
 #define N_CHAMBERS  32
 #define MINUTES     30
@@ -47,29 +48,11 @@
 #define GOAL_BYTES  (200 * 1024)
 #define GOAL_CPU    5.0
 
+/* The waits below block in the main context until it has something to do: a poll of their own
+ * would add to the CPU time measured. */
+#define NAP_BLOCK 0
+
 static int opt_seconds = 15;
-
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
 
 static gboolean
 result_ready (gpointer data)
@@ -161,7 +144,6 @@ bench_trace_bytes (const char *dir,
   g_autoptr(PressoClient) client = presso_client_new ();
   g_autoptr(PressoTraceRecorder) recorder = NULL;
   g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
   guint64 n_frames = (guint64) MINUTES * 60 * RATE_HZ;
   g_autoptr(GArray) flush_ms = g_array_new (FALSE, FALSE, sizeof (double));
   guint64 stored;
@@ -230,8 +212,7 @@ bench_trace_bytes (const char *dir,
            (t1 - t0) * 1000, percentile (flush_ms, 0.5), percentile (flush_ms, 0.99),
            percentile (flush_ms, 1.0), GOAL_BYTES,
            stored <= GOAL_BYTES ? "true" : "false");
-  g_unlink (path);
-  g_unlink (wal);
+  presso_test_remove_database (path);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -264,8 +245,6 @@ static void
 bench_events (const char *dir)
 {
   g_autofree char *path = g_build_filename (dir, "events.db", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PressoStore) store = presso_store_open (path, &error);
   g_autoptr(PressoProgram) program = presso_program_new_from_preset ("anti-cellulite", 16, NULL);
@@ -339,9 +318,7 @@ bench_events (const char *dir)
            written, written == 3 * N_EVENTS && percentile (locked_ms, 1.0) < 5 ? "true" : "false");
 
   g_clear_object (&store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
+  presso_test_remove_database (path);
 }
 
 /* ---------------------------------------------------------------- CPU */
@@ -354,18 +331,18 @@ connect_device (const char *link)
   GAsyncResult *res = NULL;
 
   presso_device_connect_async (device, NULL, on_result_cb, &res);
-  if (!iterate_until (result_ready, &res, 5000) ||
+  if (!presso_test_iterate_until_nap (result_ready, &res, 5000, NAP_BLOCK) ||
       !presso_device_connect_finish (device, res, &error))
     g_error ("Cannot connect to presso-sim: %s", error ? error->message : "timeout");
   g_object_unref (res);
-  iterate_until (never, NULL, 500);
+  presso_test_iterate_until_nap (NULL, NULL, 500, NAP_BLOCK);
   return device;
 }
 
 #define RUN(device, verb, ...) G_STMT_START { \
     GAsyncResult *res_ = NULL; g_autoptr(GError) err_ = NULL; \
     presso_device_##verb##_async ((device), ##__VA_ARGS__, NULL, on_result_cb, &res_); \
-    iterate_until (result_ready, &res_, 3000); \
+    presso_test_iterate_until_nap (result_ready, &res_, 3000, NAP_BLOCK); \
     if (!res_ || !presso_device_##verb##_finish ((device), res_, &err_)) \
       g_error ("%s failed: %s", #verb, err_ ? err_->message : "timeout"); \
     g_object_unref (res_); \
@@ -390,7 +367,7 @@ measure (guint seconds,
   double cpu;
 
   n_frames = 0;
-  iterate_until (never, NULL, seconds * 1000);
+  presso_test_iterate_until_nap (NULL, NULL, seconds * 1000, NAP_BLOCK);
   cpu = cpu_seconds () - t0;
   *frames = n_frames;
   return 100.0 * cpu / ((g_get_monotonic_time () - w0) / 1e6);
@@ -403,8 +380,6 @@ bench_cpu (const char *dir,
   g_autofree char *link = g_build_filename (dir, "sim.tty", NULL);
   g_autofree char *path = g_build_filename (dir, "cpu.db", NULL);
   g_autofree char *rules_path = g_build_filename (SOURCE_DATADIR, "screening", "rules.desktop", NULL);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PressoDevice) device = NULL;
   g_autoptr(PressoStore) store = NULL;
@@ -437,7 +412,7 @@ bench_cpu (const char *dir,
   RUN (device, start);
   base_pct = measure (opt_seconds, &base_frames);
   RUN (device, stop);
-  iterate_until (never, NULL, 3000);
+  presso_test_iterate_until_nap (NULL, NULL, 3000, NAP_BLOCK);
 
   /* The session: link + session + recorder into a real database. */
   store = presso_store_open (path, &error);
@@ -448,18 +423,7 @@ bench_cpu (const char *dir,
   rules = presso_screening_rules_new_from_file (rules_path, &error);
   g_assert_no_error (error);
   screening = presso_screening_new (presso_client_get_id (client));
-  for (guint i = 0; i < presso_screening_rules_get_n_items (rules); i++)
-    {
-      PressoScreeningItem *item = presso_screening_rules_get_item (rules, i);
-      g_autoptr(PressoScreeningAnswer) answer = NULL;
-
-      if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_YES_NO)
-        answer = presso_screening_answer_new_yes_no (FALSE);
-      else if (presso_screening_item_get_kind (item) == PRESSO_SCREENING_KIND_ZONES)
-        answer = presso_screening_answer_new_zones (PRESSO_ZONE_NONE);
-      if (answer)
-        presso_screening_set_answer (screening, rules, presso_screening_item_get_id (item), answer, NULL);
-    }
+  presso_test_answer_all_no (screening, rules);
   presso_screening_set_id (screening, 1);
   presso_screening_set_screened_at (screening, now);
 
@@ -469,14 +433,14 @@ bench_cpu (const char *dir,
   permit = presso_session_check_screening (session, rules, screening, 180, NULL, NULL, &error);
   if (permit == NULL || !presso_session_start (session, permit, &error))
     g_error ("%s", error->message);
-  iterate_until (never, NULL, 1000);
+  presso_test_iterate_until_nap (NULL, NULL, 1000, NAP_BLOCK);
   if (presso_session_get_state (session) != PRESSO_SESSION_STATE_RUNNING)
     g_error ("the session is not running");
   session_pct = measure (opt_seconds, &session_frames);
   if (presso_session_get_state (session) != PRESSO_SESSION_STATE_RUNNING)
     g_error ("the session stopped during the measurement");
   presso_session_stop (session, NULL);
-  iterate_until (never, NULL, 3000);
+  presso_test_iterate_until_nap (NULL, NULL, 3000, NAP_BLOCK);
 
   g_print ("{\"bench\": \"session-cpu\", \"chambers\": %d, \"seconds\": %d, "
            "\"baseline_frames\": %u, \"session_frames\": %u, \"baseline_cpu_pct\": %.2f, "
@@ -491,9 +455,7 @@ bench_cpu (const char *dir,
   kill (pid, SIGTERM);
   waitpid (pid, &status, 0);
   g_clear_object (&store);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
+  presso_test_remove_database (path);
   g_unlink (link);
 }
 

@@ -1503,6 +1503,20 @@ test_session_limit (Fixture       *f,
   g_assert_cmpuint (presso_program_get_base_pressure (presso_session_record_get_program (record)), ==, 30);
   for (guint k = 1; k <= presso_program_get_n_chambers (presso_session_record_get_program (record)); k++)
     g_assert_cmpint (presso_program_get_target (presso_session_record_get_program (record), k), <=, 30);
+  /* The device itself was held to the limit (it clamps every target to it), not only the
+   * program's targets, and the record says so. */
+  {
+    GPtrArray *events = presso_session_record_get_events (record);
+    gboolean limited = FALSE;
+
+    for (guint i = 0; events != NULL && i < events->len; i++)
+      {
+        PressoSessionEvent *event = g_ptr_array_index (events, i);
+
+        limited |= g_strcmp0 (event->text, "Pressure limit: 30 mmHg") == 0;
+      }
+    g_assert_true (limited);
+  }
 
   /* Below what a program may hold (10 mmHg): refused, not run at 10. */
   g_clear_pointer (&err, g_free);

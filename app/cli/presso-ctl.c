@@ -784,6 +784,9 @@ begin_client_run (Ctl *ctl)
     }
 
   ctl->session = presso_session_new (ctl->store, ctl->device, ctl->client, ctl->staff, program);
+  /* --limit below the cap: sent to the device like the cap, and watched the same way. */
+  if (limit > 0 && limit != cap)
+    presso_session_set_pressure_limit (ctl->session, limit);
   g_signal_connect (ctl->session, "notify::state", G_CALLBACK (on_session_state_cb), ctl);
   g_signal_connect (ctl->session, "alarm", G_CALLBACK (on_session_alarm_cb), ctl);
   /* The session's own gate check is the one its start honours. */

@@ -210,6 +210,7 @@ struct _PressoSession
   guint                rearm_ms;
   guint                flush_ms;
   guint                duration_limit_s;
+  guint                pressure_limit_mmhg;  /* set by the caller, below the cap; 0: none */
   char                *cap_reason;         /* why the permit from check_screening has a cap */
   gpointer             cap_reason_permit;  /* that permit (compared, never dereferenced) */
 
@@ -522,7 +523,7 @@ check_over_limit (PressoSession         *self,
   if (t->host_time_us - self->over_limit_since_us < PRESSO_SESSION_OVER_LIMIT_MS * 1000)
     return FALSE;
 
-  if (self->cap_mmhg > 0)
+  if (self->cap_mmhg > 0 && self->limit_mmhg == self->cap_mmhg)
     /* Translators: a measured pressure above the client's screening cap */
     text = g_strdup_printf (_("Chamber %u measured %.0f mmHg, above this client’s cap of %u mmHg: vented"),
                             chamber + 1, highest, self->cap_mmhg);
@@ -1125,6 +1126,14 @@ presso_session_set_duration_limit (PressoSession *self,
 }
 
 void
+presso_session_set_pressure_limit (PressoSession *self,
+                                   guint          mmhg)
+{
+  g_return_if_fail (PRESSO_IS_SESSION (self));
+  self->pressure_limit_mmhg = mmhg;
+}
+
+void
 presso_session_set_flush_interval (PressoSession *self,
                                    guint          ms)
 {
@@ -1312,13 +1321,22 @@ presso_session_start (PressoSession      *self,
     }
   self->cap_mmhg = cap;
   self->limit_mmhg = cap > 0 ? cap : (guint) MIN (ceiling, PRESSO_PROGRAM_MAX_MMHG);
+  /* A lower limit asked for by the caller (presso-ctl --limit) holds the device as firmly. */
+  if (self->pressure_limit_mmhg > 0 && self->pressure_limit_mmhg < self->limit_mmhg)
+    self->limit_mmhg = self->pressure_limit_mmhg;
   self->last_telemetry_us = self->start_us;
   self->flush_source = g_timeout_add (self->flush_ms, on_flush_cb, self);
   self->watchdog_source = g_timeout_add (250, on_watchdog_cb, self);
   set_state (self, PRESSO_SESSION_STATE_STARTING);
 
   /* The device clamps every target to this, whatever a later program says. */
-  presso_device_set_limits_async (self->device, cap > 0 ? cap : MIN (ceiling, PRESSO_PROGRAM_MAX_MMHG),
+  {
+    /* Translators: the pressure the device is held to for this session */
+    g_autofree char *text = g_strdup_printf (_("Pressure limit: %u mmHg"), self->limit_mmhg);
+
+    record_command (self, PRESSO_PROTO_MSG_SET_LIMITS, text);
+  }
+  presso_device_set_limits_async (self->device, self->limit_mmhg,
                                   self->cancellable, on_limits_set_cb, g_object_ref (self));
   return TRUE;
 }

@@ -183,6 +183,11 @@ void            presso_session_set_rearm_interval   (PressoSession       *self,
                                                      guint                ms);
 void            presso_session_set_flush_interval   (PressoSession       *self,
                                                      guint                ms);
+/* A pressure limit below the client's screening cap (0: none), sent to the device with the
+ * cap before the program (the device clamps every target to it) and watched by the session
+ * (measured above it: vent).  Set before presso_session_start(). */
+void            presso_session_set_pressure_limit   (PressoSession       *self,
+                                                     guint                mmhg);
 /* Ends the program after @seconds (0 = the program's duration) for tests and demonstrations;
  * the record notes it. */
 void            presso_session_set_duration_limit   (PressoSession       *self,

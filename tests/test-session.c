@@ -493,6 +493,29 @@ test_store_details_measurements_csv (Fixture       *f,
     g_assert_cmpstr (presso_session_record_get_notes (reread), ==, "Stopped early: the client had to leave.");
     g_assert_cmpint (presso_session_record_get_outcome (reread), ==, PRESSO_SESSION_OUTCOME_STOPPED);
   }
+
+  /* The values of one moment go in together or not at all: one bad value, none saved. */
+  {
+    gint64 id = presso_store_begin_session (f->store, presso_client_get_id (f->client),
+                                            presso_staff_get_id (f->staff), program,
+                                            "Presso Simulator", "SIM-0001", "0.1.0", 0, 0, &error);
+    const char *points[] = { "left-calf-max", "left-thigh-mid", "weight" };
+    const double bad[] = { 38.0, 51.5, -1 };
+    const double good[] = { 38.0, 51.5, 70.0 };
+    g_autoptr(GPtrArray) before = presso_store_list_session_measurements (f->store, id, &error);
+    g_autoptr(GPtrArray) after_bad = NULL;
+    g_autoptr(GPtrArray) after_good = NULL;
+
+    g_assert_false (presso_store_add_measurements (f->store, id, TRUE, points, bad, 3, &error));
+    g_assert_error (error, PRESSO_STORE_ERROR, PRESSO_STORE_ERROR_INVALID);
+    g_clear_error (&error);
+    after_bad = presso_store_list_session_measurements (f->store, id, &error);
+    g_assert_cmpuint (after_bad->len, ==, before->len);
+    g_assert_true (presso_store_add_measurements (f->store, id, TRUE, points, good, 3, &error));
+    g_assert_no_error (error);
+    after_good = presso_store_list_session_measurements (f->store, id, &error);
+    g_assert_cmpuint (after_good->len, ==, before->len + 3);
+  }
 }
 
 /* A session whose Presso died is closed with what its last chunk shows. */

@@ -121,7 +121,7 @@ static const GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_DOUBLE, &opt_seconds,
     N_("How long to run before stopping"), N_("S") },
   { "limit", 0, 0, G_OPTION_ARG_DOUBLE, &opt_limit,
-    N_("Client's pressure cap sent before the program"), N_("MMHG") },
+    N_("Highest pressure the device is held to (below the client's cap with --client)"), N_("MMHG") },
   { "database", 0, 0, G_OPTION_ARG_FILENAME, &opt_database,
     N_("The clinic's database (with --client)"), N_("DB") },
   { "demo", 0, 0, G_OPTION_ARG_NONE, &opt_demo,

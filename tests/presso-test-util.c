@@ -77,6 +77,63 @@ presso_test_iterate_for (guint ms)
 }
 
 /**
+ * presso_test_keep_result:
+ * @object: the source object
+ * @result: its result
+ * @slot: (out): a `GAsyncResult *` set to %NULL before the call
+ *
+ * A #GAsyncReadyCallback that keeps a reference to @result in @slot, for a test to wait for
+ * it with presso_test_result_ready() and finish the call itself.
+ */
+void
+presso_test_keep_result (GObject      *object,
+                         GAsyncResult *result,
+                         gpointer      slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+/**
+ * presso_test_result_ready:
+ * @slot: the `GAsyncResult *` given to presso_test_keep_result()
+ *
+ * Returns: whether the result has come
+ */
+gboolean
+presso_test_result_ready (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+/**
+ * presso_test_path_exists:
+ * @path: a file name (a `char *`)
+ *
+ * A condition for the waiting functions: presso-sim's link appearing, say.
+ *
+ * Returns: whether @path exists
+ */
+gboolean
+presso_test_path_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+/**
+ * presso_test_sim_path:
+ *
+ * Returns: (nullable): presso-sim as the build gives it in $PRESSO_SIM, or %NULL when it was
+ *   not built
+ */
+const char *
+presso_test_sim_path (void)
+{
+  const char *sim = g_getenv ("PRESSO_SIM");
+
+  return sim != NULL && *sim != '\0' ? sim : NULL;
+}
+
+/**
  * presso_test_store_open:
  * @path: a database file
  *

@@ -4,12 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What Presso's tests and benchmarks share without a display: waiting on the main loop with a
- * bound, a clinic database in a temporary folder and its removal, the data a session test
- * needs.  GLib and the store only; the GUI tests add presso-test-gui.h on top.
+ * bound and for an async result, finding presso-sim, a clinic database in a temporary folder
+ * and its removal, the data a session test needs.  GLib and the store only; the GUI tests add presso-test-gui.h on top.
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "presso-program.h"
 #include "presso-screening.h"
@@ -31,6 +31,13 @@ gboolean          presso_test_iterate_until_nap (PressoTestCondition   cond,
                                                  guint                 timeout_ms,
                                                  guint                 nap_us);
 void              presso_test_iterate_for       (guint                 ms);
+
+void              presso_test_keep_result       (GObject              *object,
+                                                 GAsyncResult         *result,
+                                                 gpointer              slot);
+gboolean          presso_test_result_ready      (gpointer              slot);
+gboolean          presso_test_path_exists       (gpointer              path);
+const char       *presso_test_sim_path          (void);
 
 PressoStore      *presso_test_store_open        (const char           *path);
 PressoStore      *presso_test_clinic_new        (const char           *tmpl,

@@ -64,19 +64,6 @@ die_with_parent (gpointer data)
 /* How long this test's waits sleep between two looks at the main context. */
 #define NAP_US 1000
 
-static const char *
-sim_path (void)
-{
-  const char *sim = g_getenv ("PRESSO_SIM");
-  return sim != NULL && *sim != '\0' ? sim : NULL;
-}
-
-static gboolean
-path_exists_cond (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
 typedef struct
 {
   GSubprocess *proc;
@@ -158,12 +145,12 @@ fixture_setup (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { sim_path (), "--link", NULL, NULL, NULL, NULL };
+  const char *argv[] = { presso_test_sim_path (), "--link", NULL, NULL, NULL, NULL };
 
   f->dir = g_dir_make_tmp ("presso-ctl-XXXXXX", &error);
   g_assert_no_error (error);
   f->link = g_build_filename (f->dir, "sim.tty", NULL);
-  if (sim_path () == NULL)
+  if (presso_test_sim_path () == NULL)
     {
       g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
       return;
@@ -177,7 +164,7 @@ fixture_setup (Fixture       *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (presso_test_iterate_until_nap (path_exists_cond, f->link, 5000, NAP_US));
+  g_assert_true (presso_test_iterate_until_nap (presso_test_path_exists, f->link, 5000, NAP_US));
 }
 
 static void
@@ -1075,12 +1062,12 @@ fixture_setup_args (Fixture       *f,
   f->dir = g_dir_make_tmp ("presso-ctl-XXXXXX", &error);
   g_assert_no_error (error);
   f->link = g_build_filename (f->dir, "sim.tty", NULL);
-  if (sim_path () == NULL)
+  if (presso_test_sim_path () == NULL)
     {
       g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
       return;
     }
-  g_ptr_array_add (argv, (gpointer) sim_path ());
+  g_ptr_array_add (argv, (gpointer) presso_test_sim_path ());
   g_ptr_array_add (argv, (gpointer) "--link");
   g_ptr_array_add (argv, f->link);
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
@@ -1089,7 +1076,7 @@ fixture_setup_args (Fixture       *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (presso_test_iterate_until_nap (path_exists_cond, f->link, 5000, NAP_US));
+  g_assert_true (presso_test_iterate_until_nap (presso_test_path_exists, f->link, 5000, NAP_US));
 }
 
 /* The client's newest session record, read back in full, after @n_before others. */

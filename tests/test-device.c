@@ -50,33 +50,17 @@ typedef struct
 
 /* ------------------------------------------------------------------ helpers */
 
-static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 /* Waits for an async result; 4 transmissions of 200 ms bound any command. */
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  g_assert_true (presso_test_iterate_until (result_ready, slot, 3000));
+  g_assert_true (presso_test_iterate_until (presso_test_result_ready, slot, 3000));
   return *slot;
 }
 
 #define RUN_COMMAND(f, verb, ...) G_STMT_START { \
     GAsyncResult *res_ = NULL; g_autoptr(GError) err_ = NULL; \
-    presso_device_##verb##_async ((f)->device, ##__VA_ARGS__, NULL, on_result_cb, &res_); \
+    presso_device_##verb##_async ((f)->device, ##__VA_ARGS__, NULL, presso_test_keep_result, &res_); \
     wait_result (&res_); \
     g_assert_true (presso_device_##verb##_finish ((f)->device, res_, &err_) || (g_printerr ("%s\n", err_->message), FALSE)); \
     g_assert_no_error (err_); \
@@ -217,24 +201,11 @@ wait_pressure (Fixture *f,
   return presso_test_iterate_until (pressure_cond, &w, timeout_ms);
 }
 
-static gboolean
-path_exists_cond (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
 /* A simulator outlives no test, even one that aborts. */
 static void
 die_with_parent (gpointer data)
 {
   prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static const char *
-sim_path (void)
-{
-  const char *sim = g_getenv ("PRESSO_SIM");
-  return sim != NULL && *sim != '\0' ? sim : NULL;
 }
 
 static void
@@ -244,7 +215,7 @@ spawn_sim (Fixture            *f,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
 
-  g_ptr_array_add (argv, (gpointer) sim_path ());
+  g_ptr_array_add (argv, (gpointer) presso_test_sim_path ());
   g_ptr_array_add (argv, (gpointer) "--link");
   g_ptr_array_add (argv, f->link);
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
@@ -254,7 +225,7 @@ spawn_sim (Fixture            *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (presso_test_iterate_until (path_exists_cond, f->link, 5000));
+  g_assert_true (presso_test_iterate_until (presso_test_path_exists, f->link, 5000));
 }
 
 static void
@@ -297,7 +268,7 @@ connect_device (Fixture *f)
       GAsyncResult *res = NULL;
 
       g_clear_error (&error);
-      presso_device_connect_async (f->device, NULL, on_result_cb, &res);
+      presso_device_connect_async (f->device, NULL, presso_test_keep_result, &res);
       wait_result (&res);
       presso_device_connect_finish (f->device, res, &error);
       g_object_unref (res);
@@ -360,7 +331,7 @@ fixture_setup_sim (Fixture       *f,
   const char * const *args = data;
 
   fixture_setup (f, data);
-  if (sim_path () == NULL)
+  if (presso_test_sim_path () == NULL)
     {
       g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
       return;
@@ -436,7 +407,7 @@ test_run_program (Fixture       *f,
     return;
 
   /* START with no program is refused with a clear error, and changes nothing. */
-  presso_device_start_async (f->device, NULL, on_result_cb, &res);
+  presso_device_start_async (f->device, NULL, presso_test_keep_result, &res);
   wait_result (&res);
   g_assert_false (presso_device_start_finish (f->device, res, &error));
   g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_REFUSED);
@@ -534,7 +505,7 @@ test_vent_in_every_state (Fixture       *f,
     GAsyncResult *res = NULL;
     g_autoptr(GError) error = NULL;
 
-    presso_device_start_async (f->device, NULL, on_result_cb, &res);
+    presso_device_start_async (f->device, NULL, presso_test_keep_result, &res);
     presso_device_emergency_vent (f->device);
     wait_result (&res);
     g_assert_false (presso_device_start_finish (f->device, res, &error));
@@ -566,7 +537,7 @@ test_disconnect_vents (Fixture       *f,
   g_assert_false (has_alarm (f, PRESSO_DEVICE_ALARM_LINK_LOST));
 
   other = presso_device_new (f->link);
-  presso_device_connect_async (other, NULL, on_result_cb, &res);
+  presso_device_connect_async (other, NULL, presso_test_keep_result, &res);
   wait_result (&res);
   g_assert_true (presso_device_connect_finish (other, res, &error));
   g_object_unref (res);
@@ -651,12 +622,12 @@ test_fault_corrupt_high (Fixture       *f,
   /* A failing link during a session: the host vents and raises an alarm.  Commands may
    * themselves fail to get through; either way the device must end vented and in FAULT. */
   test_program (f, &program);
-  presso_device_load_program_async (f->device, &program, NULL, on_result_cb, &res);
+  presso_device_load_program_async (f->device, &program, NULL, presso_test_keep_result, &res);
   wait_result (&res);
   if (presso_device_load_program_finish (f->device, res, &error))
     {
       g_clear_object (&res);
-      presso_device_start_async (f->device, NULL, on_result_cb, &res);
+      presso_device_start_async (f->device, NULL, presso_test_keep_result, &res);
       wait_result (&res);
       presso_device_start_finish (f->device, res, NULL);
     }
@@ -909,7 +880,7 @@ connect_expect_error (PressoDevice *device,
   g_autoptr(GError) error = NULL;
   gint64 t0 = g_get_monotonic_time ();
 
-  presso_device_connect_async (device, NULL, on_result_cb, &res);
+  presso_device_connect_async (device, NULL, presso_test_keep_result, &res);
   wait_result (&res);
   g_assert_false (presso_device_connect_finish (device, res, &error));
   g_assert_error (error, PRESSO_DEVICE_ERROR, code);
@@ -977,7 +948,7 @@ test_commands_need_link (void)
   GAsyncResult *res = NULL;
   g_autoptr(GError) error = NULL;
 
-  presso_device_start_async (device, NULL, on_result_cb, &res);
+  presso_device_start_async (device, NULL, presso_test_keep_result, &res);
   wait_result (&res);
   g_assert_false (presso_device_start_finish (device, res, &error));
   g_assert_error (error, PRESSO_DEVICE_ERROR, PRESSO_DEVICE_ERROR_DISCONNECTED);
@@ -1230,13 +1201,13 @@ command_result (Fixture *f,
   switch (type)
     {
     case PRESSO_PROTO_MSG_START:
-      presso_device_start_async (f->device, NULL, on_result_cb, &res);
+      presso_device_start_async (f->device, NULL, presso_test_keep_result, &res);
       break;
     case PRESSO_PROTO_MSG_PAUSE:
-      presso_device_pause_async (f->device, NULL, on_result_cb, &res);
+      presso_device_pause_async (f->device, NULL, presso_test_keep_result, &res);
       break;
     case PRESSO_PROTO_MSG_STOP:
-      presso_device_stop_async (f->device, NULL, on_result_cb, &res);
+      presso_device_stop_async (f->device, NULL, presso_test_keep_result, &res);
       break;
     default:
       g_assert_not_reached ();

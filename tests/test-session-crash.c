@@ -35,23 +35,9 @@ load_rules (void)
 }
 
 static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static gboolean
 session_running (gpointer data)
 {
   return presso_session_get_state (data) == PRESSO_SESSION_STATE_RUNNING;
-}
-
-static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
 /* The child: what Presso does at the table, until it is killed.  Exits non-zero on any
@@ -90,8 +76,8 @@ run_child (const char *db_path,
   presso_screening_set_screened_at (screening, now);
 
   device = presso_device_new (link);
-  presso_device_connect_async (device, NULL, on_result_cb, &res);
-  if (!presso_test_iterate_until (result_ready, &res, 5000) || !presso_device_connect_finish (device, res, &error))
+  presso_device_connect_async (device, NULL, presso_test_keep_result, &res);
+  if (!presso_test_iterate_until (presso_test_result_ready, &res, 5000) || !presso_device_connect_finish (device, res, &error))
     goto fail;
   g_clear_object (&res);
   g_usleep (300000);
@@ -119,18 +105,12 @@ fail:
   return 2;
 }
 
-static gboolean
-path_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
 static const char *self_path;
 
 static void
 test_crash (void)
 {
-  const char *sim = g_getenv ("PRESSO_SIM");
+  const char *sim = presso_test_sim_path ();
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *db_path = NULL;
@@ -149,7 +129,7 @@ test_crash (void)
   gint64 started_us, killed_us, trace_end_ms;
   struct stat st;
 
-  if (sim == NULL || *sim == '\0')
+  if (sim == NULL)
     {
       g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
       return;
@@ -172,12 +152,12 @@ test_crash (void)
     GMainContext *context = g_main_context_default ();
     gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
-    while (!path_exists (link) && g_get_monotonic_time () < deadline)
+    while (!presso_test_path_exists (link) && g_get_monotonic_time () < deadline)
       {
         g_main_context_iteration (context, FALSE);
         g_usleep (1000);
       }
-    g_assert_true (path_exists (link));
+    g_assert_true (presso_test_path_exists (link));
   }
   {
     const char *argv[] = { self_path, "--child", db_path, link, NULL };

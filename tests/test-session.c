@@ -56,33 +56,6 @@ session_running (gpointer data)
          presso_session_get_state (data) == PRESSO_SESSION_STATE_FINISHED;
 }
 
-static const char *
-sim_path (void)
-{
-  const char *sim = g_getenv ("PRESSO_SIM");
-  return sim != NULL && *sim != '\0' ? sim : NULL;
-}
-
-static gboolean
-path_exists (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
-static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
 static PressoScreeningRules *
 load_rules (void)
 {
@@ -160,12 +133,12 @@ fixture_setup_sim (Fixture       *f,
   GAsyncResult *res = NULL;
 
   fixture_setup (f, data);
-  if (sim_path () == NULL)
+  if (presso_test_sim_path () == NULL)
     {
       g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
       return;
     }
-  g_ptr_array_add (argv, (gpointer) sim_path ());
+  g_ptr_array_add (argv, (gpointer) presso_test_sim_path ());
   g_ptr_array_add (argv, (gpointer) "--link");
   g_ptr_array_add (argv, f->link);
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
@@ -176,11 +149,11 @@ fixture_setup_sim (Fixture       *f,
                                 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (presso_test_iterate_until (path_exists, f->link, 5000));
+  g_assert_true (presso_test_iterate_until (presso_test_path_exists, f->link, 5000));
 
   f->device = presso_device_new (f->link);
-  presso_device_connect_async (f->device, NULL, on_result_cb, &res);
-  g_assert_true (presso_test_iterate_until (result_ready, &res, 5000));
+  presso_device_connect_async (f->device, NULL, presso_test_keep_result, &res);
+  g_assert_true (presso_test_iterate_until (presso_test_result_ready, &res, 5000));
   presso_device_connect_finish (f->device, res, &error);
   g_assert_no_error (error);
   g_object_unref (res);
@@ -1011,8 +984,8 @@ test_session_stop_and_vent (Fixture       *f,
     GAsyncResult *res = NULL;
 
     presso_test_iterate_for (1500);
-    presso_device_ack_alarm_async (f->device, PRESSO_PROTO_ACK_ALARM_ALL, NULL, on_result_cb, &res);
-    g_assert_true (presso_test_iterate_until (result_ready, &res, 3000));
+    presso_device_ack_alarm_async (f->device, PRESSO_PROTO_ACK_ALARM_ALL, NULL, presso_test_keep_result, &res);
+    g_assert_true (presso_test_iterate_until (presso_test_result_ready, &res, 3000));
     g_assert_true (presso_device_ack_alarm_finish (f->device, res, &error));
     g_object_unref (res);
     presso_test_iterate_for (300);

@@ -55,20 +55,6 @@ typedef struct
 } Bench;
 
 static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gboolean
-result_cond (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
 on_telemetry_cb (PressoDevice          *device,
                  const PressoTelemetry *t,
                  Bench                 *b)
@@ -113,8 +99,8 @@ queue_empty_cond (gpointer data)
 
 #define COMMAND(b, verb, ...) G_STMT_START { \
     GAsyncResult *r_ = NULL; g_autoptr(GError) e_ = NULL; \
-    presso_device_##verb##_async ((b)->device, ##__VA_ARGS__, NULL, on_result_cb, &r_); \
-    if (!presso_test_iterate_until_nap (result_cond, &r_, 3000, NAP_US) || \
+    presso_device_##verb##_async ((b)->device, ##__VA_ARGS__, NULL, presso_test_keep_result, &r_); \
+    if (!presso_test_iterate_until_nap (presso_test_result_ready, &r_, 3000, NAP_US) || \
         !presso_device_##verb##_finish ((b)->device, r_, &e_)) \
       g_error ("%s failed: %s", #verb, e_ ? e_->message : "timeout"); \
     g_object_unref (r_); \
@@ -457,14 +443,6 @@ quiet_log (const char     *domain,
 {
 }
 
-static void
-on_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -515,8 +493,8 @@ main (int   argc,
     }
 
   g_signal_connect (b.device, "telemetry", G_CALLBACK (on_telemetry_cb), &b);
-  presso_device_connect_async (b.device, NULL, on_connected_cb, &res);
-  if (!presso_test_iterate_until_nap (result_cond, &res, 3000, NAP_US) ||
+  presso_device_connect_async (b.device, NULL, presso_test_keep_result, &res);
+  if (!presso_test_iterate_until_nap (presso_test_result_ready, &res, 3000, NAP_US) ||
       !presso_device_connect_finish (b.device, res, &error))
     g_error ("cannot connect: %s", error ? error->message : "timeout");
   g_clear_object (&res);

@@ -54,20 +54,6 @@
 
 static int opt_seconds = 15;
 
-static gboolean
-result_ready (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_result_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
 static double
 cpu_seconds (void)
 {
@@ -330,8 +316,8 @@ connect_device (const char *link)
   PressoDevice *device = presso_device_new (link);
   GAsyncResult *res = NULL;
 
-  presso_device_connect_async (device, NULL, on_result_cb, &res);
-  if (!presso_test_iterate_until_nap (result_ready, &res, 5000, NAP_BLOCK) ||
+  presso_device_connect_async (device, NULL, presso_test_keep_result, &res);
+  if (!presso_test_iterate_until_nap (presso_test_result_ready, &res, 5000, NAP_BLOCK) ||
       !presso_device_connect_finish (device, res, &error))
     g_error ("Cannot connect to presso-sim: %s", error ? error->message : "timeout");
   g_object_unref (res);
@@ -341,8 +327,8 @@ connect_device (const char *link)
 
 #define RUN(device, verb, ...) G_STMT_START { \
     GAsyncResult *res_ = NULL; g_autoptr(GError) err_ = NULL; \
-    presso_device_##verb##_async ((device), ##__VA_ARGS__, NULL, on_result_cb, &res_); \
-    presso_test_iterate_until_nap (result_ready, &res_, 3000, NAP_BLOCK); \
+    presso_device_##verb##_async ((device), ##__VA_ARGS__, NULL, presso_test_keep_result, &res_); \
+    presso_test_iterate_until_nap (presso_test_result_ready, &res_, 3000, NAP_BLOCK); \
     if (!res_ || !presso_device_##verb##_finish ((device), res_, &err_)) \
       g_error ("%s failed: %s", #verb, err_ ? err_->message : "timeout"); \
     g_object_unref (res_); \

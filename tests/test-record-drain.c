@@ -25,6 +25,10 @@
 #include "presso-demo.h"
 #include "presso-store-screening.h"
 #include "presso-store-session.h"
+#include "presso-test-util.h"
+
+/* This file's tests wait with a 2 ms nap after each look at the main context. */
+#define NAP_US 2000
 
 /* "A few milliseconds": what the main thread may spend on freeing a recorder. */
 #define FREE_BUDGET_US (50 * G_TIME_SPAN_MILLISECOND)
@@ -41,32 +45,6 @@ typedef struct
 } Fixture;
 
 /* ------------------------------------------------------------------ helpers */
-
-static void
-remove_database (const char *path)
-{
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *side = g_strconcat (path, (const char *[]) { "-wal", "-shm", "-journal" }[i], NULL);
-
-      g_unlink (side);
-    }
-  g_unlink (path);
-}
-
-static PressoProgram *
-short_program (void)
-{
-  PressoProgram *program = presso_program_new ();
-
-  presso_program_set_name (program, "Short test");
-  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
-  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
-  presso_program_set_n_chambers (program, 4);
-  presso_program_set_base_pressure (program, 40);
-  presso_program_set_duration_min (program, 1);
-  return program;
-}
 
 static void
 fixture_setup (Fixture       *f,
@@ -101,7 +79,7 @@ fixture_teardown (Fixture       *f,
   sqlite3_close (f->locker);
   g_clear_object (&f->staff);
   g_clear_object (&f->store);
-  remove_database (f->db_path);
+  presso_test_remove_database (f->db_path);
   g_rmdir (f->dir);
   g_free (f->db_path);
   g_free (f->dir);
@@ -133,7 +111,7 @@ unlock_later_thread (gpointer data)
 static gint64
 begin_session (Fixture *f)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
   g_autoptr(GError) error = NULL;
   gint64 id;
 
@@ -369,13 +347,6 @@ typedef struct
   sqlite3     *locker;
 } CtlFixture;
 
-static const char *
-sim_path (void)
-{
-  const char *sim = g_getenv ("PRESSO_SIM");
-  return sim != NULL && *sim != '\0' ? sim : NULL;
-}
-
 /* A simulator outlives no test, even one that aborts. */
 static void
 die_with_parent (gpointer data)
@@ -383,41 +354,18 @@ die_with_parent (gpointer data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static gboolean
-iterate_until (gboolean (*cond) (gpointer),
-               gpointer   data,
-               guint      timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
-
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
-  return TRUE;
-}
-
-static gboolean
-path_exists_cond (gpointer data)
-{
-  return g_file_test (data, G_FILE_TEST_EXISTS);
-}
-
 static void
 ctl_setup (CtlFixture    *f,
            gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  const char *argv[] = { sim_path (), "--link", NULL, NULL };
+  const char *argv[] = { presso_test_sim_path (), "--link", NULL, NULL };
 
   f->dir = g_dir_make_tmp ("presso-drain-ctl-XXXXXX", &error);
   g_assert_no_error (error);
   f->link = g_build_filename (f->dir, "sim.tty", NULL);
   f->db_path = g_build_filename (f->dir, "clinic.db", NULL);
-  if (sim_path () == NULL)
+  if (presso_test_sim_path () == NULL)
     {
       g_test_skip ("PRESSO_SIM is not set: presso-sim was not built");
       return;
@@ -426,7 +374,7 @@ ctl_setup (CtlFixture    *f,
   g_assert_true (g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
                                 die_with_parent, NULL, &f->sim_pid, &error));
   g_assert_no_error (error);
-  g_assert_true (iterate_until (path_exists_cond, f->link, 5000));
+  g_assert_true (presso_test_iterate_until_nap (presso_test_path_exists, f->link, 5000, NAP_US));
 
   f->store = presso_store_open (f->db_path, &error);
   g_assert_no_error (error);
@@ -453,7 +401,7 @@ ctl_teardown (CtlFixture    *f,
     }
   g_clear_pointer (&f->locker, sqlite3_close);
   g_clear_object (&f->store);
-  remove_database (f->db_path);
+  presso_test_remove_database (f->db_path);
   g_unlink (f->link);
   g_rmdir (f->dir);
   g_free (f->db_path);
@@ -611,7 +559,7 @@ test_ctl_locked_end (CtlFixture    *f,
     return;
   wait.client_id = ready_client (f);
   proc = spawn_client_run (f, wait.client_id, &run);
-  g_assert_true (iterate_until (session_running_cond, &wait, 15000));
+  g_assert_true (presso_test_iterate_until_nap (session_running_cond, &wait, 15000, NAP_US));
 
   /* The lock from the first second of the run to well after its end (2 s and the stop). */
   lock_database (f->locker);
@@ -629,7 +577,7 @@ test_ctl_locked_end (CtlFixture    *f,
     {
       /* Ctrl+C: the wait ends now, with what was not written said on stderr. */
       g_subprocess_send_signal (proc, SIGINT);
-      g_assert_true (iterate_until (run_done_cond, &run, 3000));
+      g_assert_true (presso_test_iterate_until_nap (run_done_cond, &run, 3000, NAP_US));
       g_subprocess_wait (proc, NULL, NULL);
       g_test_message ("stderr: %s", run.err);
       g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 1);
@@ -642,7 +590,7 @@ test_ctl_locked_end (CtlFixture    *f,
   else
     {
       unlock_database (f->locker);
-      g_assert_true (iterate_until (run_done_cond, &run, 15000));
+      g_assert_true (presso_test_iterate_until_nap (run_done_cond, &run, 15000, NAP_US));
       g_subprocess_wait (proc, NULL, NULL);
       g_test_message ("stderr: %s", run.err);
       g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);

@@ -30,6 +30,7 @@
 #include "presso-store-session.h"
 #include "presso-treatment-page.h"
 #include "presso-ui-util.h"
+#include "presso-test-gui.h"
 #include "presso-window.h"
 
 typedef struct
@@ -53,22 +54,7 @@ spin_until (Fixture   *f,
             Condition  done,
             guint      timeout_ms)
 {
-  gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
-
-  while (!done (f) && g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
-  return done (f);
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (1000);
+  return presso_test_spin_until (f, (PressoTestCondition) done, timeout_ms);
 }
 
 static GtkWidget *
@@ -89,67 +75,18 @@ label_text (Fixture    *f,
   return gtk_label_get_label (GTK_LABEL (find (f, id)));
 }
 
-typedef struct
-{
-  GtkWidget    *widget;
-  GskRenderNode *node;
-} Shot;
-
-/* Labels and the live graph change many times a second, and a widget whose size is being
- * recomputed cannot be pictured: take the picture just after a paint, when all is laid out. */
-static void
-on_after_paint_cb (GdkFrameClock *clock,
-                   Shot          *shot)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-
-  if (shot->node != NULL)
-    return;
-  paintable = gtk_widget_paintable_new (shot->widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (shot->widget),
-                          gtk_widget_get_height (shot->widget));
-  shot->node = gtk_snapshot_free_to_node (snapshot);
-}
-
-/* The window as the screen shows it. */
+/* The window as the screen shows it, just after its next paint. */
 static GdkTexture *
 render_window (Fixture *f)
 {
-  GtkWidget *widget = GTK_WIDGET (f->window);
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  Shot shot = { widget, NULL };
-  GdkTexture *texture;
-  gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
-  gulong id;
-
-  g_assert_cmpint (gtk_widget_get_width (widget), >, 0);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), &shot);
-  while (shot.node == NULL && g_get_monotonic_time () < end)
-    {
-      gtk_widget_queue_draw (widget);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_signal_handler_disconnect (clock, id);
-  g_assert_nonnull (shot.node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), shot.node,
-                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (widget),
-                                                              gtk_widget_get_height (widget)));
-  gsk_render_node_unref (shot.node);
-  return texture;
+  return presso_test_render (GTK_WIDGET (f->window));
 }
 
 static void
 save_screenshot (Fixture    *f,
                  const char *name)
 {
-  g_autoptr(GdkTexture) texture = render_window (f);
-  g_autofree char *path = NULL;
-
-  path = g_test_build_filename (G_TEST_BUILT, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  presso_test_save_screenshot (GTK_WIDGET (f->window), name);
 }
 
 /* ------------------------------------------------------------------ data */
@@ -219,27 +156,6 @@ add_client_screened (Fixture    *f,
 }
 
 /* Four chambers of the left boot, 40 mmHg, one second per step. */
-static PressoProgram *
-short_program (void)
-{
-  PressoProgram *program = presso_program_new ();
-
-  presso_program_set_name (program, "Short test");
-  presso_program_set_mode (program, PRESSO_PROTO_MODE_SEQUENTIAL);
-  presso_program_set_garments (program, PRESSO_PROGRAM_GARMENT_BIT (PRESSO_PROTO_GARMENT_BOOT_LEFT));
-  presso_program_set_n_chambers (program, 4);
-  presso_program_set_base_pressure (program, 40);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_INFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_HOLD, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_DEFLATE, 1);
-  presso_program_set_step (program, PRESSO_PROGRAM_STEP_REST, 0.5);
-  presso_program_set_ramp_s (program, 0);
-  presso_program_set_duration_min (program, 1);
-  return program;
-}
-
-/* ------------------------------------------------------------------ conditions */
-
 static gboolean
 is_mapped (Fixture *f)
 {
@@ -346,7 +262,7 @@ fixture_tear_down (Fixture       *f,
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
   gtk_window_destroy (GTK_WINDOW (f->window));
-  spin (100);
+  presso_test_spin (100);
   g_clear_object (&f->anne);
   g_clear_object (&f->paul);
   g_clear_object (&f->lea);
@@ -376,7 +292,7 @@ area_listed (Fixture *f)
 static void
 open_area (Fixture *f)
 {
-  g_autoptr(PressoProgram) program = short_program ();
+  g_autoptr(PressoProgram) program = presso_test_short_program ();
 
   presso_window_sign_in (f->window, f->lea);
   g_assert_true (area_listed (f));
@@ -399,7 +315,7 @@ pick_client (Fixture    *f,
   GtkWidget *search = find (f, "client_search");
 
   gtk_editable_set_text (GTK_EDITABLE (search), text);
-  spin (400);
+  presso_test_spin (400);
   g_assert_true (gtk_widget_get_visible (find (f, "client_results")));
   g_signal_emit_by_name (search, "activate");
   g_assert_nonnull (presso_treatment_page_get_client (f->page));
@@ -483,7 +399,7 @@ test_treatment_front_desk (Fixture       *f,
     GtkWidget *button;
 
     presso_clients_page_show_client (clients, f->anne);
-    spin (100);
+    presso_test_spin (100);
     button = presso_find_child_by_id (GTK_WIDGET (clients), "start_session_button");
     g_assert_nonnull (button);
     g_assert_false (gtk_widget_is_sensitive (button));
@@ -500,11 +416,11 @@ test_treatment_front_desk (Fixture       *f,
 
     presso_window_show_page (f->window, "clients");
     presso_clients_page_show_client (clients, f->paul);
-    spin (100);
+    presso_test_spin (100);
     button = presso_find_child_by_id (GTK_WIDGET (clients), "start_session_button");
     g_assert_true (gtk_widget_is_sensitive (button));
     g_signal_emit_by_name (button, "clicked");
-    spin (100);
+    presso_test_spin (100);
     g_assert_nonnull (presso_treatment_page_get_client (f->page));
     g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==,
                      presso_client_get_id (f->paul));
@@ -554,7 +470,7 @@ test_treatment_refused (Fixture       *f,
   g_assert_cmpint (presso_client_get_id (presso_treatment_page_get_client (f->page)), ==,
                    presso_client_get_id (f->paul));
   click (f, "start_button");
-  spin (200);
+  presso_test_spin (200);
   g_assert_null (presso_treatment_page_get_session (f->page));
   g_assert_true (gtk_widget_get_visible (find (f, "refusal_box")));
   g_test_message ("refusal: %s", label_text (f, "refusal_label"));
@@ -609,15 +525,15 @@ test_treatment_session (Fixture       *f,
     /* and the graph's legend names the left boot only */
     g_assert_cmphex (presso_pressure_graph_get_visible_chambers (PRESSO_PRESSURE_GRAPH (find (f, "graph"))),
                      ==, 0x00F);
-    spin (100);
+    presso_test_spin (100);
     g_assert_true (_presso_garment_view_get_band (garments, 0, &band));
     g_assert_false (_presso_garment_view_get_band (garments, 6, &band));
     gtk_check_button_set_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_RIGHT), TRUE);
-    spin (100);
+    presso_test_spin (100);
     g_assert_true (_presso_garment_view_get_band (garments, 6, &band));
     g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments) & 0x00F, ==, 0);
     gtk_check_button_set_active (garment_check (f, PRESSO_PROTO_GARMENT_BOOT_RIGHT), FALSE);
-    spin (100);
+    presso_test_spin (100);
     g_assert_cmphex (presso_garment_view_get_skipped_chambers (garments), ==, 0xFF0);
     g_assert_false (_presso_garment_view_get_band (garments, 6, &band));
   }
@@ -644,11 +560,11 @@ test_treatment_session (Fixture       *f,
 
   /* Dark, and a small screen. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
-  spin (300);
+  presso_test_spin (300);
   save_screenshot (f, "ui-treatment-running-dark.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
-  spin (400);
+  presso_test_spin (400);
   save_screenshot (f, "ui-treatment-running-800x600.png");
   /* On a small screen the graph has the room: the left column, which holds only the client
    * and the buttons while the session runs, narrows; Pause, Stop and the vent stay in view. */
@@ -670,7 +586,7 @@ test_treatment_session (Fixture       *f,
 
     gtk_widget_measure (GTK_WIDGET (f->window), GTK_ORIENTATION_HORIZONTAL, -1, &minimum, NULL, NULL, NULL);
     gtk_window_set_default_size (GTK_WINDOW (f->window), MAX (minimum, 560), 500);
-    spin (400);
+    presso_test_spin (400);
     save_screenshot (f, "ui-treatment-running-narrow.png");
     assert_in_window (f, "vent_button");
     g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
@@ -682,12 +598,12 @@ test_treatment_session (Fixture       *f,
     assert_in_window (f, "window_session_button");
     assert_in_window (f, "garment_view");
     gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
-    spin (400);
+    presso_test_spin (400);
   }
 
   /* Pause and resume. */
   click (f, "pause_button");
-  spin (600);
+  presso_test_spin (600);
   g_assert_cmpstr (label_text (f, "session_state_label"), ==, "Paused");
   g_assert_true (gtk_widget_get_visible (find (f, "resume_button")));
   click (f, "resume_button");
@@ -699,7 +615,7 @@ test_treatment_session (Fixture       *f,
   g_assert_true (g_str_has_prefix (label_text (f, "session_state_label"), "Completed"));
   g_assert_true (gtk_widget_get_visible (find (f, "after_group")));
   /* The status says how it ended; no toast over the graph's time axis. */
-  spin (200);
+  presso_test_spin (200);
   g_assert_false (has_toast (GTK_WIDGET (f->page)));
   /* The column takes its width back for the scores, measurements and notes. */
   g_assert_cmpint (gtk_paned_get_position (GTK_PANED (find (f, "paned"))), >=, 340);
@@ -754,7 +670,7 @@ press_keys (Fixture    *f,
     const char *press[] = { xdotool, "key", "--clearmodifiers", keys, NULL };
 
     g_spawn_sync (NULL, (char **) move, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
-    spin (100);
+    presso_test_spin (100);
     if (!g_spawn_sync (NULL, (char **) press, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error) ||
         !g_spawn_check_wait_status (status, NULL))
       {
@@ -797,7 +713,7 @@ test_treatment_vent (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (find (f, "acknowledge_button")));
   /* Still one click away after the vent. */
   g_assert_true (gtk_widget_is_sensitive (find (f, "vent_button")));
-  spin (300);
+  presso_test_spin (300);
   save_screenshot (f, "ui-treatment-vented.png");
   /* The alarm bar says it: no toast over the graph's time axis as well. */
   g_assert_false (has_toast (GTK_WIDGET (f->page)));
@@ -808,37 +724,22 @@ test_treatment_vent (Fixture       *f,
   g_assert_true (spin_until (f, device_ready, 3000));
 }
 
-static AdwMessageDialog *
-message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static gboolean
 dialog_shown (Fixture *f)
 {
-  return message_dialog () != NULL;
+  return presso_test_message_dialog () != NULL;
 }
 
 /* What a click on a dialog's button does: the response, then the dialog closes. */
 static void
 respond (const char *response)
 {
-  AdwMessageDialog *dialog = message_dialog ();
+  AdwMessageDialog *dialog = presso_test_message_dialog ();
 
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (100);
+  presso_test_spin (100);
 }
 
 static gboolean
@@ -891,7 +792,7 @@ test_treatment_fault (Fixture       *f,
   for (guint i = 0; i < 10 && alarm_shown (f); i++)
     {
       click (f, "acknowledge_button");
-      spin (300);
+      presso_test_spin (300);
     }
   g_assert_false (alarm_shown (f));
 }
@@ -924,7 +825,7 @@ test_treatment_confirm (Fixture       *f,
   g_test_message ("after a change: %s", label_text (f, "refusal_label"));
   /* Asked again, the recorded change still refuses, without asking twice. */
   click (f, "start_button");
-  spin (100);
+  presso_test_spin (100);
   g_assert_false (dialog_shown (f));
   g_assert_null (presso_treatment_page_get_session (f->page));
 
@@ -939,7 +840,7 @@ test_treatment_confirm (Fixture       *f,
   click (f, "stop_button");
   g_assert_true (spin_until (f, dialog_shown, 2000));
   respond ("continue");
-  spin (300);
+  presso_test_spin (300);
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
   click (f, "stop_button");
   g_assert_true (spin_until (f, dialog_shown, 2000));
@@ -1025,11 +926,11 @@ test_treatment_history (Fixture       *f,
     g_assert_cmpuint (presso_history_chart_get_n_sessions (PRESSO_HISTORY_CHART (chart)), ==, 1);
     g_assert_cmpuint (presso_history_chart_get_n_values (PRESSO_HISTORY_CHART (chart)), ==, 2);
   }
-  spin (300);
+  presso_test_spin (300);
   save_screenshot (f, "ui-history.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 800, 600);
-  spin (400);
+  presso_test_spin (400);
   save_screenshot (f, "ui-history-dark-800x600.png");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 
@@ -1108,7 +1009,7 @@ test_treatment_lazy_content (Fixture       *f,
   vented = FALSE;
 
   presso_window_sign_in (f->window, f->lea);
-  spin (100);
+  presso_test_spin (100);
   g_assert_true (area_listed (f));
   g_assert_nonnull (history);
   g_assert_null (adw_bin_get_child (ADW_BIN (f->page)));
@@ -1181,7 +1082,7 @@ test_treatment_close_while_running (Fixture       *f,
   /* Switch User: refused, Léa stays signed in, the session runs on. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.switch-user", NULL));
   g_assert_true (spin_until (f, dialog_shown, 2000));
-  g_assert_cmpstr (adw_message_dialog_get_heading (message_dialog ()), ==, "A Session Is Running");
+  g_assert_cmpstr (adw_message_dialog_get_heading (presso_test_message_dialog ()), ==, "A Session Is Running");
   respond ("close");
   g_assert_true (presso_window_get_staff (f->window) == f->lea);
   g_assert_cmpint (presso_session_get_state (session), ==, PRESSO_SESSION_STATE_RUNNING);
@@ -1232,11 +1133,11 @@ test_treatment_vent_status (Fixture       *f,
   g_assert_true (spin_until (f, phase_shown, 3000));
   g_assert_true (spin_until (f, remaining_counting, 3000));
   session = presso_treatment_page_get_session (f->page);
-  spin (1200);
+  presso_test_spin (1200);
 
   click (f, "vent_button");
   g_assert_true (spin_until (f, session_finished, 3000));
-  spin (300);
+  presso_test_spin (300);
   elapsed = presso_session_get_duration_s (session);
   g_test_message ("after the vent: %s %s, cycle %s, phase %s", label_text (f, "remaining_title_label"),
                   label_text (f, "remaining_label"), label_text (f, "cycle_label"),
@@ -1249,7 +1150,7 @@ test_treatment_vent_status (Fixture       *f,
   g_assert_cmpstr (label_text (f, "phase_label"), ==, "–");
   g_assert_true (g_str_has_prefix (label_text (f, "session_state_label"), "Emergency vent"));
   /* Telemetry goes on arriving as the chambers empty: the status stays put. */
-  spin (1000);
+  presso_test_spin (1000);
   g_assert_cmpstr (label_text (f, "remaining_label"), ==, ran);
   g_assert_cmpstr (label_text (f, "phase_label"), ==, "–");
 }
@@ -1280,7 +1181,7 @@ test_treatment_graph_in_use (Fixture       *f,
   click (f, "start_button");
   g_assert_true (spin_until (f, session_running, 3000));
   g_assert_true (spin_until (f, graph_has_samples, 4000));
-  spin (300);
+  presso_test_spin (300);
 
   graph = PRESSO_PRESSURE_GRAPH (find (f, "graph"));
   garments = PRESSO_GARMENT_VIEW (find (f, "garment_view"));
@@ -1307,7 +1208,7 @@ test_treatment_graph_in_use (Fixture       *f,
                                                                               "sessions_list")), 0);
   g_assert_nonnull (row);
   g_signal_emit_by_name (gtk_widget_get_parent (GTK_WIDGET (row)), "row-activated", row);
-  spin (300);
+  presso_test_spin (300);
   save_screenshot (f, "ui-history-in-use.png");
   replay = PRESSO_PRESSURE_GRAPH (presso_find_child_by_id (GTK_WIDGET (history), "graph"));
   g_assert_cmpint (presso_pressure_graph_get_window (replay), ==, PRESSO_GRAPH_WINDOW_RECORD);
@@ -1384,14 +1285,14 @@ test_treatment_high_contrast (void)
   fixture_set_up (f, NULL);
   open_area (f);
   pick_client (f, "Durand");
-  spin (200);
+  presso_test_spin (200);
   for (guint dark = 0; dark < 2; dark++)
     {
       g_autoptr(GdkTexture) texture = NULL;
 
       adw_style_manager_set_color_scheme (manager, dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                         : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      spin (300);
+      presso_test_spin (300);
       texture = render_window (f);
       if (!dark)
         {
